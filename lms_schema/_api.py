@@ -1,0 +1,70 @@
+"""The public entry points: structure, loads, unstructure, dumps."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar, cast
+
+from ._converter import converter, issues_from_exception, strict_converter
+from ._errors import Issue, ValidationError
+from ._json import decode, encode
+from ._leaf import FieldError
+
+__all__ = ["dumps", "loads", "structure", "structure_issues", "unstructure"]
+
+T = TypeVar("T")
+
+
+def structure_issues(
+    payload: Any, cls: type[T] | Any, *, forbid_unknown_keys: bool = False
+) -> tuple[T | None, list[Issue]]:
+    """Structure without raising: ``(value, [])`` or ``(None, issues)``."""
+    conv = strict_converter if forbid_unknown_keys else converter
+    try:
+        return conv.structure(payload, cls), []
+    except RecursionError:
+        return None, [Issue("$", "too_deep", "the payload is nested too deeply to check")]
+    except Exception as exc:  # noqa: BLE001 - every failure becomes issues with paths
+        return None, issues_from_exception(exc)
+
+
+def structure(payload: Any, cls: type[T], *, forbid_unknown_keys: bool = False) -> T:
+    """Turn a decoded wire payload into a model, strictly.
+
+    Raises :class:`~lms_schema.ValidationError` listing every problem::
+
+        completion = lms_schema.structure(payload, lms_schema.Completion)
+        page = lms_schema.structure(payload, lms_schema.Page[lms_schema.User])
+
+    Unknown keys are ignored (forward compatibility) unless ``forbid_unknown_keys``.
+    """
+    value, issues = structure_issues(payload, cls, forbid_unknown_keys=forbid_unknown_keys)
+    if issues:
+        raise ValidationError(issues)
+    return cast(T, value)
+
+
+def loads(data: bytes | bytearray | memoryview | str, cls: type[T], **kwargs: bool) -> T:
+    """Parse JSON and structure it: ``loads(b'{...}', Completion)``.
+
+    Bytes that are not one JSON document give ValidationError with code ``invalid_json``.
+    """
+    try:
+        payload = decode(data)
+    except FieldError as exc:
+        raise ValidationError([Issue("$", exc.code, exc.message)]) from None
+    return structure(payload, cls, **kwargs)
+
+
+def unstructure(obj: Any) -> Any:
+    """The canonical JSON-ready form of a model (or ``Page``): a dict.
+
+    Absent fields are left out, null ones kept; UUIDs lower-case, date-times RFC 3339 with
+    ``Z`` for UTC, durations canonical ISO 8601. ``custom_fields``/``raw_data`` are the same
+    objects that were structured (not copied).
+    """
+    return converter.unstructure(obj)
+
+
+def dumps(obj: Any) -> bytes:
+    """Compact UTF-8 JSON of :func:`unstructure`."""
+    return encode(unstructure(obj))

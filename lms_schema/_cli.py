@@ -1,0 +1,150 @@
+"""The ``lms-schema`` command line: validate captured payloads.
+
+``lms-schema validate [--model NAME] [--strict] PATH...`` reads JSON files, JSON Lines files
+(``.jsonl``/``.ndjson``, one record per line, streamed) and directories (recursively), and
+prints every problem as ``FILE[:LINE]: JSONPATH: message [code]``. Exit status: 0 when every
+payload is valid, 1 when any is not, 2 for usage errors (unreadable file, unknown model).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from ._errors import Issue, Report
+from ._json import decode
+from ._leaf import FieldError
+from ._models import MODELS, Page
+from ._validate import validate
+
+__all__ = ["main"]
+
+_MODEL_NAMES: dict[str, type] = {}
+for _model in MODELS:
+    _MODEL_NAMES[_model.__name__.lower()] = _model
+    _MODEL_NAMES[_model.__name__.lower() + "s"] = _model
+_MODEL_NAMES["categories"] = _MODEL_NAMES["category"]
+_WORD = re.compile(r"[a-z]+")
+_JSONL = {".jsonl", ".ndjson"}
+_JSON = {".json", *_JSONL}
+
+
+def model_for(name: str) -> type | None:
+    """The model named by a word such as ``completion`` or ``completions``."""
+    return _MODEL_NAMES.get(name.lower())
+
+
+def _infer_model(path: Path) -> type | None:
+    for word in _WORD.findall(path.stem.lower()):
+        model = model_for(word)
+        if model is not None:
+            return model
+    return None
+
+
+def _files(paths: Sequence[str]) -> Iterator[Path]:
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for root, dirs, names in os.walk(path):
+                dirs.sort()
+                for name in sorted(names):
+                    child = Path(root, name)
+                    if child.suffix.lower() in _JSON:
+                        yield child
+        else:
+            yield path
+
+
+def _target(payload: Any, model: type) -> Any:
+    """A list envelope is validated as ``Page[model]``."""
+    if type(payload) is dict and "items" in payload and "id" not in payload:
+        return Page[model]  # type: ignore[valid-type]
+    return model
+
+
+def _records(path: Path) -> Iterator[tuple[str, Any]]:
+    """(location, payload) pairs; a decode failure yields a FieldError as the payload."""
+    if path.suffix.lower() in _JSONL:
+        with path.open("rb") as handle:
+            for number, line in enumerate(handle, start=1):
+                if line.strip():
+                    yield f"{path}:{number}", _decode(line)
+    else:
+        yield str(path), _decode(path.read_bytes())
+
+
+def _decode(data: bytes) -> Any:
+    try:
+        return decode(data)
+    except FieldError as exc:
+        return exc
+
+
+def _print(out: TextIO, where: str, issue: Issue) -> None:
+    out.write(f"{where}: {issue.path}: {issue.message} [{issue.code}]\n")
+
+
+def _validate_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    forced = None
+    if args.model is not None:
+        forced = model_for(args.model)
+        if forced is None:
+            err.write(f"lms-schema: unknown model {args.model!r}\n")
+            return 2
+    records = invalid = 0
+    for path in _files(args.paths):
+        model = forced or _infer_model(path)
+        if model is None:
+            err.write(f"lms-schema: cannot tell the model of {path}; pass --model\n")
+            return 2
+        try:
+            for where, payload in _records(path):
+                records += 1
+                if isinstance(payload, FieldError):
+                    invalid += 1
+                    _print(out, where, Issue("$", payload.code, payload.message))
+                    continue
+                report: Report = validate(
+                    payload, _target(payload, model), forbid_unknown_keys=args.strict
+                )
+                if not report.ok:
+                    invalid += 1
+                for issue in report.errors:
+                    _print(out, where, issue)
+                if args.warnings:
+                    for issue in report.warnings:
+                        _print(
+                            out, where, Issue(issue.path, issue.code, "warning: " + issue.message)
+                        )
+        except OSError as exc:
+            err.write(f"lms-schema: {path}: {exc.strerror or exc}\n")
+            return 2
+    err.write(f"{records} payload{'s' if records != 1 else ''} checked, {invalid} invalid\n")
+    return 1 if invalid else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``lms-schema`` console script."""
+    parser = argparse.ArgumentParser(prog="lms-schema", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("validate", help="validate JSON / JSONL files or directories")
+    check.add_argument("paths", nargs="+", metavar="PATH")
+    check.add_argument(
+        "--model",
+        help="the model of every payload (completion, user, course, content, category, skill, "
+        "enrollment); by default it is read from each file name",
+    )
+    check.add_argument("--strict", action="store_true", help="unknown keys are errors")
+    check.add_argument("--warnings", action="store_true", help="print warnings too")
+    args = parser.parse_args(argv)
+    return _validate_command(args, sys.stdout, sys.stderr)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

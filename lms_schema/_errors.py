@@ -1,0 +1,126 @@
+"""Validation issues, the report of :func:`lms_schema.validate` and the one exception type.
+
+Every rejection of bad data is a :class:`ValidationError` carrying :class:`Issue` objects, each
+with a JSONPath (``$.items[3].user.status``), a stable code and a message for people.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+import attrs
+
+__all__ = ["CODES", "Issue", "Report", "ValidationError", "format_path"]
+
+#: Every issue code this library emits, with what it means. Codes are stable: new codes may be
+#: added, existing ones keep their meaning.
+CODES: dict[str, str] = {
+    "duration_out_of_range": "a duration too large to represent",
+    "invalid_datetime": "not an RFC 3339 date-time",
+    "invalid_duration": "not an ISO 8601 duration in the strict profile",
+    "invalid_json": "bytes or text that are not one JSON document",
+    "invalid_uuid": "not a canonical 8-4-4-4-12 UUID string",
+    "missing_key": "a required key is absent",
+    "negative_duration": "a negative duration where only non-negative ones make sense",
+    "not_json": "a value that JSON cannot represent (non-string key, NaN, a set, ...)",
+    "out_of_range": "a number outside the range the field allows",
+    "too_deep": "JSON nested deeper than the library accepts",
+    "unknown_key": "a key the model does not define",
+    "wrong_type": "a value of the wrong JSON type",
+    # warnings emitted by validate()
+    "completed_before_started": "completed_at is earlier than started_at",
+    "duration_exceeds_interval": "time_duration is longer than completed_at - started_at",
+    "negative_score": "a score below zero",
+    "naive_datetime": "a date-time without an offset, read as UTC",
+}
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+PathPart = str | int
+
+
+def format_path(parts: Iterable[PathPart]) -> str:
+    """Render path parts as a JSONPath: ``("items", 3, "user")`` -> ``$.items[3].user``.
+
+    Keys that are not identifiers use the bracket form: ``$['my key']``.
+    """
+    out = ["$"]
+    for part in parts:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        elif _IDENTIFIER.match(part):
+            out.append(f".{part}")
+        else:
+            escaped = part.replace("\\", "\\\\").replace("'", "\\'")
+            out.append(f"['{escaped}']")
+    return "".join(out)
+
+
+@attrs.frozen
+class Issue:
+    """One problem found in a payload.
+
+    >>> Issue("$.grade", "wrong_type", "expected a string or null, got integer")
+    Issue(path='$.grade', code='wrong_type', message='expected a string or null, got integer')
+    """
+
+    path: str
+    code: str
+    message: str
+    severity: Literal["error", "warning"] = attrs.field(default="error", kw_only=True, repr=False)
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message} [{self.code}]"
+
+
+class ValidationError(ValueError):
+    """Raised for bad data; lists every problem at once.
+
+    ``.issues`` is a tuple of :class:`Issue`; ``str(exc)`` names each with its JSONPath::
+
+        try:
+            lms_schema.structure(payload, lms_schema.Completion)
+        except lms_schema.ValidationError as exc:
+            for issue in exc.issues:
+                print(issue.path, issue.code, issue.message)
+    """
+
+    issues: tuple[Issue, ...]
+
+    def __init__(self, issues: Sequence[Issue]) -> None:
+        self.issues = tuple(issues)
+        count = len(self.issues)
+        head = f"{count} validation error{'s' if count != 1 else ''}"
+        super().__init__("\n  ".join([head, *map(str, self.issues)]))
+
+    def __reduce__(self) -> tuple[type[ValidationError], tuple[tuple[Issue, ...]]]:
+        return (type(self), (self.issues,))
+
+
+@attrs.frozen
+class Report:
+    """What :func:`lms_schema.validate` found: ``.ok``, ``.errors``, ``.warnings``.
+
+    ``.value`` is the structured model when there are no errors, else None.
+    """
+
+    errors: tuple[Issue, ...] = ()
+    warnings: tuple[Issue, ...] = ()
+    value: object = attrs.field(default=None, repr=False, eq=False)
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (warnings do not count)."""
+        return not self.errors
+
+    @property
+    def issues(self) -> tuple[Issue, ...]:
+        """Errors first, then warnings."""
+        return self.errors + self.warnings
+
+    def raise_for_errors(self) -> None:
+        """Raise :class:`ValidationError` if there is any error."""
+        if self.errors:
+            raise ValidationError(self.errors)

@@ -1,0 +1,97 @@
+"""JSON text in and out, and the check that a verbatim object (``raw_data``) really is JSON."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import orjson
+
+from ._leaf import FieldError, json_type_name
+
+__all__ = ["MAX_DEPTH", "check_json_object", "decode", "encode"]
+
+#: The deepest nesting accepted inside a verbatim object (``raw_data``, ``custom_fields``),
+#: counting the object itself as 1. Deeper values cannot be written back out by common JSON
+#: encoders (orjson stops at 254 levels for the whole document), so they are rejected.
+MAX_DEPTH = 200
+#: Integers inside verbatim objects must fit a 64-bit JSON number: signed or unsigned.
+_INT_MIN = -(2**63)
+_INT_MAX = 2**64 - 1
+
+
+def check_json_object(value: object) -> dict[str, Any]:
+    """Return ``value`` itself (no copy) if it is a JSON object; raise FieldError otherwise.
+
+    Strings keys only, finite numbers, no sets or other Python objects, at most
+    :data:`MAX_DEPTH` levels. The walk is iterative: deep input cannot exhaust the stack.
+    """
+    if type(value) is not dict:
+        raise FieldError("wrong_type", f"expected an object or null, got {json_type_name(value)}")
+    stack: list[tuple[object, int]] = [(value, 1)]
+    pop = stack.pop
+    push = stack.append
+    while stack:
+        node, depth = pop()
+        node_type = type(node)
+        if node_type is dict:
+            if depth > MAX_DEPTH:
+                raise FieldError("too_deep", f"nested more than {MAX_DEPTH} levels deep")
+            for key, item in node.items():  # type: ignore[attr-defined]
+                if type(key) is not str:
+                    raise FieldError(
+                        "not_json", f"object keys must be strings, got {json_type_name(key)}"
+                    )
+                if type(item) in _CONTAINERS:
+                    push((item, depth + 1))
+                elif type(item) not in _SCALARS:
+                    _check_scalar(item)
+        elif node_type is list:
+            if depth > MAX_DEPTH:
+                raise FieldError("too_deep", f"nested more than {MAX_DEPTH} levels deep")
+            for item in node:  # type: ignore[attr-defined]
+                if type(item) in _CONTAINERS:
+                    push((item, depth + 1))
+                elif type(item) not in _SCALARS:
+                    _check_scalar(item)
+    return value
+
+
+_CONTAINERS = frozenset({dict, list})
+_SCALARS = frozenset({str, bool, type(None)})
+
+
+def _check_scalar(item: object) -> None:
+    if type(item) is int:
+        if not _INT_MIN <= item <= _INT_MAX:
+            raise FieldError("out_of_range", "integers must fit in 64 bits")
+        return
+    if type(item) is float:
+        if not math.isfinite(item):
+            raise FieldError("not_json", f"{item!r} is not a JSON number")
+        return
+    raise FieldError("not_json", f"a {json_type_name(item)} is not a JSON value")
+
+
+def decode(data: bytes | bytearray | memoryview | str) -> Any:
+    """Parse one JSON document (orjson); raise FieldError('invalid_json') on bad input."""
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise FieldError("invalid_json", f"not valid JSON: {exc}") from None
+    except TypeError:
+        raise FieldError(
+            "invalid_json", f"expected bytes or str, got {type(data).__name__}"
+        ) from None
+
+
+def encode(value: Any) -> bytes:
+    """Compact UTF-8 JSON; falls back to the standard library for what orjson refuses
+    (lone surrogates in strings)."""
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode(
+            "utf-8", "surrogatepass"
+        )

@@ -1,0 +1,274 @@
+"""The seven Bindbee LMS models, their partial (expanded) forms and the list envelope.
+
+Each model comes in two classes. ``PartialX`` has every field optional, because an expanded
+relation with a bracket selection (``expand=user[first_name]``) can leave out any field,
+``id`` included. ``X`` is a ``PartialX`` whose base keys (``id``, ``remote_id``,
+``modified_at``, ``custom_fields``) are required, which is what the endpoints return. Every
+other field defaults to :data:`~lms_schema.ABSENT`: a key that was absent stays absent and a
+key that was null stays ``None`` through a round trip.
+
+Relations are typed as what they can be on the wire::
+
+    completion.user: UUID | PartialUser | None | Absent
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Generic, TypeVar
+from uuid import UUID
+
+import attrs
+
+from ._absent import ABSENT, Absent, JSONObject
+from ._durations import Duration
+from ._enums import Grade, Status
+
+__all__ = [
+    "BASE_KEYS",
+    "MODELS",
+    "REQUIRED_KEYS",
+    "Category",
+    "Completion",
+    "Content",
+    "Course",
+    "Enrollment",
+    "Page",
+    "PartialCategory",
+    "PartialCompletion",
+    "PartialContent",
+    "PartialCourse",
+    "PartialEnrollment",
+    "PartialSkill",
+    "PartialUser",
+    "Skill",
+    "User",
+]
+
+frozen = attrs.frozen(kw_only=True)
+
+#: Keys every model has, in wire order.
+BASE_KEYS = ("id", "remote_id", "modified_at", "custom_fields", "raw_data")
+#: Keys that must be present (their value may be null for remote_id and custom_fields).
+REQUIRED_KEYS = ("id", "remote_id", "modified_at", "custom_fields")
+
+
+@frozen
+class _PartialBase:
+    id: UUID | Absent = ABSENT
+    remote_id: str | Absent | None = ABSENT
+    modified_at: datetime | Absent = ABSENT
+    custom_fields: JSONObject | Absent | None = ABSENT
+    raw_data: JSONObject | Absent | None = ABSENT
+
+
+@frozen
+class PartialUser(_PartialBase):
+    """A user as an expanded relation: any subset of the fields of :class:`User`."""
+
+    first_name: str | Absent | None = ABSENT
+    last_name: str | Absent | None = ABSENT
+    middle_name: str | Absent | None = ABSENT
+    email_address: str | Absent | None = ABSENT
+    phone_number: str | Absent | None = ABSENT
+    status: Status | Absent | None = ABSENT
+
+
+@frozen
+class PartialCategory(_PartialBase):
+    """A category as an expanded relation."""
+
+    name: str | Absent | None = ABSENT
+    description: str | Absent | None = ABSENT
+    status: Status | Absent | None = ABSENT
+
+
+@frozen
+class PartialSkill(_PartialBase):
+    """A skill as an expanded relation."""
+
+    name: str | Absent | None = ABSENT
+    status: Status | Absent | None = ABSENT
+
+
+@frozen
+class PartialCourse(_PartialBase):
+    """A course as an expanded relation."""
+
+    name: str | Absent | None = ABSENT
+    description: str | Absent | None = ABSENT
+    cover_image: str | Absent | None = ABSENT
+    url: str | Absent | None = ABSENT
+    duration: Duration | Absent | None = ABSENT
+    languages: list[str] | Absent | None = ABSENT
+    categories: list[UUID | PartialCategory] | Absent | None = ABSENT
+    contents: list[UUID | PartialContent] | Absent | None = ABSENT
+    skills: list[UUID | PartialSkill] | Absent | None = ABSENT
+    #: There is no Instructor model: an expanded instructor is kept as a JSON object.
+    instructors: list[UUID | JSONObject] | Absent | None = ABSENT
+    status: Status | Absent | None = ABSENT
+
+
+@frozen
+class PartialContent(_PartialBase):
+    """A content item as an expanded relation."""
+
+    title: str | Absent | None = ABSENT
+    description: str | Absent | None = ABSENT
+    languages: list[str] | Absent | None = ABSENT
+    cover_image: str | Absent | None = ABSENT
+    url: str | Absent | None = ABSENT
+    duration: Duration | Absent | None = ABSENT
+    categories: list[UUID | PartialCategory] | Absent | None = ABSENT
+    skills: list[UUID | PartialSkill] | Absent | None = ABSENT
+    courses: list[UUID | PartialCourse] | Absent | None = ABSENT
+    order: int | Absent | None = ABSENT
+    provider: str | Absent | None = ABSENT
+    status: Status | Absent | None = ABSENT
+
+
+@frozen
+class PartialCompletion(_PartialBase):
+    """A completion as an expanded relation (``enrollment.completion``)."""
+
+    user: UUID | PartialUser | Absent | None = ABSENT
+    course: UUID | PartialCourse | Absent | None = ABSENT
+    content: UUID | PartialContent | Absent | None = ABSENT
+    score: int | Absent | None = ABSENT
+    grade: Grade | Absent | None = ABSENT
+    started_at: datetime | Absent | None = ABSENT
+    completed_at: datetime | Absent | None = ABSENT
+    time_duration: Duration | Absent | None = ABSENT
+
+
+@frozen
+class PartialEnrollment(_PartialBase):
+    """An enrollment with any subset of its fields."""
+
+    user: UUID | PartialUser | Absent | None = ABSENT
+    course: UUID | PartialCourse | Absent | None = ABSENT
+    start_date: datetime | Absent | None = ABSENT
+    completion: UUID | PartialCompletion | Absent | None = ABSENT
+
+
+# The full models narrow the four required base keys; everything else is inherited, so a full
+# model is also a valid partial one (an expanded relation without a bracket selection).
+
+
+@frozen
+class User(PartialUser):
+    """A learner (``/api/lms/v1/users``)."""
+
+    id: UUID
+    remote_id: str | None
+    modified_at: datetime
+    custom_fields: JSONObject | None
+
+
+@frozen
+class Category(PartialCategory):
+    """A category (``/api/lms/v1/categories``)."""
+
+    id: UUID
+    remote_id: str | None
+    modified_at: datetime
+    custom_fields: JSONObject | None
+
+
+@frozen
+class Skill(PartialSkill):
+    """A skill (``/api/lms/v1/skills``)."""
+
+    id: UUID
+    remote_id: str | None
+    modified_at: datetime
+    custom_fields: JSONObject | None
+
+
+@frozen
+class Course(PartialCourse):
+    """A course (``/api/lms/v1/courses``)."""
+
+    id: UUID
+    remote_id: str | None
+    modified_at: datetime
+    custom_fields: JSONObject | None
+
+
+@frozen
+class Content(PartialContent):
+    """A content item (``/api/lms/v1/contents``)."""
+
+    id: UUID
+    remote_id: str | None
+    modified_at: datetime
+    custom_fields: JSONObject | None
+
+
+@frozen
+class Completion(PartialCompletion):
+    """A user finished a course or content item (``/api/lms/v1/completions``).
+
+    >>> import lms_schema
+    >>> c = lms_schema.structure(
+    ...     {"id": "3c90c3cc-0d44-4b50-8888-8dd25736052a", "remote_id": None,
+    ...      "modified_at": "2021-10-16T00:00:00Z", "custom_fields": None, "grade": "Passed"},
+    ...     lms_schema.Completion)
+    >>> c.grade, c.grade.is_known, c.score
+    (Grade('Passed'), False, ABSENT)
+    """
+
+    id: UUID
+    remote_id: str | None
+    modified_at: datetime
+    custom_fields: JSONObject | None
+
+
+@frozen
+class Enrollment(PartialEnrollment):
+    """A user assigned to a course (``/api/lms/v1/enrollments``)."""
+
+    id: UUID
+    remote_id: str | None
+    modified_at: datetime
+    custom_fields: JSONObject | None
+
+
+T = TypeVar("T")
+
+
+@attrs.frozen(kw_only=True)
+class Page(Generic[T]):
+    """The list envelope: ``{"cursor": ..., "page_size": ..., "items": [...]}``.
+
+    ``cursor`` is null on the last page; ``page_size`` counts the items returned.
+    """
+
+    cursor: str | None
+    page_size: int
+    items: list[T]
+
+
+#: The seven full models, in the order of the API reference.
+MODELS: tuple[type, ...] = (User, Course, Content, Category, Skill, Enrollment, Completion)
+
+for _cls in (
+    _PartialBase,
+    PartialUser,
+    PartialCategory,
+    PartialSkill,
+    PartialCourse,
+    PartialContent,
+    PartialCompletion,
+    PartialEnrollment,
+    *MODELS,
+    Page,
+):
+    # Resolve the string annotations now, while this module's namespace is the right one.
+    attrs.resolve_types(_cls)
+del _cls
+
+
+def field_types(cls: type) -> dict[str, object]:
+    """Field name -> resolved type of a model class."""
+    return {a.name: a.type for a in attrs.fields(cls)}

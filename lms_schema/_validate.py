@@ -1,0 +1,147 @@
+"""``validate()``: every error and warning of a payload, never an exception for bad data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from functools import cache
+from typing import Any, get_args, get_origin
+
+import attrs
+
+from ._api import structure_issues
+from ._converter import _is_model, _is_page, _union_args
+from ._datetimes import is_naive_text
+from ._durations import Duration
+from ._errors import Issue, PathPart, Report, format_path
+from ._models import Page, PartialCompletion, field_types
+
+__all__ = ["validate"]
+
+
+def validate(payload: Any, cls: type[Any] | Any, *, forbid_unknown_keys: bool = False) -> Report:
+    """Check a decoded payload against a model; return a :class:`~lms_schema.Report`.
+
+    Never raises for bad data. Errors are what :func:`~lms_schema.structure` rejects;
+    warnings are legal but suspicious: unknown keys, date-times without an offset, and on
+    completions a ``completed_at`` before ``started_at``, a ``time_duration`` longer than
+    the interval, a negative score::
+
+        report = lms_schema.validate(payload, lms_schema.Completion)
+        for issue in report.errors + report.warnings:
+            print(issue.path, issue.code, issue.message)
+    """
+    value, errors = structure_issues(payload, cls, forbid_unknown_keys=forbid_unknown_keys)
+    warnings: list[Issue] = []
+    if not forbid_unknown_keys:
+        warnings.extend(_raw_warnings(payload, cls))
+    if value is not None:
+        warnings.extend(_semantic_warnings(value))
+    return Report(errors=tuple(errors), warnings=tuple(warnings), value=value)
+
+
+def _warning(path: tuple[PathPart, ...], code: str, message: str) -> Issue:
+    return Issue(format_path(path), code, message, severity="warning")
+
+
+@cache
+def _field_types(cls: Any) -> dict[str, Any]:
+    base = get_origin(cls) or cls
+    hints = field_types(base)
+    if _is_page(cls):
+        (item,) = get_args(cls) or (Any,)
+        hints["items"] = list[item]  # type: ignore[valid-type]
+    return {a.name: hints[a.name] for a in attrs.fields(base)}
+
+
+def _targets(tp: Any) -> tuple[Any, bool, bool]:
+    """(model class or None, is_list, is_datetime) of a field type."""
+    args = _union_args(tp)
+    members = args if args is not None else (tp,)
+    for member in members:
+        if get_origin(member) is list:
+            model, _, is_dt = _targets(get_args(member)[0])
+            return model, True, is_dt
+        if _is_model(member) or _is_page(member):
+            return member, False, False
+        if member is datetime:
+            return None, False, True
+    return None, False, False
+
+
+def _raw_warnings(payload: Any, cls: Any) -> Iterator[Issue]:
+    """Unknown keys and naive date-times, found by walking the payload beside the model."""
+    stack: list[tuple[Any, Any, tuple[PathPart, ...]]] = [(payload, cls, ())]
+    while stack:
+        node, model, path = stack.pop()
+        if type(node) is not dict:
+            continue
+        fields = _field_types(model)
+        for key in node:
+            if key not in fields:
+                yield _warning((*path, str(key)), "unknown_key", f"unknown key {key!r} (ignored)")
+        for name, tp in fields.items():
+            if name not in node:
+                continue
+            target, is_list, is_dt = _targets(tp)
+            value = node[name]
+            if is_dt and type(value) is str and is_naive_text(value):
+                yield _warning(
+                    (*path, name), "naive_datetime", f"{value!r} has no offset; read as UTC"
+                )
+            elif target is not None:
+                if is_list and type(value) is list:
+                    for index in reversed(range(len(value))):
+                        stack.append((value[index], target, (*path, name, index)))
+                elif not is_list:
+                    stack.append((value, target, (*path, name)))
+
+
+def _semantic_warnings(value: Any) -> Iterator[Issue]:
+    """Completion checks on every completion in the structured value (pages, expansions)."""
+    stack: list[tuple[Any, tuple[PathPart, ...]]] = [(value, ())]
+    while stack:
+        obj, path = stack.pop()
+        if isinstance(obj, Page):
+            stack.extend((item, (*path, "items", i)) for i, item in enumerate(obj.items))
+            continue
+        if not attrs.has(type(obj)):
+            continue
+        if isinstance(obj, PartialCompletion):
+            yield from _completion_warnings(obj, path)
+        for a in attrs.fields(type(obj)):
+            child = getattr(obj, a.name)
+            if type(child) is list:
+                stack.extend(
+                    (c, (*path, a.name, i)) for i, c in enumerate(child) if attrs.has(type(c))
+                )
+            elif attrs.has(type(child)):
+                stack.append((child, (*path, a.name)))
+
+
+def _completion_warnings(c: PartialCompletion, path: tuple[PathPart, ...]) -> Iterator[Issue]:
+    started, completed = c.started_at, c.completed_at
+    if isinstance(c.score, int) and c.score < 0:
+        yield _warning((*path, "score"), "negative_score", f"score {c.score} is below zero")
+    if not (isinstance(started, datetime) and isinstance(completed, datetime)):
+        return
+    if completed < started:
+        yield _warning(
+            (*path, "completed_at"),
+            "completed_before_started",
+            f"completed_at {completed.isoformat()} is before started_at {started.isoformat()}",
+        )
+        return
+    duration = c.time_duration
+    if isinstance(duration, Duration):
+        try:
+            end = duration.add_to(started)
+        except (ValueError, OverflowError):
+            return
+        if end > completed:
+            yield _warning(
+                (*path, "time_duration"),
+                "duration_exceeds_interval",
+                f"time_duration {duration} is longer than completed_at - started_at "
+                f"({completed - started})",
+            )
