@@ -1,0 +1,7 @@
+"""``python -m lms_schema validate ...`` runs the console script."""
+
+import sys
+
+from ._cli import main
+
+sys.exit(main())
