@@ -29,9 +29,10 @@ from ._absent import ABSENT, Absent, JSONObject
 from ._datetimes import format_datetime, parse_datetime
 from ._durations import Duration, parse_duration
 from ._enums import OpenEnum
+from ._errorbodies import ERROR_BODIES
 from ._errors import Issue, PathPart, format_path
 from ._ids import parse_uuid
-from ._json import check_json_object
+from ._json import check_json_object, check_json_value
 from ._leaf import FieldError, json_type_name
 from ._models import BASE_KEYS, Page, _PartialBase, field_types
 
@@ -45,6 +46,14 @@ _NONE_TYPE = type(None)
 
 def _is_model(tp: Any) -> bool:
     return isinstance(tp, type) and issubclass(tp, _PartialBase)
+
+
+_ERROR_BODIES = frozenset(ERROR_BODIES)
+
+
+def _is_wire_class(tp: Any) -> bool:
+    """A class structured by :func:`_class_hook`: a model or an error body."""
+    return _is_model(tp) or tp in _ERROR_BODIES
 
 
 def _is_page(tp: Any) -> bool:
@@ -72,6 +81,8 @@ def _describe(tp: Any) -> str:
         return "an ISO 8601 duration string"
     if tp == JSONObject:
         return "an object"
+    if tp is object:
+        return "any JSON value"
     if _is_model(tp):
         name = tp.__name__.removeprefix("Partial").lower()
         return f"an expanded {name} object"
@@ -161,6 +172,23 @@ def _relation_hook(members: tuple[Any, ...], conv: cattrs.Converter) -> Structur
     return structure_relation
 
 
+_SCALAR_TYPES = (str, int)
+
+
+def _scalar_union_hook(members: tuple[Any, ...], conv: cattrs.Converter) -> StructureHook:
+    """``str | int`` (a 422 ``loc`` element): dispatch on the exact JSON type, once."""
+    hooks = {m: field_hook(m, conv) for m in members}
+    expected = _describe(typing.Union[members])  # noqa: UP007
+
+    def structure_scalar(value: Any, _: Any) -> Any:
+        hook = hooks.get(type(value))
+        if hook is None:
+            raise _wrong_type(expected, value)
+        return hook(value, None)
+
+    return structure_scalar
+
+
 def _lazy(cls: Any, conv: cattrs.Converter) -> StructureHook:
     """The converter's hook for a model, looked up on first use (the models are recursive:
     a course expands contents, which expand courses)."""
@@ -184,6 +212,8 @@ def field_hook(tp: Any, conv: cattrs.Converter) -> StructureHook:
             inner = field_hook(rest[0], conv)
         elif UUID in rest and len(rest) == 2:
             inner = _relation_hook(rest, conv)
+        elif all(a in _SCALAR_TYPES for a in rest):
+            inner = _scalar_union_hook(rest, conv)
         else:  # pragma: no cover - the models have no other unions
             raise TypeError(f"no strict hook for {tp!r}")
         if nullable:
@@ -215,6 +245,8 @@ def field_hook(tp: Any, conv: cattrs.Converter) -> StructureHook:
         return _leaf(tp.parse)
     if tp == JSONObject:
         return _structure_json_object
+    if tp is object:  # any JSON value (a 422 ``input``)
+        return _leaf(check_json_value)
     if get_origin(tp) is list:
         (element_type,) = get_args(tp)
         return _list_hook(field_hook(element_type, conv), "an array")
@@ -267,14 +299,14 @@ def _unstructure_value(value: Any) -> Any:
         return str(value)
     if kind is list:
         return [_unstructure_value(v) for v in value]
-    if isinstance(value, _PartialBase):
+    if isinstance(value, _PartialBase) or kind in _ERROR_BODIES:
         return _unstructure_model(value)
     return value  # verbatim JSON objects (no copy)
 
 
 def _wire_order(cls: type) -> tuple[str, ...]:
     names = [a.name for a in attrs.fields(cls)]
-    return (*BASE_KEYS, *(n for n in names if n not in BASE_KEYS))
+    return (*(n for n in BASE_KEYS if n in names), *(n for n in names if n not in BASE_KEYS))
 
 
 _ORDER_CACHE: dict[type, tuple[str, ...]] = {}
@@ -316,7 +348,7 @@ def configure_converter(converter: cattrs.Converter, *, forbid_unknown_keys: boo
         completion = conv.structure(payload, lms_schema.Completion)
     """
     converter.register_structure_hook_factory(
-        lambda tp: _is_model(tp) or _is_page(tp),
+        lambda tp: _is_wire_class(tp) or _is_page(tp),
         lambda tp, conv: _class_hook(tp, conv, forbid_unknown_keys),
     )
     for leaf, parse in ((UUID, parse_uuid), (datetime, parse_datetime), (Duration, parse_duration)):
@@ -325,7 +357,7 @@ def configure_converter(converter: cattrs.Converter, *, forbid_unknown_keys: boo
         lambda tp: isinstance(tp, type) and issubclass(tp, OpenEnum),
         lambda value, tp: tp.parse(value),
     )
-    converter.register_unstructure_hook_func(_is_model, _unstructure_model)
+    converter.register_unstructure_hook_func(_is_wire_class, _unstructure_model)
     converter.register_unstructure_hook_func(_is_page, _unstructure_page)
     converter.register_unstructure_hook(UUID, str)
     converter.register_unstructure_hook(datetime, format_datetime)

@@ -10,7 +10,7 @@ import orjson
 
 from ._leaf import FieldError, json_type_name
 
-__all__ = ["MAX_DEPTH", "check_json_object", "decode", "encode"]
+__all__ = ["MAX_DEPTH", "check_json_object", "check_json_value", "decode", "encode"]
 
 #: The deepest nesting accepted inside a verbatim object (``raw_data``, ``custom_fields``),
 #: counting the object itself as 1. Deeper values cannot be written back out by common JSON
@@ -29,6 +29,19 @@ def check_json_object(value: object) -> dict[str, Any]:
     """
     if type(value) is not dict:
         raise FieldError("wrong_type", f"expected an object or null, got {json_type_name(value)}")
+    return _check_tree(value)  # type: ignore[return-value]
+
+
+def check_json_value(value: object) -> object:
+    """Return ``value`` itself if it is any JSON value (the rules of :func:`check_json_object`)."""
+    if type(value) in _CONTAINERS:
+        return _check_tree(value)
+    if type(value) not in _SCALARS:
+        _check_scalar(value)
+    return value
+
+
+def _check_tree(value: object) -> object:
     stack: list[tuple[object, int]] = [(value, 1)]
     pop = stack.pop
     push = stack.append

@@ -10,16 +10,26 @@ from typing import Any, get_args, get_origin
 import attrs
 
 from ._api import structure_issues
-from ._converter import _is_model, _is_page, _union_args
+from ._converter import _is_page, _is_wire_class, _union_args
 from ._datetimes import is_naive_text
 from ._durations import Duration
 from ._errors import Issue, PathPart, Report, format_path
+from ._expand import Expand, parse_expand
 from ._models import Page, PartialCompletion, field_types
+from ._request import page_warnings, request_issues
 
 __all__ = ["validate"]
 
 
-def validate(payload: Any, cls: type[Any] | Any, *, forbid_unknown_keys: bool = False) -> Report:
+def validate(
+    payload: Any,
+    cls: type[Any] | Any,
+    *,
+    expand: Expand | str | None = None,
+    include_raw_data: bool | None = None,
+    include_custom_fields: bool | None = None,
+    forbid_unknown_keys: bool = False,
+) -> Report:
     """Check a decoded payload against a model; return a :class:`~lms_schema.Report`.
 
     Never raises for bad data. Errors are what :func:`~lms_schema.structure` rejects;
@@ -30,13 +40,41 @@ def validate(payload: Any, cls: type[Any] | Any, *, forbid_unknown_keys: bool = 
         report = lms_schema.validate(payload, lms_schema.Completion)
         for issue in report.errors + report.warnings:
             print(issue.path, issue.code, issue.message)
+
+    On a ``Page[...]`` the page is checked too: a ``page_size`` that does not count the items
+    and ids repeated across items are warnings.
+
+    The request arguments say what the request asked for; None (the default) means unknown,
+    not checked. ``expand`` (an :class:`~lms_schema.Expand` or its text; text that does not
+    parse raises :class:`~lms_schema.ValidationError`, since it is the caller's argument and
+    not the payload): a relation it names must be an expanded object or null, every other
+    relation a UUID string or null; a bracket selection's fields must all be present.
+    ``include_raw_data`` / ``include_custom_fields``: False means ``raw_data`` /
+    ``custom_fields`` should be absent or null, True that it should be present. Every item
+    of a ``Page`` is checked::
+
+        lms_schema.validate(payload, Page[Completion], expand="user[first_name]",
+                            include_raw_data=False, include_custom_fields=False)
     """
+    if isinstance(expand, str):
+        expand = parse_expand(expand, cls)
     value, errors = structure_issues(payload, cls, forbid_unknown_keys=forbid_unknown_keys)
     warnings: list[Issue] = []
     if not forbid_unknown_keys:
         warnings.extend(_raw_warnings(payload, cls))
     if value is not None:
         warnings.extend(_semantic_warnings(value))
+    if _is_page(cls):
+        warnings.extend(page_warnings(payload))
+    if expand is not None or include_raw_data is not None or include_custom_fields is not None:
+        for issue in request_issues(
+            payload,
+            cls,
+            expand=expand,
+            include_raw_data=include_raw_data,
+            include_custom_fields=include_custom_fields,
+        ):
+            (warnings if issue.severity == "warning" else errors).append(issue)
     return Report(errors=tuple(errors), warnings=tuple(warnings), value=value)
 
 
@@ -62,7 +100,7 @@ def _targets(tp: Any) -> tuple[Any, bool, bool]:
         if get_origin(member) is list:
             model, _, is_dt = _targets(get_args(member)[0])
             return model, True, is_dt
-        if _is_model(member) or _is_page(member):
+        if _is_wire_class(member) or _is_page(member):
             return member, False, False
         if member is datetime:
             return None, False, True
