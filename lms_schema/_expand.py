@@ -135,7 +135,7 @@ def _singular(model: type) -> str:
     return model.__name__.removeprefix("Partial").lower()
 
 
-class _SyntaxProblem(Exception):
+class _ExpandSyntaxError(Exception):
     def __init__(self, position: int, expected: str, found: str, note: str = "") -> None:
         super().__init__()
         self.message = f"expected {expected} at position {position}, found {_show(found)}{note}"
@@ -155,7 +155,7 @@ def _parse(text: str, model: type) -> Expand:
         while end < size and text[end] in _NAME_CHARS:
             end += 1
         if end == start:
-            raise _SyntaxProblem(start, what, text[start : start + 1], note)
+            raise _ExpandSyntaxError(start, what, text[start : start + 1], note)
         return text[start:end], end
 
     try:
@@ -186,11 +186,11 @@ def _parse(text: str, model: type) -> Expand:
                 break
             if text[pos] != ",":
                 expected = "',' or the end" if fields is not None else "',', '[' or the end"
-                raise _SyntaxProblem(pos, expected, text[pos])
+                raise _ExpandSyntaxError(pos, expected, text[pos])
             pos += 1
             if pos == size:
-                raise _SyntaxProblem(pos, "a relation name after ','", "")
-    except _SyntaxProblem as problem:
+                raise _ExpandSyntaxError(pos, "a relation name after ','", "")
+    except _ExpandSyntaxError as problem:
         issues.append(Issue(EXPAND_PATH, "invalid_expand", problem.message))
     if issues:
         raise ValidationError(issues)
@@ -207,17 +207,19 @@ def _selection(text: str, pos: int, name_at: Any) -> tuple[tuple[str, ...], int]
         field, pos = name_at(pos, "a field name", note if pos == len(text) else "")
         fields.append(field)
         if pos == len(text):
-            raise _SyntaxProblem(pos, "',' or ']'", "", note)
+            raise _ExpandSyntaxError(pos, "',' or ']'", "", note)
         if text[pos] == "]":
             return tuple(fields), pos + 1
         if text[pos] != ",":
-            raise _SyntaxProblem(pos, "',' or ']'", text[pos])
+            raise _ExpandSyntaxError(pos, "',' or ']'", text[pos])
         pos += 1
 
 
 def _unknown_relation(name: str, start: int, model: type, table: dict[str, Any]) -> Issue:
     if not table:
-        message = f"{_plural(model)} have no relations to expand; found {name!r} at position {start}"
+        message = (
+            f"{_plural(model)} have no relations to expand; found {name!r} at position {start}"
+        )
     else:
         message = (
             f"{name!r} at position {start} is not a relation of {_plural(model)} "
@@ -251,4 +253,3 @@ def _field_issues(
         else:
             where[field] = pos
         pos += len(field) + 1
-

@@ -20,6 +20,7 @@ from ._models import Page, field_types
 
 __all__ = ["Relation", "model_of", "relations"]
 
+
 @attrs.frozen
 class Relation:
     """A relation field: its ``name``, the model it points at (None for ``instructors``,
