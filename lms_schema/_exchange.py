@@ -1,0 +1,237 @@
+"""``validate_exchange``: one captured request/response pair of the LMS API, checked as a whole.
+
+The URL path picks the endpoint (``/api/lms/v1/completions`` or ``.../completions/{id}``,
+and so on for the fourteen GET endpoints), the query string is parsed with the endpoint's
+query model, and the status picks the body model: 2xx the model (by id) or ``Page[model]``
+(list), 422 :class:`~lms_schema.HTTPValidationError`, any other 4xx
+:class:`~lms_schema.ErrorResponse`. The body is then validated with the request's
+``expand``, ``include_raw_data`` and ``include_custom_fields`` applied.
+
+Where problems are reported (the locations of a 422 ``loc`` for the request, JSONPaths for
+the body): ``method``, ``url`` (unknown endpoint), ``path.id``, ``query.<name>``, ``status``
+and ``$...``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import attrs
+
+from ._errorbodies import ErrorResponse, HTTPValidationError
+from ._errors import Issue, Report
+from ._ids import parse_uuid
+from ._json import decode
+from ._leaf import FieldError, json_type_name
+from ._models import Page
+from ._query import QUERIES, Query
+from ._validate import validate
+
+__all__ = ["ENDPOINTS", "PREFIX", "Endpoint", "resolve", "validate_exchange"]
+
+#: The path prefix of every LMS endpoint.
+PREFIX = "/api/lms/v1/"
+
+
+@attrs.frozen
+class Endpoint:
+    """One of the fourteen GET endpoints: its path template, model, query model, and the
+    error statuses the API document lists for it."""
+
+    path: str
+    model: type
+    query: type[Query]
+    by_id: bool
+
+    @property
+    def statuses(self) -> tuple[int, ...]:
+        """The documented statuses (404 only on the by-id endpoints)."""
+        return (200, 401, 403, 404, 422, 429) if self.by_id else (200, 401, 403, 422, 429)
+
+    def body_type(self, status: int) -> Any:
+        """The model of a response body with this status, or None when it is not checked."""
+        if 200 <= status < 300:
+            return self.model if self.by_id else Page[self.model]  # type: ignore[name-defined]
+        if status == 422:
+            return HTTPValidationError
+        if 400 <= status < 500:
+            return ErrorResponse
+        return None
+
+
+def _collection(model: type) -> str:
+    name = model.__name__.lower()
+    return name[:-1] + "ies" if name.endswith("y") else name + "s"
+
+
+_COLLECTIONS: dict[str, tuple[Endpoint, Endpoint]] = {}
+for _model, (_list, _by_id) in QUERIES.items():
+    _name = _collection(_model)
+    _COLLECTIONS[_name] = (
+        Endpoint(PREFIX + _name, _model, _list, by_id=False),
+        Endpoint(PREFIX + _name + "/{id}", _model, _by_id, by_id=True),
+    )
+del _model, _list, _by_id, _name
+
+#: The fourteen endpoints: for each model its list and its by-id endpoint.
+ENDPOINTS: tuple[Endpoint, ...] = tuple(e for pair in _COLLECTIONS.values() for e in pair)
+
+
+def resolve(path: str) -> tuple[Endpoint, str | None] | None:
+    """The endpoint of a URL path and the raw ``{id}`` segment (None on list endpoints), or
+    None when the path is no LMS endpoint. The id is not checked here.
+
+    >>> resolve("/api/lms/v1/users/42")[1]
+    '42'
+    """
+    if not path.startswith(PREFIX):
+        return None
+    parts = path[len(PREFIX) :].split("/")
+    pair = _COLLECTIONS.get(parts[0])
+    if pair is None or len(parts) > 2 or (len(parts) == 2 and not parts[1]):
+        return None
+    if len(parts) == 1:
+        return pair[0], None
+    return pair[1], parts[1]
+
+
+def validate_exchange(
+    method: str,
+    url: str,
+    status: int,
+    body: Any,
+    *,
+    forbid_unknown_keys: bool = False,
+) -> Report:
+    """Check a captured exchange; return a :class:`~lms_schema.Report` (never raises for bad
+    data).
+
+    ``url`` is a full URL or a path with its query string. ``body`` is JSON text (``bytes``,
+    ``bytearray``, ``memoryview`` or ``str``; a ``str`` is always read as JSON text) or an
+    already decoded value (``dict``, ``list``, ...)::
+
+        report = lms_schema.validate_exchange(
+            "GET", "https://api.bindbee.dev/api/lms/v1/completions?expand=user",
+            200, response_bytes)
+
+    Problems of the request (an unknown path or a method other than GET, an ``{id}`` that
+    is not a UUID, a bad query parameter) are errors when the server answered 2xx, and
+    warnings when it rejected the request, as it should have. With an unknown endpoint or
+    method, nothing else is checked. Unknown query parameters and statuses the API document
+    does not list are warnings. ``.value`` is the structured body when it is valid.
+    """
+    text_method = method.upper() if isinstance(method, str) else method
+    if type(url) is not str:
+        return Report(
+            errors=(_error("url", "wrong_type", f"expected a string, got {json_type_name(url)}"),)
+        )
+    split = urlsplit(url)
+    path = unquote(split.path)
+    found = resolve(path)
+    if found is None:
+        return Report(errors=(_unknown_endpoint(path),))
+    endpoint, raw_id = found
+    if text_method != "GET":
+        return Report(
+            errors=(
+                _error(
+                    "method",
+                    "method_not_allowed",
+                    f"{text_method!r} is not allowed on {endpoint.path}: the LMS API is "
+                    "read-only (GET only)",
+                ),
+            )
+        )
+    if type(status) is not int:
+        return Report(
+            errors=(
+                _error(
+                    "status",
+                    "wrong_type",
+                    f"expected an integer HTTP status, got {json_type_name(status)}",
+                ),
+            )
+        )
+
+    request: list[Issue] = []
+    if raw_id is not None:
+        try:
+            parse_uuid(raw_id)
+        except FieldError as exc:
+            request.append(_error("path.id", exc.code, exc.message))
+    query, query_issues = endpoint.query.parse_issues(split.query)
+    request.extend(query_issues)
+
+    errors: list[Issue] = []
+    warnings: list[Issue] = []
+    accepted = 200 <= status < 300
+    for issue in request:
+        if issue.severity == "error" and accepted:
+            errors.append(issue)
+        else:
+            warnings.append(attrs.evolve(issue, severity="warning"))
+    if status not in endpoint.statuses:
+        warnings.append(
+            Issue(
+                "status",
+                "undocumented_status",
+                f"the API document lists no status {status} for {endpoint.path} "
+                f"(it lists {', '.join(map(str, endpoint.statuses))})",
+                severity="warning",
+            )
+        )
+    cls = endpoint.body_type(status)
+    if cls is None:
+        return Report(errors=tuple(errors), warnings=tuple(warnings))
+
+    if isinstance(body, bytes | bytearray | memoryview | str):
+        try:
+            body = decode(body)
+        except FieldError as exc:
+            errors.append(_error("$", exc.code, exc.message))
+            return Report(errors=tuple(errors), warnings=tuple(warnings))
+    if accepted and query is not None:
+        report = validate(
+            body,
+            cls,
+            expand=getattr(query, "expand", None),
+            include_raw_data=query.include_raw_data,
+            include_custom_fields=query.include_custom_fields,
+            forbid_unknown_keys=forbid_unknown_keys,
+        )
+        errors.extend(_page_limit(body, query))
+    else:
+        report = validate(body, cls, forbid_unknown_keys=forbid_unknown_keys)
+    errors.extend(report.errors)
+    warnings.extend(report.warnings)
+    return Report(errors=tuple(errors), warnings=tuple(warnings), value=report.value)
+
+
+def _error(path: str, code: str, message: str) -> Issue:
+    return Issue(path, code, message)
+
+
+def _unknown_endpoint(path: str) -> Issue:
+    if not path.startswith(PREFIX):
+        message = f"{path!r} is not an LMS endpoint (expected a path under {PREFIX})"
+    else:
+        message = (
+            f"{path!r} is not an LMS endpoint (expected {PREFIX}<collection> or "
+            f"{PREFIX}<collection>/<id> with a collection among {', '.join(_COLLECTIONS)})"
+        )
+    return _error("url", "unknown_endpoint", message)
+
+
+def _page_limit(body: Any, query: Query) -> list[Issue]:
+    requested = getattr(query, "page_size", None)
+    items = body.get("items") if type(body) is dict else None
+    if requested is None or type(items) is not list or len(items) <= requested:
+        return []
+    return [
+        _error(
+            "$.items",
+            "page_too_large",
+            f"the page has {len(items)} items but the request asked for at most {requested}",
+        )
+    ]
