@@ -11,7 +11,10 @@ from ._api import dumps, loads, structure, unstructure
 from ._converter import configure_converter, converter
 from ._durations import Duration, DurationError, format_duration, parse_duration
 from ._enums import Grade, OpenEnum, Status
+from ._errorbodies import ErrorDetail, ErrorResponse, HTTPValidationError
 from ._errors import CODES, Issue, Report, ValidationError
+from ._exchange import validate_exchange
+from ._expand import Expand, Expansion, format_expand, parse_expand
 from ._models import (
     Category,
     Completion,
@@ -29,6 +32,23 @@ from ._models import (
     Skill,
     User,
 )
+from ._query import (
+    CategoryByIdQuery,
+    CategoryQuery,
+    CompletionByIdQuery,
+    CompletionQuery,
+    ContentByIdQuery,
+    ContentQuery,
+    CourseByIdQuery,
+    CourseQuery,
+    EnrollmentByIdQuery,
+    EnrollmentQuery,
+    Query,
+    SkillByIdQuery,
+    SkillQuery,
+    UserByIdQuery,
+    UserQuery,
+)
 from ._validate import validate
 
 __version__ = "0.1.0"
@@ -38,13 +58,28 @@ __all__ = [
     "CODES",
     "Absent",
     "Category",
+    "CategoryByIdQuery",
+    "CategoryQuery",
     "Completion",
+    "CompletionByIdQuery",
+    "CompletionQuery",
     "Content",
+    "ContentByIdQuery",
+    "ContentQuery",
     "Course",
+    "CourseByIdQuery",
+    "CourseQuery",
     "Duration",
     "DurationError",
     "Enrollment",
+    "EnrollmentByIdQuery",
+    "EnrollmentQuery",
+    "ErrorDetail",
+    "ErrorResponse",
+    "Expand",
+    "Expansion",
     "Grade",
+    "HTTPValidationError",
     "Issue",
     "JSONObject",
     "OpenEnum",
@@ -56,20 +91,28 @@ __all__ = [
     "PartialEnrollment",
     "PartialSkill",
     "PartialUser",
+    "Query",
     "Report",
     "Skill",
+    "SkillByIdQuery",
+    "SkillQuery",
     "Status",
     "User",
+    "UserByIdQuery",
+    "UserQuery",
     "ValidationError",
     "configure_converter",
     "converter",
     "dumps",
     "format_duration",
+    "format_expand",
     "loads",
     "parse_duration",
+    "parse_expand",
     "structure",
     "unstructure",
     "validate",
+    "validate_exchange",
 ]
 
 for _name in __all__:

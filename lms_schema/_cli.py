@@ -1,9 +1,11 @@
 """The ``lms-schema`` command line: validate captured payloads.
 
 ``lms-schema validate [--model NAME] [--strict] PATH...`` reads JSON files, JSON Lines files
-(``.jsonl``/``.ndjson``, one record per line, streamed) and directories (recursively), and
-prints every problem as ``FILE[:LINE]: JSONPATH: message [code]``. Exit status: 0 when every
-payload is valid, 1 when any is not, 2 for usage errors (unreadable file, unknown model).
+(``.jsonl``/``.ndjson``, one record per line, streamed), HTTP archives (``.har``: every entry
+under ``/api/lms/v1/`` is checked with ``validate_exchange``, the others are skipped) and
+directories (recursively), and prints every problem as ``FILE[:LINE]: JSONPATH: message
+[code]`` (``FILE#entries[i]: ...`` for an archive entry). Exit status: 0 when every payload is
+valid, 1 when any is not, 2 for usage errors (unreadable file, unknown model).
 """
 
 from __future__ import annotations
@@ -15,8 +17,11 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import urlsplit
 
 from ._errors import Issue, Report
+from ._exchange import PREFIX, validate_exchange
+from ._har import read_har
 from ._json import decode
 from ._leaf import FieldError
 from ._models import MODELS, Page
@@ -31,7 +36,8 @@ for _model in MODELS:
 _MODEL_NAMES["categories"] = _MODEL_NAMES["category"]
 _WORD = re.compile(r"[a-z]+")
 _JSONL = {".jsonl", ".ndjson"}
-_JSON = {".json", *_JSONL}
+_HAR = ".har"
+_JSON = {".json", *_JSONL, _HAR}
 
 
 def model_for(name: str) -> type | None:
@@ -90,6 +96,45 @@ def _print(out: TextIO, where: str, issue: Issue) -> None:
     out.write(f"{where}: {issue.path}: {issue.message} [{issue.code}]\n")
 
 
+def _print_report(out: TextIO, where: str, report: Report, warnings: bool) -> None:
+    for issue in report.errors:
+        _print(out, where, issue)
+    if warnings:
+        for issue in report.warnings:
+            _print(out, where, Issue(issue.path, issue.code, "warning: " + issue.message))
+
+
+def _check_har(path: Path, args: argparse.Namespace, out: TextIO) -> tuple[int, int, int]:
+    """(checked, invalid, skipped) entries of an HTTP archive."""
+    exchanges, problems = read_har(path.read_bytes())
+    for issue in problems:
+        _print(out, str(path), issue)
+    checked = skipped = 0
+    invalid = len(problems)
+    for exchange in exchanges:
+        if not urlsplit(exchange.url).path.startswith(PREFIX):
+            skipped += 1
+            continue
+        checked += 1
+        where = f"{path}#entries[{exchange.index}]"
+        if exchange.body is None:
+            report = Report(
+                errors=(Issue("$", "invalid_har", "the response body was not recorded"),)
+            )
+        else:
+            report = validate_exchange(
+                exchange.method,
+                exchange.url,
+                exchange.status,
+                exchange.body,
+                forbid_unknown_keys=args.strict,
+            )
+        if not report.ok:
+            invalid += 1
+        _print_report(out, where, report, args.warnings)
+    return checked, invalid, skipped
+
+
 def _validate_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     forced = None
     if args.model is not None:
@@ -97,8 +142,20 @@ def _validate_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
         if forced is None:
             err.write(f"lms-schema: unknown model {args.model!r}\n")
             return 2
-    records = invalid = 0
+    records = invalid = skipped = 0
     for path in _files(args.paths):
+        if path.suffix.lower() == _HAR:
+            try:
+                counts = _check_har(path, args, out)
+            except OSError as exc:
+                err.write(f"lms-schema: {path}: {exc.strerror or exc}\n")
+                return 2
+            records, invalid, skipped = (
+                records + counts[0],
+                invalid + counts[1],
+                skipped + counts[2],
+            )
+            continue
         model = forced or _infer_model(path)
         if model is None:
             err.write(f"lms-schema: cannot tell the model of {path}; pass --model\n")
@@ -115,17 +172,14 @@ def _validate_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
                 )
                 if not report.ok:
                     invalid += 1
-                for issue in report.errors:
-                    _print(out, where, issue)
-                if args.warnings:
-                    for issue in report.warnings:
-                        _print(
-                            out, where, Issue(issue.path, issue.code, "warning: " + issue.message)
-                        )
+                _print_report(out, where, report, args.warnings)
         except OSError as exc:
             err.write(f"lms-schema: {path}: {exc.strerror or exc}\n")
             return 2
-    err.write(f"{records} payload{'s' if records != 1 else ''} checked, {invalid} invalid\n")
+    summary = f"{records} payload{'s' if records != 1 else ''} checked, {invalid} invalid"
+    if skipped:
+        summary += f", {skipped} HAR entr{'ies' if skipped != 1 else 'y'} skipped (not LMS)"
+    err.write(summary + "\n")
     return 1 if invalid else 0
 
 
@@ -133,7 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``lms-schema`` console script."""
     parser = argparse.ArgumentParser(prog="lms-schema", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("validate", help="validate JSON / JSONL files or directories")
+    check = commands.add_parser("validate", help="validate JSON / JSONL / HAR files or directories")
     check.add_argument("paths", nargs="+", metavar="PATH")
     check.add_argument(
         "--model",

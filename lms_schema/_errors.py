@@ -29,11 +29,38 @@ CODES: dict[str, str] = {
     "too_deep": "JSON nested deeper than the library accepts",
     "unknown_key": "a key the model does not define",
     "wrong_type": "a value of the wrong JSON type",
+    # request-aware errors: the expand grammar (at query.expand)
+    "invalid_expand": "expand text that breaks the grammar (the message gives the position)",
+    "unknown_relation": "an expand name that is not a relation of the model",
+    "duplicate_relation": "a relation named twice in expand",
+    "unknown_field": "a bracket-selected field the related model does not have",
+    "duplicate_field": "a field selected twice in one bracket selection",
+    # query parameters (at query.<name>) and exchanges
+    "invalid_boolean": "a query boolean other than true, false, 1 or 0",
+    "invalid_integer": "a query integer that is not decimal digits",
+    "invalid_list": "a comma-separated query list with an empty item",
+    "repeated_parameter": "a query parameter given more than once",
+    "unknown_parameter": "a query parameter the endpoint does not have (a warning, unless "
+    "forbidden)",
+    "unknown_endpoint": "a URL path that is none of the fourteen LMS endpoints",
+    "method_not_allowed": "a method other than GET (the LMS API is read-only)",
+    "invalid_har": "an HTTP archive entry that cannot be read",
+    # the response does not match its request
+    "not_expanded": "a UUID where the request expanded the relation",
+    "unexpected_expansion": "an expanded object where the request did not expand the relation",
+    "missing_selected_field": "a field selected in expand brackets is missing from the object",
+    "page_too_large": "more items than the request's page_size",
     # warnings emitted by validate()
     "completed_before_started": "completed_at is earlier than started_at",
     "duration_exceeds_interval": "time_duration is longer than completed_at - started_at",
     "negative_score": "a score below zero",
     "naive_datetime": "a date-time without an offset, read as UTC",
+    "page_size_mismatch": "a page whose page_size is not the number of its items",
+    "duplicate_id": "an id repeated across the items of a page",
+    "unselected_field": "an expanded object carries a field beyond its bracket selection",
+    "unrequested_data": "raw_data or custom_fields carries data the request did not ask for",
+    "missing_requested_data": "raw_data is absent although the request asked for it",
+    "undocumented_status": "a response status the API document does not list for the endpoint",
 }
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")

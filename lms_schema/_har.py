@@ -1,0 +1,92 @@
+"""Reading HTTP Archive (HAR 1.2) files: the exchanges the CLI checks with validate_exchange.
+
+Each ``log.entries[i]`` gives ``request.method``, ``request.url``, ``response.status`` and
+``response.content.text`` (base64 when ``content.encoding`` is ``"base64"``). Problems with
+the archive itself are issues with code ``invalid_har`` at their JSONPath in the file.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+import attrs
+
+from ._errors import Issue, PathPart, format_path
+from ._json import decode
+from ._leaf import FieldError, json_type_name
+
+__all__ = ["HarExchange", "read_har"]
+
+
+@attrs.frozen
+class HarExchange:
+    """One entry of a HAR file; ``body`` is None when the archive did not record it."""
+
+    index: int
+    method: str
+    url: str
+    status: int
+    body: bytes | str | None
+
+
+class _HarError(Exception):
+    def __init__(self, path: tuple[PathPart, ...], message: str) -> None:
+        super().__init__(message)
+        self.issue = Issue(format_path(path), "invalid_har", message)
+
+
+def _get(node: Any, key: str, path: tuple[PathPart, ...], kind: type) -> Any:
+    if type(node) is not dict:
+        raise _HarError(path, f"expected an object, got {json_type_name(node)}")
+    if key not in node:
+        raise _HarError((*path, key), f"required key {key!r} is missing")
+    value = node[key]
+    if type(value) is not kind:
+        raise _HarError((*path, key), f"expected {kind.__name__}, got {json_type_name(value)}")
+    return value
+
+
+def read_har(data: bytes) -> tuple[list[HarExchange], list[Issue]]:
+    """The exchanges of a HAR document, and the problems of entries that could not be read
+    (an entry with a problem is left out; the others are still returned)."""
+    try:
+        document = decode(data)
+    except FieldError as exc:
+        return [], [Issue("$", exc.code, exc.message)]
+    try:
+        log = _get(document, "log", (), dict)
+        entries = _get(log, "entries", ("log",), list)
+    except _HarError as bad:
+        return [], [bad.issue]
+    exchanges: list[HarExchange] = []
+    issues: list[Issue] = []
+    for index, entry in enumerate(entries):
+        where: tuple[PathPart, ...] = ("log", "entries", index)
+        try:
+            exchanges.append(_exchange(index, entry, where))
+        except _HarError as bad:
+            issues.append(bad.issue)
+    return exchanges, issues
+
+
+def _exchange(index: int, entry: Any, where: tuple[PathPart, ...]) -> HarExchange:
+    request = _get(entry, "request", where, dict)
+    response = _get(entry, "response", where, dict)
+    method = _get(request, "method", (*where, "request"), str)
+    url = _get(request, "url", (*where, "request"), str)
+    status = _get(response, "status", (*where, "response"), int)
+    content = response.get("content")
+    body: bytes | str | None = None
+    if type(content) is dict and "text" in content:
+        text = _get(content, "text", (*where, "response", "content"), str)
+        body = text
+        if content.get("encoding") == "base64":
+            try:
+                body = base64.b64decode(text, validate=True)
+            except (binascii.Error, ValueError):
+                raise _HarError(
+                    (*where, "response", "content", "text"), "content.text is not valid base64"
+                ) from None
+    return HarExchange(index, method, url, status, body)
