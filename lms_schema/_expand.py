@@ -165,6 +165,9 @@ def _parse(text: str, model: type) -> Expand:
             fields: tuple[str, ...] | None = None
             if pos < size and text[pos] == "[":
                 fields, pos = _selection(text, pos, name_at)
+            if pos < size and text[pos] != ",":
+                expected = "',' or the end" if fields is not None else "',', '[' or the end"
+                raise _ExpandSyntaxError(pos, expected, text[pos])
             relation = table.get(name)
             if relation is None:
                 issues.append(_unknown_relation(name, start, model, table))
@@ -184,9 +187,6 @@ def _parse(text: str, model: type) -> Expand:
                 expansions.append(Expansion(name, fields))
             if pos == size:
                 break
-            if text[pos] != ",":
-                expected = "',' or the end" if fields is not None else "',', '[' or the end"
-                raise _ExpandSyntaxError(pos, expected, text[pos])
             pos += 1
             if pos == size:
                 raise _ExpandSyntaxError(pos, "a relation name after ','", "")
