@@ -106,12 +106,13 @@ def _print_report(out: TextIO, where: str, report: Report, warnings: bool) -> No
 
 def _check_har(path: Path, args: argparse.Namespace, out: TextIO) -> tuple[int, int, int]:
     """(checked, invalid, skipped) entries of an HTTP archive."""
-    exchanges, problems = read_har(path.read_bytes())
-    for issue in problems:
-        _print(out, str(path), issue)
-    checked = skipped = 0
-    invalid = len(problems)
-    for exchange in exchanges:
+    checked = invalid = skipped = 0
+    for exchange in read_har(path.read_bytes()):
+        if isinstance(exchange, Issue):  # an entry (or the whole file) that cannot be read
+            checked += 1
+            invalid += 1
+            _print(out, str(path), exchange)
+            continue
         if not urlsplit(exchange.url).path.startswith(PREFIX):
             skipped += 1
             continue

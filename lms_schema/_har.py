@@ -37,6 +37,9 @@ class _HarError(Exception):
         self.issue = Issue(format_path(path), "invalid_har", message)
 
 
+_KINDS = {dict: "an object", list: "an array", str: "a string", int: "an integer"}
+
+
 def _get(node: Any, key: str, path: tuple[PathPart, ...], kind: type) -> Any:
     if type(node) is not dict:
         raise _HarError(path, f"expected an object, got {json_type_name(node)}")
@@ -44,31 +47,31 @@ def _get(node: Any, key: str, path: tuple[PathPart, ...], kind: type) -> Any:
         raise _HarError((*path, key), f"required key {key!r} is missing")
     value = node[key]
     if type(value) is not kind:
-        raise _HarError((*path, key), f"expected {kind.__name__}, got {json_type_name(value)}")
+        raise _HarError((*path, key), f"expected {_KINDS[kind]}, got {json_type_name(value)}")
     return value
 
 
-def read_har(data: bytes) -> tuple[list[HarExchange], list[Issue]]:
-    """The exchanges of a HAR document, and the problems of entries that could not be read
-    (an entry with a problem is left out; the others are still returned)."""
+def read_har(data: bytes) -> list[HarExchange | Issue]:
+    """The entries of a HAR document in order: each an exchange, or the problem that kept it
+    from being read (its path is a JSONPath in the archive). A document that is not a HAR
+    gives one issue."""
     try:
         document = decode(data)
     except FieldError as exc:
-        return [], [Issue("$", exc.code, exc.message)]
+        return [Issue("$", exc.code, exc.message)]
     try:
         log = _get(document, "log", (), dict)
         entries = _get(log, "entries", ("log",), list)
     except _HarError as bad:
-        return [], [bad.issue]
-    exchanges: list[HarExchange] = []
-    issues: list[Issue] = []
+        return [bad.issue]
+    out: list[HarExchange | Issue] = []
     for index, entry in enumerate(entries):
         where: tuple[PathPart, ...] = ("log", "entries", index)
         try:
-            exchanges.append(_exchange(index, entry, where))
+            out.append(_exchange(index, entry, where))
         except _HarError as bad:
-            issues.append(bad.issue)
-    return exchanges, issues
+            out.append(bad.issue)
+    return out
 
 
 def _exchange(index: int, entry: Any, where: tuple[PathPart, ...]) -> HarExchange:
