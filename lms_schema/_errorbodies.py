@@ -21,10 +21,9 @@ from ._absent import ABSENT, Absent, JSONObject
 
 __all__ = ["ERROR_BODIES", "ErrorDetail", "ErrorResponse", "HTTPValidationError"]
 
-frozen = attrs.frozen(kw_only=True)
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class ErrorDetail:
     """One entry of a 422 body: where (``loc``), what (``msg``), the error ``type``, and
     optionally the rejected ``input`` (any JSON value, null included) and a ``ctx`` object.
@@ -40,7 +39,7 @@ class ErrorDetail:
     ctx: JSONObject | Absent = ABSENT
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class HTTPValidationError:
     """The 422 body. ``detail`` is required here although the OpenAPI schema does not list it
     as required: FastAPI always sends it, and a 422 without it says nothing."""
@@ -48,7 +47,7 @@ class HTTPValidationError:
     detail: list[ErrorDetail]
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class ErrorResponse:
     """The 401/403/404/429 body: ``{"detail": "<string>"}``."""
 

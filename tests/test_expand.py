@@ -88,7 +88,7 @@ def test_partial_classes_and_pages_use_their_model() -> None:
 
 @pytest.mark.parametrize("cls", [User, Category, Skill])
 def test_models_without_relations(cls: type) -> None:
-    plural = {User: "users", Category: "categories", Skill: "skills"}[cls]
+    plural = {"User": "users", "Category": "categories", "Skill": "skills"}[cls.__name__]
     assert parse_expand("", cls) == Expand()
     assert issues_of("user", cls) == [
         (
@@ -129,7 +129,8 @@ def test_models_without_relations(cls: type) -> None:
         ),
         (
             "user[id",
-            "expected ',' or ']' at position 7, found the end (the '[' at position 4 is not closed)",
+            "expected ',' or ']' at position 7, found the end "
+            "(the '[' at position 4 is not closed)",
         ),
         (
             "user[id,",
