@@ -17,10 +17,12 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
-from urllib.parse import urlsplit
 
+import attrs
+
+from ._absent import ABSENT
 from ._errors import Issue, Report
-from ._exchange import PREFIX, validate_exchange
+from ._exchange import PREFIX, url_path, validate_exchange
 from ._har import read_har
 from ._json import decode
 from ._leaf import FieldError
@@ -113,23 +115,27 @@ def _check_har(path: Path, args: argparse.Namespace, out: TextIO) -> tuple[int, 
             invalid += 1
             _print(out, str(path), exchange)
             continue
-        if not urlsplit(exchange.url).path.startswith(PREFIX):
+        path_of_url = url_path(exchange.url)
+        if path_of_url is not None and not path_of_url.startswith(PREFIX):
             skipped += 1
             continue
         checked += 1
         where = f"{path}#entries[{exchange.index}]"
+        report = validate_exchange(
+            exchange.method,
+            exchange.url,
+            exchange.status,
+            ABSENT if exchange.body is None else exchange.body,
+            forbid_unknown_keys=args.strict,
+        )
         if exchange.body is None:
-            report = Report(
-                errors=(Issue("$", "invalid_har", "the response body was not recorded"),)
+            unchecked = Issue(
+                "$",
+                "invalid_har",
+                "the response body was not recorded; only the request and status were checked",
+                severity="warning",
             )
-        else:
-            report = validate_exchange(
-                exchange.method,
-                exchange.url,
-                exchange.status,
-                exchange.body,
-                forbid_unknown_keys=args.strict,
-            )
+            report = attrs.evolve(report, warnings=(*report.warnings, unchecked))
         if not report.ok:
             invalid += 1
         _print_report(out, where, report, args.warnings)

@@ -22,7 +22,6 @@ from ._absent import ABSENT, Absent, JSONObject
 __all__ = ["ERROR_BODIES", "ErrorDetail", "ErrorResponse", "HTTPValidationError"]
 
 
-
 @attrs.frozen(kw_only=True)
 class ErrorDetail:
     """One entry of a 422 body: where (``loc``), what (``msg``), the error ``type``, and

@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 import attrs
 
+from ._absent import ABSENT
 from ._errorbodies import ErrorResponse, HTTPValidationError
 from ._errors import Issue, Report
 from ._ids import parse_uuid
@@ -28,7 +29,7 @@ from ._models import Page
 from ._query import QUERIES, Query
 from ._validate import validate
 
-__all__ = ["ENDPOINTS", "PREFIX", "Endpoint", "resolve", "validate_exchange"]
+__all__ = ["ENDPOINTS", "PREFIX", "Endpoint", "resolve", "url_path", "validate_exchange"]
 
 #: The path prefix of every LMS endpoint.
 PREFIX = "/api/lms/v1/"
@@ -109,7 +110,8 @@ def validate_exchange(
 
     ``url`` is a full URL or a path with its query string. ``body`` is JSON text (``bytes``,
     ``bytearray``, ``memoryview`` or ``str``; a ``str`` is always read as JSON text) or an
-    already decoded value (``dict``, ``list``, ...)::
+    already decoded value (``dict``, ``list``, ...); :data:`~lms_schema.ABSENT` when the body
+    is unknown (not recorded): then only the request and the status are checked::
 
         report = lms_schema.validate_exchange(
             "GET", "https://api.bindbee.dev/api/lms/v1/completions?expand=user",
@@ -126,7 +128,12 @@ def validate_exchange(
         return Report(
             errors=(_error("url", "wrong_type", f"expected a string, got {json_type_name(url)}"),)
         )
-    split = urlsplit(url)
+    try:
+        split = urlsplit(url)
+    except ValueError as exc:  # such as an unbalanced '[' in the host
+        return Report(
+            errors=(_error("url", "unknown_endpoint", f"{_show(url)} is not a URL: {exc}"),)
+        )
     path = unquote(split.path)
     found = resolve(path)
     if found is None:
@@ -182,7 +189,7 @@ def validate_exchange(
             )
         )
     cls = endpoint.body_type(status)
-    if cls is None:
+    if cls is None or body is ABSENT:
         return Report(errors=tuple(errors), warnings=tuple(warnings))
 
     if isinstance(body, bytes | bytearray | memoryview | str):
@@ -206,6 +213,18 @@ def validate_exchange(
     errors.extend(report.errors)
     warnings.extend(report.warnings)
     return Report(errors=tuple(errors), warnings=tuple(warnings), value=report.value)
+
+
+def url_path(url: str) -> str | None:
+    """The decoded path of a URL, or None when it is not a URL."""
+    try:
+        return unquote(urlsplit(url).path)
+    except ValueError:
+        return None
+
+
+def _show(text: str) -> str:
+    return repr(text if len(text) <= 80 else text[:77] + "...")
 
 
 def _error(path: str, code: str, message: str) -> Issue:

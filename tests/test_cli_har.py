@@ -78,9 +78,13 @@ def test_base64_and_plain_bodies(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert out == [
         f"{path}: $.log.entries[2].response.content.text: content.text is not valid base64 "
         "[invalid_har]",
-        f"{path}#entries[3]: $: the response body was not recorded [invalid_har]",
     ]
-    assert err == "4 payloads checked, 2 invalid\n"
+    assert err == "4 payloads checked, 1 invalid\n"
+    # a body that was not recorded: the request and status are still checked
+    assert run(capsys, "--warnings", str(path))[1][1:] == [
+        f"{path}#entries[3]: $: warning: the response body was not recorded; only the request "
+        "and status were checked [invalid_har]",
+    ]
 
 
 def test_strict_makes_unknown_keys_errors(
@@ -124,6 +128,29 @@ def test_not_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, str(path))
     assert code == 1
     assert out[0].startswith(f"{path}: $: not valid JSON") and out[0].endswith("[invalid_json]")
+
+
+def test_unrecorded_bodies_still_get_the_request_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = har(tmp_path, entry("/api/lms/v1/users/7"))
+    code, out, _ = run(capsys, str(path))
+    assert (code, out) == (
+        1,
+        [f"{path}#entries[0]: path.id: '7' is not a UUID (expected 8-4-4-4-12 hex) [invalid_uuid]"],
+    )
+
+
+def test_urls_that_are_not_urls(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = har(tmp_path, entry("http://[::1/api/lms/v1/users", content={"text": "{}"}))
+    code, out, _ = run(capsys, str(path))
+    assert (code, out) == (
+        1,
+        [
+            f"{path}#entries[0]: url: 'http://[::1/api/lms/v1/users' is not a URL: Invalid IPv6 "
+            "URL [unknown_endpoint]"
+        ],
+    )
 
 
 def test_only_lms_entries_are_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

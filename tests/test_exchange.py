@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from lms_schema import (
+    ABSENT,
     Category,
     Completion,
     Content,
@@ -262,6 +263,19 @@ def test_body_forms(body: Any) -> None:
 def test_bodies_that_are_not_json(body: Any) -> None:
     report = validate_exchange("GET", f"/api/lms/v1/users/{U1}", 200, body)
     assert found(report) == [("error", "$", "invalid_json")]
+
+
+def test_an_absent_body_is_not_checked() -> None:
+    assert validate_exchange("GET", f"/api/lms/v1/users/{U1}", 200, ABSENT).issues == ()
+    report = validate_exchange("GET", "/api/lms/v1/users?page_size=0", 200, ABSENT)
+    assert found(report) == [("error", "query.page_size", "out_of_range")]
+
+
+def test_a_url_that_is_not_a_url() -> None:
+    report = validate_exchange("GET", "http://[::1/api/lms/v1/users", 200, {})
+    assert [(i.path, i.code, i.message) for i in report.issues] == [
+        ("url", "unknown_endpoint", "'http://[::1/api/lms/v1/users' is not a URL: Invalid IPv6 URL")
+    ]
 
 
 def test_a_decoded_json_string_is_not_text() -> None:

@@ -20,12 +20,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lms_schema import (
+    CODES,
     Duration,
     Expand,
     Expansion,
     Grade,
     Query,
     Status,
+    ValidationError,
     format_expand,
     parse_expand,
     validate_exchange,
@@ -378,3 +380,43 @@ def test_raw_data_that_was_not_requested(pair: Pair, raw_data: dict[str, Any]) -
     assert [(i.path, i.code) for i in report.warnings if i.code in REQUEST_CODES] == [
         (_jsonpath((*pair.first, "raw_data")), "unrequested_data")
     ]
+
+
+# -- hostile input -------------------------------------------------------------------------
+
+urls = st.one_of(
+    st.text(),
+    st.builds(lambda rest: "/api/lms/v1/" + rest, st.text()),
+    st.builds(
+        lambda e, rest: e.path.replace("{id}", "x") + "?" + rest,
+        st.sampled_from(ENDPOINTS),
+        st.text(),
+    ),
+)
+
+
+@given(st.text(max_size=8), urls, st.integers(-1, 1000), st.binary() | st.text())
+def test_validate_exchange_never_raises(method: str, url: str, status: int, body: Any) -> None:
+    report = validate_exchange(method, url, status, body)
+    assert all(i.code in CODES for i in report.issues)
+
+
+@given(
+    st.sampled_from(ENDPOINTS),
+    st.text() | st.dictionaries(st.text(), st.text() | st.lists(st.text())),
+)
+def test_query_parsing_never_raises_but_validation_error(endpoint: Endpoint, query: Any) -> None:
+    value, issues = endpoint.query.parse_issues(query)
+    assert (value is None) == any(i.severity == "error" for i in issues)
+    assert all(i.code in CODES for i in issues)
+
+
+@given(st.text(max_size=30))
+def test_expand_parsing_raises_only_validation_error(text: str) -> None:
+    for model in RELATIONAL:
+        try:
+            expand = parse_expand(text, model)
+        except ValidationError as exc:
+            assert all(i.code in CODES and i.path == "query.expand" for i in exc.issues)
+        else:
+            assert format_expand(expand) == text
