@@ -371,6 +371,8 @@ def issues_from_exception(exc: BaseException, path: tuple[PathPart, ...] = ()) -
             out.append(
                 Issue(format_path(where), "missing_key", f"required key {where[-1]!r} is missing")
             )
+        elif isinstance(current, RecursionError):
+            out.append(Issue(format_path(where), "too_deep", "nested too deeply to check"))
         elif hasattr(current, "code") and hasattr(current, "message"):
             out.append(Issue(format_path(where), current.code, current.message))
         else:

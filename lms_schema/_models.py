@@ -45,7 +45,6 @@ __all__ = [
     "User",
 ]
 
-frozen = attrs.frozen(kw_only=True)
 
 #: Keys every model has, in wire order.
 BASE_KEYS = ("id", "remote_id", "modified_at", "custom_fields", "raw_data")
@@ -53,7 +52,7 @@ BASE_KEYS = ("id", "remote_id", "modified_at", "custom_fields", "raw_data")
 REQUIRED_KEYS = ("id", "remote_id", "modified_at", "custom_fields")
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class _PartialBase:
     id: UUID | Absent = ABSENT
     remote_id: str | Absent | None = ABSENT
@@ -62,7 +61,7 @@ class _PartialBase:
     raw_data: JSONObject | Absent | None = ABSENT
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class PartialUser(_PartialBase):
     """A user as an expanded relation: any subset of the fields of :class:`User`."""
 
@@ -74,7 +73,7 @@ class PartialUser(_PartialBase):
     status: Status | Absent | None = ABSENT
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class PartialCategory(_PartialBase):
     """A category as an expanded relation."""
 
@@ -83,7 +82,7 @@ class PartialCategory(_PartialBase):
     status: Status | Absent | None = ABSENT
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class PartialSkill(_PartialBase):
     """A skill as an expanded relation."""
 
@@ -91,7 +90,7 @@ class PartialSkill(_PartialBase):
     status: Status | Absent | None = ABSENT
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class PartialCourse(_PartialBase):
     """A course as an expanded relation."""
 
@@ -109,7 +108,7 @@ class PartialCourse(_PartialBase):
     status: Status | Absent | None = ABSENT
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class PartialContent(_PartialBase):
     """A content item as an expanded relation."""
 
@@ -127,7 +126,7 @@ class PartialContent(_PartialBase):
     status: Status | Absent | None = ABSENT
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class PartialCompletion(_PartialBase):
     """A completion as an expanded relation (``enrollment.completion``)."""
 
@@ -141,7 +140,7 @@ class PartialCompletion(_PartialBase):
     time_duration: Duration | Absent | None = ABSENT
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class PartialEnrollment(_PartialBase):
     """An enrollment with any subset of its fields."""
 
@@ -155,7 +154,7 @@ class PartialEnrollment(_PartialBase):
 # model is also a valid partial one (an expanded relation without a bracket selection).
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class User(PartialUser):
     """A learner (``/api/lms/v1/users``)."""
 
@@ -165,7 +164,7 @@ class User(PartialUser):
     custom_fields: JSONObject | None
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class Category(PartialCategory):
     """A category (``/api/lms/v1/categories``)."""
 
@@ -175,7 +174,7 @@ class Category(PartialCategory):
     custom_fields: JSONObject | None
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class Skill(PartialSkill):
     """A skill (``/api/lms/v1/skills``)."""
 
@@ -185,7 +184,7 @@ class Skill(PartialSkill):
     custom_fields: JSONObject | None
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class Course(PartialCourse):
     """A course (``/api/lms/v1/courses``)."""
 
@@ -195,7 +194,7 @@ class Course(PartialCourse):
     custom_fields: JSONObject | None
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class Content(PartialContent):
     """A content item (``/api/lms/v1/contents``)."""
 
@@ -205,7 +204,7 @@ class Content(PartialContent):
     custom_fields: JSONObject | None
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class Completion(PartialCompletion):
     """A user finished a course or content item (``/api/lms/v1/completions``).
 
@@ -224,7 +223,7 @@ class Completion(PartialCompletion):
     custom_fields: JSONObject | None
 
 
-@frozen
+@attrs.frozen(kw_only=True)
 class Enrollment(PartialEnrollment):
     """A user assigned to a course (``/api/lms/v1/enrollments``)."""
 
