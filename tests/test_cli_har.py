@@ -14,7 +14,6 @@ from lms_schema._cli import main
 
 DATA = Path(__file__).parent / "data"
 HAR = DATA / "capture.har"
-EXAMPLES = Path(__file__).parent.parent / "examples"
 U1 = "018b18ef-c487-703c-afd9-0ca478ccd9d6"
 RECORD = {"id": U1, "remote_id": None, "modified_at": "2021-10-16T00:00:00Z", "custom_fields": None}
 
@@ -170,8 +169,3 @@ def test_directories_pick_up_archives(tmp_path: Path, capsys: pytest.CaptureFixt
     assert code == 1
     assert len(out) == 3
     assert err == "7 payloads checked, 3 invalid, 1 HAR entry skipped (not LMS)\n"
-
-
-def test_examples_are_valid(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, str(EXAMPLES))
-    assert (code, out) == (0, [])
