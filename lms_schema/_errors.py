@@ -61,6 +61,7 @@ CODES: dict[str, str] = {
     "unrequested_data": "raw_data or custom_fields carries data the request did not ask for",
     "missing_requested_data": "raw_data is absent although the request asked for it",
     "undocumented_status": "a response status the API document does not list for the endpoint",
+    "filter_mismatch": "an item of a list response that contradicts the request's filters",
 }
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")

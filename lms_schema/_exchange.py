@@ -22,6 +22,7 @@ import attrs
 from ._absent import ABSENT
 from ._errorbodies import ErrorResponse, HTTPValidationError
 from ._errors import Issue, Report
+from ._filters import filter_warnings
 from ._ids import parse_uuid
 from ._json import decode
 from ._leaf import FieldError, json_type_name
@@ -208,6 +209,8 @@ def validate_exchange(
             forbid_unknown_keys=forbid_unknown_keys,
         )
         errors.extend(_page_limit(body, query))
+        if isinstance(report.value, Page):
+            warnings.extend(filter_warnings(report.value, query))
     else:
         report = validate(body, cls, forbid_unknown_keys=forbid_unknown_keys)
     errors.extend(report.errors)
