@@ -22,6 +22,7 @@ CODES: dict[str, str] = {
     "invalid_duration": "not an ISO 8601 duration in the strict profile",
     "invalid_json": "bytes or text that are not one JSON document",
     "invalid_uuid": "not a canonical 8-4-4-4-12 UUID string",
+    "invalid_value": "a value rejected by a check that has no code of its own",
     "missing_key": "a required key is absent",
     "negative_duration": "a negative duration where only non-negative ones make sense",
     "not_json": "a value that JSON cannot represent (non-string key, NaN, a set, ...)",

@@ -1,0 +1,42 @@
+"""Every issue code the package emits is in CODES and documented in the README."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import lms_schema
+
+ROOT = Path(__file__).parent.parent
+SOURCE = "".join(p.read_text() for p in sorted((ROOT / "lms_schema").glob("*.py")))
+README = (ROOT / "README.md").read_text()
+
+# an issue code is the string literal right after the path of Issue(...) / _issue(...) /
+# _error(...) / _warning(...), or the first argument of FieldError(...) / DurationError(...)
+_PARENS = r"\((?:[^()]|\([^()]*\))*\)"  # an argument with up to two levels of parentheses
+_AFTER_PATH = re.compile(
+    rf"(?:Issue|_issue|_error|_warning)\(\s*(?:[^,()]|{_PARENS})*,\s*\"([a-z_]+)\""
+)
+_FIRST = re.compile(r"(?:FieldError|DurationError)\(\s*\"([a-z_]+)\"")
+EMITTED = set(_AFTER_PATH.findall(SOURCE)) | set(_FIRST.findall(SOURCE))
+
+REQUEST_AWARE = {
+    "invalid_expand", "unknown_relation", "duplicate_relation", "unknown_field", "duplicate_field",
+    "invalid_boolean", "invalid_integer", "invalid_list", "repeated_parameter",
+    "unknown_parameter", "unknown_endpoint", "method_not_allowed", "invalid_har", "not_expanded",
+    "unexpected_expansion", "missing_selected_field", "page_too_large", "unselected_field",
+    "unrequested_data", "missing_requested_data", "page_size_mismatch", "duplicate_id",
+    "undocumented_status", "filter_mismatch",
+}  # fmt: skip
+
+
+def test_the_scan_finds_codes() -> None:
+    assert REQUEST_AWARE <= EMITTED
+
+
+def test_every_emitted_code_is_in_codes() -> None:
+    assert EMITTED - set(lms_schema.CODES) == set()
+
+
+def test_every_code_is_documented() -> None:
+    assert [code for code in lms_schema.CODES if f"`{code}`" not in README] == []
