@@ -118,11 +118,13 @@ def validate_exchange(
             "GET", "https://api.bindbee.dev/api/lms/v1/completions?expand=user",
             200, response_bytes)
 
-    Problems of the request (an unknown path or a method other than GET, an ``{id}`` that
-    is not a UUID, a bad query parameter) are errors when the server answered 2xx, and
-    warnings when it rejected the request, as it should have. With an unknown endpoint or
-    method, nothing else is checked. Unknown query parameters and statuses the API document
-    does not list are warnings. ``.value`` is the structured body when it is valid.
+    Problems of the request (an ``{id}`` that is not a UUID, a bad query parameter) are
+    errors when the server answered 2xx, and warnings when it rejected the request, as it
+    should have. An unknown endpoint or a method other than GET is one error, and nothing
+    else is checked. Unknown query parameters and statuses the API document
+    does not list are warnings, and so are the items of a valid page that contradict the
+    request's filters (``filter_mismatch``). ``.value`` is the structured body when it is
+    valid.
     """
     text_method = method.upper() if isinstance(method, str) else method
     if type(url) is not str:
