@@ -26,7 +26,7 @@ expected there::
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -44,6 +44,10 @@ EXPAND_PATH = "query.expand"
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
+def _optional_tuple(fields: Iterable[str] | None) -> tuple[str, ...] | None:
+    return None if fields is None else tuple(fields)
+
+
 @attrs.frozen
 class Expansion:
     """One expanded relation: its ``name`` and the selected ``fields`` (None: the whole object).
@@ -53,12 +57,16 @@ class Expansion:
     """
 
     name: str
-    fields: tuple[str, ...] | None = None
+    fields: tuple[str, ...] | None = attrs.field(default=None, converter=_optional_tuple)
 
     def __str__(self) -> str:
         if self.fields is None:
             return self.name
         return f"{self.name}[{','.join(self.fields)}]"
+
+
+def _expansions(items: Iterable[Expansion]) -> tuple[Expansion, ...]:
+    return tuple(items)
 
 
 @attrs.frozen
@@ -74,7 +82,7 @@ class Expand:
         str(expand)                      # 'user[first_name],course'
     """
 
-    expansions: tuple[Expansion, ...] = ()
+    expansions: tuple[Expansion, ...] = attrs.field(default=(), converter=_expansions)
 
     def get(self, name: str) -> Expansion | None:
         """The expansion of relation ``name``, or None when it is not expanded."""

@@ -250,3 +250,8 @@ def test_the_error_is_a_validation_error() -> None:
 def test_public() -> None:
     for name in ("Expand", "Expansion", "parse_expand", "format_expand"):
         assert name in lms_schema.__all__
+
+
+def test_lists_are_taken_as_tuples() -> None:
+    assert Expand([Expansion("user", ["id"])]) == Expand((Expansion("user", ("id",)),))
+    assert Expansion("user", None).fields is None
