@@ -16,7 +16,7 @@ from typing import Any, get_args, get_origin
 from uuid import UUID
 
 import attrs
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from lms_schema import (
@@ -51,6 +51,7 @@ REQUEST_CODES = {
     "page_size_mismatch",
     "duplicate_id",
     "page_too_large",
+    "filter_mismatch",
 }
 
 texts = st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=8)
@@ -266,11 +267,16 @@ def pairs(
     raw: bool | None = None,
     force: str | None = None,
     nonempty: bool = False,
+    lists_only: bool = False,
+    ids_filter: bool | None = None,
 ) -> Pair:
     """A URL and a 200 body that agree; with ``force`` the first record carries that relation.
-    A page has at least one item with ``force`` or ``nonempty``."""
+    A page has at least one item with ``force`` or ``nonempty``; ``lists_only`` picks list
+    endpoints; ``ids_filter`` (None: either) adds an ``ids`` filter the items agree with."""
     model = draw(st.sampled_from(models))
-    endpoint = draw(st.sampled_from([e for e in ENDPOINTS if e.model is model]))
+    endpoint = draw(
+        st.sampled_from([e for e in ENDPOINTS if e.model is model and not (lists_only and e.by_id)])
+    )
     fields = attrs.fields_dict(endpoint.query)
     chosen = (
         draw(expand if expand is not None else expands(model)) if "expand" in fields else Expand()
@@ -296,6 +302,10 @@ def pairs(
         first: tuple[str | int, ...] = ()
     else:
         arguments["page_size"] = draw(st.integers(max(count, 1), 200))
+        wants_ids = draw(st.booleans()) if ids_filter is None else ids_filter
+        if ids and wants_ids:  # an ids filter the items agree with
+            extra = draw(st.lists(st.uuids(), max_size=2))
+            arguments["ids"] = tuple(draw(st.permutations([*map(UUID, ids), *extra])))
         body = {"cursor": draw(st.none() | texts), "page_size": count, "items": items}
         first = ("items", 0)
     query = endpoint.query(**arguments)
@@ -368,6 +378,19 @@ def test_a_selected_field_left_out(case: tuple[Pair, str], data: st.DataObject) 
     report = validate_exchange("GET", pair.url, 200, pair.body)
     assert [(i.path, i.code) for i in report.errors] == [
         (_jsonpath(where), "missing_selected_field")
+    ]
+
+
+@given(pairs(nonempty=True, lists_only=True, ids_filter=True), st.uuids())
+def test_an_item_outside_the_ids_filter(pair: Pair, other: UUID) -> None:
+    assert pair.first_record is not None
+    wanted = pair.endpoint.query.parse(pair.url.split("?", 1)[1]).ids  # type: ignore[attr-defined]
+    assume(other not in wanted)
+    pair.first_record["id"] = str(other)
+    report = validate_exchange("GET", pair.url, 200, pair.body)
+    assert report.errors == ()
+    assert [(i.path, i.code) for i in report.warnings if i.code == "filter_mismatch"] == [
+        (_jsonpath((*pair.first, "id")), "filter_mismatch")
     ]
 
 
