@@ -110,14 +110,13 @@ class Query:
     def parse_issues(
         cls, query: QueryInput, *, forbid_unknown_parameters: bool = False
     ) -> tuple[Self | None, list[Issue]]:
-        """Parse without raising: ``(query, [])``, or ``(None, errors)``. Unknown parameters
-        are returned as warnings (``unknown_parameter``) next to a value, or as errors with
+        """Parse without raising: ``(query, warnings)`` or ``(None, issues)`` when there is
+        any error. Unknown parameters are warnings (``unknown_parameter``), or errors with
         ``forbid_unknown_parameters``."""
         codecs = _codecs(cls)
         pairs, issues = _pairs(query)
         seen: set[str] = set()
         values: dict[str, Any] = {}
-        failed = False
         for name, raw in pairs:
             codec = codecs.get(name)
             if codec is None:
@@ -139,27 +138,25 @@ class Query:
                         f"{name!r} is given more than once",
                     )
                 )
-                failed = True
                 continue
             seen.add(name)
             try:
                 values[name] = codec.parse(raw)
             except FieldError as exc:
                 issues.append(Issue(f"query.{name}", exc.code, exc.message))
-                failed = True
             except ValidationError as exc:  # expand: its issues are already at query.expand
                 issues.extend(exc.issues)
-                failed = True
-        failed = failed or any(i.severity == "error" for i in issues)
+        failed = any(i.severity == "error" for i in issues)
         return (None if failed else cls(**values)), issues
 
     def to_params(self) -> dict[str, str]:
         """The parameters that differ from their defaults, as query-string text."""
+        codecs = _codecs(type(self))
         out = {}
         for a in attrs.fields(type(self)):
             value = getattr(self, a.name)
             if value != a.default:
-                out[a.name] = _codecs(type(self))[a.name].render(value)
+                out[a.name] = codecs[a.name].render(value)
         return out
 
     def to_query_string(self) -> str:
