@@ -231,7 +231,10 @@ def datetimes(*, allow_naive: bool = True, allow_offsets: bool = True) -> st.Sea
     offset (when ``allow_offsets``), no offset at all (when ``allow_naive``; read as UTC),
     ``T`` or ``t``, fractions of 1-9 digits (also trailing zeros and digits beyond a
     microsecond, which are truncated)."""
-    suffixes: list[st.SearchStrategy[str]] = [st.sampled_from(("Z", "z", "+00:00", "-00:00"))]
+    suffixes: list[st.SearchStrategy[str]] = [
+        st.just("Z"),
+        st.sampled_from(("z", "+00:00", "-00:00")),
+    ]
     if allow_offsets:
         suffixes.append(
             st.builds(
@@ -270,10 +273,9 @@ def _strict_duration(draw: st.DrawFn) -> str:
     if draw(st.booleans()):
         designators: tuple[str, ...] = ("W",)
     else:
-        chosen = draw(
-            st.lists(st.sampled_from(("S", "TM", "H", "D", "M", "Y")), unique=True, min_size=1)
-        )
-        designators = tuple(d for d in ("Y", "M", "D", "H", "TM", "S") if d in chosen)
+        order = ("Y", "M", "D", "H", "TM", "S")
+        flags = draw(st.tuples(*(st.booleans() for _ in order)))
+        designators = tuple(d for d, on in zip(order, flags, strict=True) if on) or ("S",)
     fraction_last = draw(st.booleans())
     budget = {"months": MAX_MONTHS, "us": MAX_MICROSECONDS}
     parts = ["P"]
