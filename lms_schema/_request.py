@@ -52,13 +52,17 @@ def request_issues(
     include_custom_fields: bool | None,
 ) -> Iterator[Issue]:
     """Errors and warnings where the payload does not match the request arguments."""
-    table = relations(model_of(cls)) if expand is not None else {}
+    # resolved once per call, not per record: (relation, its expansion or None)
+    checks = (
+        [(r, expand.get(r.name)) for r in relations(model_of(cls)).values()]
+        if expand is not None
+        else []
+    )
     flags = (("raw_data", include_raw_data), ("custom_fields", include_custom_fields))
     for record, path in _records(payload, cls):
-        for name, relation in table.items():
-            if name in record:
-                assert expand is not None
-                yield from _relation_issues(record[name], relation, expand.get(name), path)
+        for relation, expansion in checks:
+            if relation.name in record:
+                yield from _relation_issues(record[relation.name], relation, expansion, path)
         for key, requested in flags:
             if requested is None:
                 continue
