@@ -29,6 +29,8 @@ from ._models import (
     Skill,
     User,
 )
+from ._normalize import Fix, Normalized, normalize
+from ._policy import RULES, NormalizationPolicy
 from ._validate import validate
 
 __version__ = "0.1.0"
@@ -36,6 +38,7 @@ __version__ = "0.1.0"
 __all__ = [
     "ABSENT",
     "CODES",
+    "RULES",
     "Absent",
     "Category",
     "Completion",
@@ -44,9 +47,12 @@ __all__ = [
     "Duration",
     "DurationError",
     "Enrollment",
+    "Fix",
     "Grade",
     "Issue",
     "JSONObject",
+    "NormalizationPolicy",
+    "Normalized",
     "OpenEnum",
     "Page",
     "PartialCategory",
@@ -66,6 +72,7 @@ __all__ = [
     "dumps",
     "format_duration",
     "loads",
+    "normalize",
     "parse_duration",
     "structure",
     "unstructure",
