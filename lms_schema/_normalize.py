@@ -303,7 +303,7 @@ def _engine(policy: NormalizationPolicy) -> _Engine:
 
 
 def normalize(
-    payload: Any, cls: type[T] | Any, *, policy: NormalizationPolicy | None = None
+    payload: Any, cls: type[T], *, policy: NormalizationPolicy | None = None
 ) -> Normalized[T]:
     """Repair a decoded payload into the canonical form of ``cls``, recording every change.
 
