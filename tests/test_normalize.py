@@ -264,7 +264,12 @@ def _id(case: tuple[type, str, Any, NormalizationPolicy | None, Any, str]) -> st
     ("cls", "field", "before", "policy", "after", "rule"), FIXES, ids=[_id(c) for c in FIXES]
 )
 def test_rule(
-    cls: type[Any], field: str, before: Any, policy: NormalizationPolicy | None, after: Any, rule: str
+    cls: type[Any],
+    field: str,
+    before: Any,
+    policy: NormalizationPolicy | None,
+    after: Any,
+    rule: str,
 ) -> None:
     result = normalize({**BASE, field: before}, cls, policy=policy)
     assert result.errors == ()
