@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta, timezone
 from pathlib import Path
@@ -26,6 +27,7 @@ from lms_schema import (
     normalize,
     structure,
 )
+from lms_schema._cli import main
 
 ID = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
 UPPER_ID = ID.upper()
@@ -720,3 +722,58 @@ def test_fix_and_normalized_reprs() -> None:
     result = normalize({**BASE, "grade": "Passed"}, Completion)
     assert result.ok
     assert "payload" not in repr(result)
+
+
+# -- command line -------------------------------------------------------------------------------
+
+
+def test_cli_normalize(tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]) -> None:
+    lines = [
+        json.dumps({**BASE, "id": "{" + UPPER_ID + "}", "grade": "Passed", "time_duration": 75}),
+        "",
+        json.dumps({**BASE, "score": True}),
+        "{not json",
+    ]
+    (tmp_path / "completions.jsonl").write_text("\n".join(lines) + "\n")
+    code = main(["normalize", "--duration-unit", "min", str(tmp_path)])
+    out, err = capfdbinary.readouterr()
+    assert code == 1
+    assert [json.loads(line) for line in out.splitlines()] == [
+        {**BASE, "grade": "PASS", "time_duration": "PT1H15M"}
+    ]
+    where = tmp_path / "completions.jsonl"
+    shown = err.decode().splitlines()
+    assert shown[:4] == [
+        f'{where}:1: $.id: fixed "{{{UPPER_ID}}}" -> "{ID}" [id.braces]',
+        f'{where}:1: $.grade: fixed "Passed" -> "PASS" [grade.synonym]',
+        f'{where}:1: $.time_duration: fixed 75 -> "PT1H15M" [duration.number]',
+        f"{where}:3: $.score: expected an integer or null, got boolean [wrong_type]",
+    ]
+    assert shown[4].startswith(f"{where}:4: $: not valid JSON: ")
+    assert shown[4].endswith(" [invalid_json]")
+    assert shown[5:] == ["3 payloads read, 3 fixes, 2 not repairable"]
+
+
+def test_cli_normalize_examples_and_usage_errors(
+    tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    assert main(["normalize", str(ROOT / "examples" / "user.json")]) == 0
+    out, err = capfdbinary.readouterr()
+    expected = json.loads((ROOT / "examples" / "user.json").read_text())
+    assert json.loads(out) == expected
+    assert err == b"1 payload read, 0 fixes, 0 not repairable\n"
+    single = tmp_path / "x.json"
+    single.write_text(json.dumps({**BASE, "remote_id": None}))
+    assert main(["normalize", "--disable", "nope", str(single)]) == 2
+    assert main(["normalize", "--timezone", "Mars/Base", str(single)]) == 2
+    assert main(["normalize", "--model", "nope", str(single)]) == 2
+    assert main(["normalize", str(single)]) == 2  # no model in the file name
+    assert main(["normalize", "--model", "user", str(tmp_path / "missing.json")]) == 2
+    assert main(["normalize", "--model", "user", str(single)]) == 0
+    _, err = capfdbinary.readouterr()
+    assert err.decode().splitlines()[:4] == [
+        "lms-schema: unknown normalization rule(s): 'nope'",
+        "lms-schema: unknown time zone 'Mars/Base'",
+        "lms-schema: unknown model 'nope'",
+        f"lms-schema: cannot tell the model of {single}; pass --model",
+    ]
