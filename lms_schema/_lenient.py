@@ -4,7 +4,7 @@ A reader is built once per (field type, policy) and called per value. It returns
 ``(wire, rule)``: the canonical wire value (what :func:`~lms_schema.unstructure` writes) and the
 name of the rule that repaired it, or None when the value was strictly valid (a canonical
 re-spelling such as a lower-cased UUID or ``Z`` added to a naive UTC time is not a repair). What
-no enabled rule can repair raises the strict parser's error (``FieldError`` or
+no enabled rule can repair raises the strict parser's error (a ``FieldError``, such as a
 ``DurationError``). Every repaired value goes through the strict parser as its final check.
 
 A value that needs several rules (``" pt1h "``: whitespace, then case) is fixed only if every one
@@ -22,7 +22,7 @@ from typing import Any, Final
 
 from ._converter import _structure_int, _wrong_type
 from ._datetimes import format_datetime, is_naive_text, parse_datetime
-from ._durations import Duration, DurationError, parse_duration
+from ._durations import MAX_MICROSECONDS, Duration, DurationError, parse_duration
 from ._enums import Grade, OpenEnum
 from ._ids import parse_uuid
 from ._leaf import FieldError
@@ -38,7 +38,7 @@ __all__ = [
     "uuid_reader",
 ]
 
-#: ``reader(value) -> (canonical wire value, rule name or None)``; raises FieldError/DurationError.
+#: ``reader(value) -> (canonical wire value, rule name or None)``; raises FieldError.
 Reader = Callable[[Any], tuple[Any, str | None]]
 
 #: Synonyms every policy starts with (matched ignoring case and surrounding whitespace).
@@ -64,9 +64,17 @@ def _error_of(parse: Callable[[Any], Any], value: Any) -> Exception:
     """The strict parser's error for a value it rejects."""
     try:
         parse(value)
-    except (FieldError, DurationError) as exc:
+    except FieldError as exc:  # DurationError is a FieldError
         return exc
     raise AssertionError(f"{value!r} was expected to be rejected")  # pragma: no cover
+
+
+def _show(value: Any) -> str:
+    """A short, safe rendering of an input value for a message (huge numbers, long strings)."""
+    if type(value) is int and value.bit_length() > 100:
+        return f"a {'negative ' if value < 0 else ''}number of more than 30 digits"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _decimal(value: int | float) -> Decimal | None:
@@ -75,8 +83,6 @@ def _decimal(value: int | float) -> Decimal | None:
         if not math.isfinite(value):
             return None
         return Decimal(repr(value))
-    if abs(value) > 10**30:
-        return None
     return Decimal(value)
 
 
@@ -131,8 +137,8 @@ def integer_reader(policy: NormalizationPolicy) -> Reader:
                 _rule(policy, rules or ["integer.float"], error)
                 raise FieldError(
                     "non_integral",
-                    f"{value!r} is not a whole number; NormalizationPolicy(rounding='half_even' "
-                    "or 'floor') decides how to round it",
+                    f"{_show(value)} is not a whole number; NormalizationPolicy("
+                    "rounding='half_even' or 'floor') decides how to round it",
                 )
             rules.append(rounding[0])
             whole = number.to_integral_value(rounding=rounding[1])
@@ -147,7 +153,7 @@ def integer_reader(policy: NormalizationPolicy) -> Reader:
         if kind is float:
             number = _decimal(value)
             if number is None:
-                raise FieldError("not_json", f"{value!r} is not a JSON number")
+                raise FieldError("not_json", f"{_show(value)} is not a JSON number")
             rules = ["integer.float"] if value.is_integer() else []
             return to_int(number, rules, value, error)
         if kind is str:
@@ -245,16 +251,23 @@ def duration_reader(policy: NormalizationPolicy) -> Reader:
         if unit is None:
             raise FieldError(
                 "missing_unit",
-                f"{value!r} is a bare number and the duration unit is unknown: set "
+                f"{_show(value)} is a bare number and the duration unit is unknown: set "
                 "NormalizationPolicy(duration_unit='ms', 's', 'min' or 'h')",
             )
         if number is None:
-            raise DurationError("invalid_duration", f"{value!r} is not a finite number")
+            raise DurationError("invalid_duration", f"{_show(value)} is not a finite number")
         if number < 0:
             raise DurationError(
-                "negative_duration", f"{value!r} is negative; durations here cannot be negative"
+                "negative_duration",
+                f"{_show(value)} is negative; durations here cannot be negative",
             )
         us = int(_CTX.multiply(number, Decimal(_US_PER_UNIT[unit])))
+        if us > MAX_MICROSECONDS:
+            raise DurationError(
+                "duration_out_of_range",
+                f"{_show(value)} {unit} is out of range: at most {MAX_MICROSECONDS} microseconds "
+                "(datetime.timedelta.max)",
+            )
         return str(Duration(microseconds=us))
 
     def read(value: Any) -> tuple[Any, str | None]:
@@ -343,7 +356,14 @@ def datetime_reader(policy: NormalizationPolicy, nullable: bool) -> Reader:
         if not offset:
             return parsed
         if offset % _MINUTE:  # historic zone offsets with seconds: write the instant in UTC
-            return local.astimezone(UTC)
+            try:
+                return local.astimezone(UTC)
+            except OverflowError:
+                raise FieldError(
+                    "invalid_datetime",
+                    f"{parsed.replace(tzinfo=None).isoformat()} in {zone} is outside the years "
+                    "1 to 9999 in UTC",
+                ) from None
         return local.replace(tzinfo=timezone(offset))
 
     def read(value: Any) -> tuple[Any, str | None]:
@@ -395,13 +415,13 @@ def datetime_reader(policy: NormalizationPolicy, nullable: bool) -> Reader:
         if epoch_rule is None:
             raise FieldError(
                 "missing_unit",
-                f"{value!r} looks like an epoch timestamp, but its unit is unknown: set "
+                f"{_show(value)} looks like an epoch timestamp, but its unit is unknown: set "
                 "NormalizationPolicy(epoch_unit='s' or 'ms')",
             )
         _rule(policy, [epoch_rule], _error_of(parse_datetime, value))
         number = _decimal(value)
         if number is None:
-            raise FieldError("invalid_datetime", f"{value!r} is not a finite number")
+            raise FieldError("invalid_datetime", f"{_show(value)} is not a finite number")
         assert epoch_unit is not None
         us = int(_CTX.multiply(number, Decimal(_US_PER_EPOCH_UNIT[epoch_unit])))
         try:
@@ -409,7 +429,7 @@ def datetime_reader(policy: NormalizationPolicy, nullable: bool) -> Reader:
         except OverflowError:
             raise FieldError(
                 "invalid_datetime",
-                f"{value!r} {epoch_unit} since 1970 is outside the years 1 to 9999",
+                f"{_show(value)} {epoch_unit} since 1970 is outside the years 1 to 9999",
             ) from None
 
     return read

@@ -23,7 +23,7 @@ import attrs
 from ._absent import ABSENT, Absent, JSONObject
 from ._api import structure_issues
 from ._converter import _describe, _is_model, _is_page, _structure_str, _union_args
-from ._durations import Duration, DurationError
+from ._durations import Duration
 from ._enums import OpenEnum
 from ._errors import Issue, PathPart, format_path
 from ._json import check_json_object
@@ -141,7 +141,7 @@ def _leaf(reader: Reader, nullable: bool, expected: str) -> Node:
             return None
         try:
             wire, rule = reader(value)
-        except (FieldError, DurationError) as exc:
+        except FieldError as exc:  # DurationError included
             message = exc.message
             if exc.code == "wrong_type":
                 message = f"expected {expected}, got {json_type_name(value)}"

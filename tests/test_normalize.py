@@ -464,7 +464,7 @@ SWITCHED_OFF: list[tuple[str, Any, str, dict[str, Any], str]] = [
         "invalid_duration",
     ),
     ("time_duration", "01:15:00", "duration.scorm_timespan", {}, "invalid_duration"),
-    ("time_duration", 4500, "duration.number", {"duration_unit": "s"}, "invalid_duration"),
+    ("time_duration", 4500, "duration.number", {"duration_unit": "s"}, "wrong_type"),
     ("started_at", " 2025-08-01T10:00:00Z", "datetime.whitespace", {}, "invalid_datetime"),
     ("started_at", "2025-08-01 10:00:00", "datetime.space_separator", {}, "invalid_datetime"),
     ("started_at", "2025-08-01", "datetime.date_only", {}, "invalid_datetime"),
@@ -566,7 +566,7 @@ BAD: list[tuple[str, Any, dict[str, Any], str]] = [
     ("time_duration", "P0001-13-01T00:00:00", {}, "invalid_duration"),
     ("time_duration", "1:75:00", {}, "invalid_duration"),
     ("time_duration", "1h 15m", {}, "invalid_duration"),
-    ("time_duration", True, {"duration_unit": "s"}, "invalid_duration"),
+    ("time_duration", True, {"duration_unit": "s"}, "wrong_type"),
     ("time_duration", float("nan"), {"duration_unit": "s"}, "invalid_duration"),
     ("time_duration", 1e30, {"duration_unit": "h"}, "duration_out_of_range"),
     ("time_duration", "P1W2.5D", {}, "invalid_duration"),
@@ -777,3 +777,36 @@ def test_cli_normalize_examples_and_usage_errors(
         "lms-schema: unknown model 'nope'",
         f"lms-schema: cannot tell the model of {single}; pass --model",
     ]
+
+
+@pytest.mark.parametrize(
+    ("field", "before", "code"),
+    [
+        ("time_duration", 10**5000, "duration_out_of_range"),
+        ("time_duration", -(10**5000), "negative_duration"),
+        ("started_at", 10**5000, "invalid_datetime"),
+        ("started_at", -(10**40), "invalid_datetime"),
+        ("score", 10**5000, "out_of_range"),
+        ("score", "9" * 1_000_000, "wrong_type"),
+        ("time_duration", "P" + "1" * 1_000_000 + "D", "duration_out_of_range"),
+        ("user", "{" + "a" * 1_000_000 + "}", "invalid_uuid"),
+        ("started_at", " " + "2" * 1_000_000, "invalid_datetime"),
+    ],
+    ids=lambda value: value[:20] if isinstance(value, str) else type(value).__name__,
+)
+def test_hostile_values_are_errors(field: str, before: Any, code: str) -> None:
+    policy = NormalizationPolicy(duration_unit="s", epoch_unit="s")
+    result = normalize({**BASE, field: before}, Completion, policy=policy)
+    assert [(e.path, e.code) for e in result.errors] == [(f"$.{field}", code)]
+    assert len(result.errors[0].message) < 200
+
+
+def test_huge_numbers_without_a_unit_get_a_short_message() -> None:
+    result = normalize({**BASE, "time_duration": -(10**5000)}, Completion)
+    assert result.errors[0].message.startswith("a negative number of more than 30 digits is a")
+
+
+def test_naive_time_outside_the_range_in_utc_is_an_error() -> None:
+    policy = NormalizationPolicy(naive_timezone="Asia/Kolkata")  # +05:21:10 in year 1
+    result = normalize({**BASE, "modified_at": "0001-01-01T00:00:00"}, User, policy=policy)
+    assert [(e.path, e.code) for e in result.errors] == [("$.modified_at", "invalid_datetime")]

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from lms_schema import (
     ABSENT,
+    CODES,
     RULES,
     Completion,
     Duration,
@@ -243,3 +244,67 @@ def test_naive_times_are_read_in_the_policy_zone(naive: datetime, zone: str) -> 
 def test_properties_cover_every_model() -> None:
     assert len(CLASSES) == 14
     assert all(attrs.has(get_origin(c) or c) for c in CLASSES)
+
+
+# -- never a crash: any JSON anywhere, under a policy that lets every rule run ----------------
+
+PERMISSIVE = NormalizationPolicy(
+    duration_unit="min",
+    epoch_unit="ms",
+    naive_timezone="Asia/Kolkata",  # +05:21:10 before 1942: offsets with seconds too
+    rounding="half_even",
+)
+NEAR_MISSES = (
+    "",
+    " ",
+    "Passed",
+    " pass ",
+    "95%",
+    " 95.5 ",
+    "0.85",
+    "-3",
+    "01:15:00",
+    "0001:15:00.00",
+    "P1W2D",
+    "pt1h",
+    "+P1D",
+    "-PT1H",
+    "P0001-02-03T04:05:06",
+    "2025-08-01",
+    "2025-08-01 10:00:00",
+    "0001-01-01T00:00:00",
+    "9999-12-31 23:59:59",
+    "{3C90C3CC-0D44-4B50-8888-8DD25736052A}",
+    "urn:uuid:3c90c3cc-0d44-4b50-8888-8dd25736052a",
+    "3c90c3cc0d444b5088888dd25736052a",
+)
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.sampled_from(NEAR_MISSES),
+    st.text(max_size=20),
+)
+_json = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@pytest.mark.parametrize("cls", MODELS, ids=str)
+@given(data=st.data())
+def test_any_json_in_any_field_never_crashes(cls: Any, data: st.DataObject) -> None:
+    names = sorted(_hints(cls))
+    fields = data.draw(st.dictionaries(st.sampled_from(names), _json, max_size=4))
+    payload = {**BASE, **fields}
+    result = normalize(payload, cls, policy=PERMISSIVE)
+    if result.ok:
+        _check_invariants(payload, cls, result, PERMISSIVE)
+    else:
+        assert result.value is None
+        assert result.payload is None
+        assert all(e.code in CODES and e.path.startswith("$") for e in result.errors)
