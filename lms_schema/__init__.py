@@ -4,6 +4,7 @@
 >>> completion = lms_schema.loads(data, lms_schema.Completion)   # strict; ValidationError
 >>> report = lms_schema.validate(payload, lms_schema.Page[lms_schema.User])
 >>> lms_schema.dumps(completion)                                  # canonical JSON bytes
+>>> result = lms_schema.normalize(messy, lms_schema.Completion)   # lenient; every change in .fixes
 """
 
 from ._absent import ABSENT, Absent, JSONObject
