@@ -143,10 +143,13 @@ def _check_invariants(
     # unknown keys and custom_fields/raw_data contents are carried through untouched
     for before, after, where in _verbatim_pairs(payload, result.payload, cls):
         assert after == before, where
-    # idempotence
+    # idempotence: the canonical form, and the output payload itself, are fixed points
     again = normalize(unstructure(result.value), cls, policy=policy)
     assert again.fixes == ()
     assert again.value == result.value
+    same = normalize(result.payload, cls, policy=policy)
+    assert same.fixes == ()
+    assert same.payload == result.payload
 
 
 @pytest.mark.parametrize("cls", CLASSES, ids=str)
