@@ -13,6 +13,7 @@ validation and ``structure(result.payload, cls) == result.value`` by constructio
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Generic, TypeAlias, TypeVar, cast, get_args, get_origin
@@ -164,20 +165,29 @@ class _Engine:
     def __init__(self, policy: NormalizationPolicy) -> None:
         self.policy = policy
         self.models: dict[Any, Node] = {}
+        self.compiling: dict[Any, Node] = {}
+        self.lock = threading.RLock()
 
     def model(self, cls: Any) -> Node:
         node = self.models.get(cls)
-        if node is None:
-            # Models are recursive (courses expand contents, which expand courses): leave a
-            # forwarding node in the cache while compiling.
-            cell: list[Node] = []
+        if node is not None:
+            return node
+        with self.lock:  # re-entrant: compiling a model compiles the models it expands
+            node = self.models.get(cls) or self.compiling.get(cls)
+            if node is None:
+                # Models are recursive (courses expand contents, which expand courses): a
+                # forwarding node stands in while compiling; other threads wait for the lock.
+                cell: list[Node] = []
 
-            def forward(value: Any, path: _Path, ctx: _Context) -> Any:
-                return cell[0](value, path, ctx)
+                def forward(value: Any, path: _Path, ctx: _Context) -> Any:
+                    return cell[0](value, path, ctx)
 
-            self.models[cls] = forward
-            cell.append(self._compile_model(cls))
-            node = self.models[cls] = cell[0]
+                self.compiling[cls] = forward
+                try:
+                    cell.append(self._compile_model(cls))
+                finally:
+                    del self.compiling[cls]
+                node = self.models[cls] = cell[0]
         return node
 
     def _compile_model(self, cls: Any) -> Node:

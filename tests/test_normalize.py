@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from datetime import timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -810,3 +811,22 @@ def test_naive_time_outside_the_range_in_utc_is_an_error() -> None:
     policy = NormalizationPolicy(naive_timezone="Asia/Kolkata")  # +05:21:10 in year 1
     result = normalize({**BASE, "modified_at": "0001-01-01T00:00:00"}, User, policy=policy)
     assert [(e.path, e.code) for e in result.errors] == [("$.modified_at", "invalid_datetime")]
+
+
+def test_concurrent_first_use_of_a_policy() -> None:
+    policy = NormalizationPolicy(duration_unit="h", disabled={"id.urn"})  # a fresh engine
+    course = {**BASE, "contents": [{"courses": [{"contents": [{"duration": 2}]}]}]}
+    payload = {"cursor": None, "page_size": 1, "items": [course]}
+    results: list[Normalized[Any]] = []
+
+    def run() -> None:
+        results.append(normalize(payload, Page[Course], policy=policy))
+
+    threads = [threading.Thread(target=run) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 8
+    path = "$.items[0].contents[0].courses[0].contents[0].duration"
+    assert all(r.fixes == (Fix(path, "duration.number", 2, "PT2H"),) for r in results)
