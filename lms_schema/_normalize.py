@@ -333,7 +333,11 @@ def normalize(
     """
     if not (_is_model(cls) or _is_page(cls)):
         raise TypeError(f"normalize() needs a model class or Page[...], not {cls!r}")
-    engine = _engine(policy if policy is not None else DEFAULT_POLICY)
+    if policy is None:
+        policy = DEFAULT_POLICY
+    elif not isinstance(policy, NormalizationPolicy):
+        raise TypeError(f"policy must be a NormalizationPolicy, not {type(policy).__name__}")
+    engine = _engine(policy)
     ctx = _Context()
     try:
         out = engine.model(cls)(payload, None, ctx)

@@ -660,9 +660,11 @@ def test_page_errors() -> None:
     assert result.fixes == (Fix("$.cursor", "required.missing_to_null", ABSENT, None),)
 
 
-def test_normalize_needs_a_model() -> None:
+def test_normalize_needs_a_model_and_a_policy() -> None:
     with pytest.raises(TypeError, match="model class"):
         normalize({}, dict)
+    with pytest.raises(TypeError, match="policy must be a NormalizationPolicy"):
+        normalize({}, User, policy={"duration_unit": "s"})  # type: ignore[arg-type]
 
 
 # -- policy -------------------------------------------------------------------------------------
