@@ -430,9 +430,7 @@ def _features(payload: dict[str, Any], cls: Any) -> list[str]:
             out += _duration_features(value)
         elif field.kind == "datetime":
             offset = _DATETIME.match(value).group(4)  # type: ignore[union-attr]
-            out.append(
-                f"datetime:{'naive' if offset is None else offset[0] if offset[0] in '+-' else 'Z'}"
-            )
+            out.append(f"datetime:{'naive' if offset is None else offset[0] if offset[0] in '+-' else 'Z'}")
             if "." in value:
                 out.append("datetime:fraction")
         elif field.kind == "relation":
@@ -471,16 +469,8 @@ def test_strategies_cover_the_space() -> None:
         "duration:long",
         *(f"relation:{form}" for form in ("uuid", "uuid-upper", "expanded", "partial")),
         *(f"list:{form}" for form in ("empty", "items", "uuid", "expanded", "partial", "object")),
-        *(
-            f"Completion.{r}:{state}"
-            for r in ("user", "course", "content")
-            for state in ("null", "absent")
-        ),
-        *(
-            f"Course.{r}:{state}"
-            for r in ("categories", "instructors")
-            for state in ("null", "absent")
-        ),
+        *(f"Completion.{r}:{state}" for r in ("user", "course", "content") for state in ("null", "absent")),
+        *(f"Course.{r}:{state}" for r in ("categories", "instructors") for state in ("null", "absent")),
         "datetime:naive",
         "datetime:Z",
         "datetime:+",
