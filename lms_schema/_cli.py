@@ -20,7 +20,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from ._absent import ABSENT
 from ._errors import Issue, Report
 from ._json import decode, encode
 from ._leaf import FieldError
@@ -136,13 +135,6 @@ def _validate_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
     return 1 if invalid else 0
 
 
-def _show(value: Any) -> str:
-    """A wire value as JSON text for a message; a missing key as ``(absent)``."""
-    if value is ABSENT:
-        return "(absent)"
-    return encode(value).decode("utf-8", "replace")
-
-
 def _normalize_command(args: argparse.Namespace, out: BinaryIO, err: TextIO) -> int:
     """Normalized payloads as JSON Lines on ``out``; fixes and errors on ``err``."""
     forced = None
@@ -185,10 +177,7 @@ def _normalize_command(args: argparse.Namespace, out: BinaryIO, err: TextIO) -> 
                     result = normalize(payload, _target(payload, model), policy=policy)
                     for fix in result.fixes:
                         fixes += 1
-                        err.write(
-                            f"{where}: {fix.path}: fixed {_show(fix.before)} -> "
-                            f"{_show(fix.after)} [{fix.rule}]\n"
-                        )
+                        err.write(f"{where}: fixed {fix}\n")
                     for issue in result.errors:
                         _print(err, where, issue)
                     if result.errors:

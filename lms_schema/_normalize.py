@@ -27,7 +27,7 @@ from ._converter import _describe, _is_model, _is_page, _structure_str, _union_a
 from ._durations import Duration
 from ._enums import OpenEnum
 from ._errors import Issue, PathPart, format_path
-from ._json import check_json_object
+from ._json import check_json_object, encode
 from ._leaf import FieldError, json_type_name
 from ._lenient import (
     Reader,
@@ -61,7 +61,18 @@ class Fix:
     after: Any
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.before!r} -> {self.after!r} [{self.rule}]"
+        """``$.grade: "Passed" -> "PASS" [grade.synonym]`` (wire values as JSON)."""
+        return f"{self.path}: {_json_text(self.before)} -> {_json_text(self.after)} [{self.rule}]"
+
+
+def _json_text(value: Any) -> str:
+    """A wire value as JSON text; a missing key as ``(absent)``."""
+    if value is ABSENT:
+        return "(absent)"
+    try:
+        return encode(value).decode("utf-8", "replace")
+    except (TypeError, ValueError):  # not JSON after all (a Python caller's object)
+        return repr(value)
 
 
 @attrs.frozen

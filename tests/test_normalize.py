@@ -379,11 +379,11 @@ def test_nested_paths_and_unknown_keys_in_place() -> None:
     result = normalize(payload, Page[Course])
     assert result.errors == ()
     assert [str(f) for f in result.fixes] == [
-        "$.page_size: '1' -> 1 [integer.numeric_string]",
-        f"$.items[0].categories[1].id: '{{{ID}}}' -> '{ID}' [id.braces]",
-        "$.items[0].categories[1].status: ' active' -> 'ACTIVE' [status.case]",
+        '$.page_size: "1" -> 1 [integer.numeric_string]',
+        f'$.items[0].categories[1].id: "{{{ID}}}" -> "{ID}" [id.braces]',
+        '$.items[0].categories[1].status: " active" -> "ACTIVE" [status.case]',
         "$.items[0].contents[0].order: 2.0 -> 2 [integer.float]",
-        f"$.items[0].contents[0].courses: '{ID}' -> ['{ID}'] [list.single_to_list]",
+        f'$.items[0].contents[0].courses: "{ID}" -> ["{ID}"] [list.single_to_list]',
     ]
     assert result.payload == {
         "cursor": None,
@@ -721,7 +721,10 @@ def test_rules_and_codes_are_public_and_described() -> None:
 
 def test_fix_and_normalized_reprs() -> None:
     fix = Fix("$.grade", "grade.synonym", "Passed", "PASS")
-    assert str(fix) == "$.grade: 'Passed' -> 'PASS' [grade.synonym]"
+    assert str(fix) == '$.grade: "Passed" -> "PASS" [grade.synonym]'
+    missing = Fix("$.remote_id", "required.missing_to_null", ABSENT, None)
+    assert str(missing) == "$.remote_id: (absent) -> null [required.missing_to_null]"
+    assert str(Fix("$.x", "r", {1, 2}, [1.5])) == "$.x: {1, 2} -> [1.5] [r]"
     result = normalize({**BASE, "grade": "Passed"}, Completion)
     assert result.ok
     assert "payload" not in repr(result)
@@ -747,9 +750,9 @@ def test_cli_normalize(tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
     where = tmp_path / "completions.jsonl"
     shown = err.decode().splitlines()
     assert shown[:4] == [
-        f'{where}:1: $.id: fixed "{{{UPPER_ID}}}" -> "{ID}" [id.braces]',
-        f'{where}:1: $.grade: fixed "Passed" -> "PASS" [grade.synonym]',
-        f'{where}:1: $.time_duration: fixed 75 -> "PT1H15M" [duration.number]',
+        f'{where}:1: fixed $.id: "{{{UPPER_ID}}}" -> "{ID}" [id.braces]',
+        f'{where}:1: fixed $.grade: "Passed" -> "PASS" [grade.synonym]',
+        f'{where}:1: fixed $.time_duration: 75 -> "PT1H15M" [duration.number]',
         f"{where}:3: $.score: expected an integer or null, got boolean [wrong_type]",
     ]
     assert shown[4].startswith(f"{where}:4: $: not valid JSON: ")
