@@ -4,6 +4,7 @@
 >>> completion = lms_schema.loads(data, lms_schema.Completion)   # strict; ValidationError
 >>> report = lms_schema.validate(payload, lms_schema.Page[lms_schema.User])
 >>> lms_schema.dumps(completion)                                  # canonical JSON bytes
+>>> result = lms_schema.normalize(messy, lms_schema.Completion)   # lenient; every change in .fixes
 """
 
 from ._absent import ABSENT, Absent, JSONObject
@@ -32,6 +33,8 @@ from ._models import (
     Skill,
     User,
 )
+from ._normalize import Fix, Normalized, normalize
+from ._policy import RULES, NormalizationPolicy
 from ._query import (
     CategoryByIdQuery,
     CategoryQuery,
@@ -56,6 +59,7 @@ __version__ = "0.1.0"
 __all__ = [
     "ABSENT",
     "CODES",
+    "RULES",
     "Absent",
     "Category",
     "CategoryByIdQuery",
@@ -78,10 +82,13 @@ __all__ = [
     "ErrorResponse",
     "Expand",
     "Expansion",
+    "Fix",
     "Grade",
     "HTTPValidationError",
     "Issue",
     "JSONObject",
+    "NormalizationPolicy",
+    "Normalized",
     "OpenEnum",
     "Page",
     "PartialCategory",
@@ -107,6 +114,7 @@ __all__ = [
     "format_duration",
     "format_expand",
     "loads",
+    "normalize",
     "parse_duration",
     "parse_expand",
     "structure",

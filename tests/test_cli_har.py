@@ -169,3 +169,12 @@ def test_directories_pick_up_archives(tmp_path: Path, capsys: pytest.CaptureFixt
     assert code == 1
     assert len(out) == 3
     assert err == "7 payloads checked, 3 invalid, 1 HAR entry skipped (not LMS)\n"
+
+
+def test_normalize_leaves_archives_in_directories_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(HAR, tmp_path / "capture.har")
+    assert main(["normalize", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ("", "0 payloads read, 0 fixes, 0 not repairable\n")
