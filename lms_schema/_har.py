@@ -1,7 +1,8 @@
 """Reading HTTP Archive (HAR 1.2) files: the exchanges the CLI checks with validate_exchange.
 
 Each ``log.entries[i]`` gives ``request.method``, ``request.url``, ``response.status`` and
-``response.content.text`` (base64 when ``content.encoding`` is ``"base64"``). Problems with
+``response.content.text`` (base64 when ``content.encoding`` is ``"base64"``; line breaks in
+it are ignored). Problems with
 the archive itself are issues with code ``invalid_har`` at their JSONPath in the file.
 """
 
@@ -87,7 +88,7 @@ def _exchange(index: int, entry: Any, where: tuple[PathPart, ...]) -> HarExchang
         body = text
         if content.get("encoding") == "base64":
             try:
-                body = base64.b64decode(text, validate=True)
+                body = base64.b64decode("".join(text.split()), validate=True)
             except (binascii.Error, ValueError):
                 raise _HarError(
                     (*where, "response", "content", "text"), "content.text is not valid base64"

@@ -67,7 +67,7 @@ def test_base64_and_plain_bodies(tmp_path: Path, capsys: pytest.CaptureFixture[s
         entry(f"/api/lms/v1/users/{U1}", content={"text": text}),
         entry(
             f"https://api.bindbee.dev/api/lms/v1/users/{U1}",
-            content={"text": base64.b64encode(text.encode()).decode(), "encoding": "base64"},
+            content={"text": base64.encodebytes(text.encode()).decode(), "encoding": "base64"},
         ),
         entry(f"/api/lms/v1/users/{U1}", content={"text": "!!", "encoding": "base64"}),
         entry(f"/api/lms/v1/users/{U1}", content={"size": 0}),
