@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from datetime import datetime, timedelta
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +27,21 @@ _LAST = ["Doe", "Silva", "Chen", "Haddad", "Iyer", "Berg", "Novak", "Mensah"]
 
 def _uuid(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+# A sync references a limited population: completions are many, users and courses fewer.
+_POOL_SIZES = {"user": 5000, "course": 300, "content": 1000, "category": 50}
+_pools: dict[tuple[int, str], list[str]] = {}
+
+
+def _ref(rng: random.Random, kind: str) -> str:
+    """The id of an existing user/course/content (drawn from a seeded pool)."""
+    key = (_POOL_SIZES[kind], kind)
+    pool = _pools.get(key)
+    if pool is None:
+        seeded = random.Random(f"pool-{kind}")
+        pool = _pools[key] = [_uuid(seeded) for _ in range(_POOL_SIZES[kind])]
+    return rng.choice(pool)
 
 
 def _when(rng: random.Random) -> str:
@@ -70,9 +86,10 @@ def _base(rng: random.Random) -> dict[str, Any]:
 def _user(rng: random.Random) -> Any:
     roll = rng.random()
     if roll < 0.80:
-        return _uuid(rng)
+        return _ref(rng, "user")
     if roll < 0.90:  # expanded in full
         user = _base(rng)
+        user["id"] = _ref(rng, "user")
         user.update(
             first_name=rng.choice(_FIRST),
             last_name=rng.choice(_LAST),
@@ -83,20 +100,20 @@ def _user(rng: random.Random) -> Any:
         )
         return user
     if roll < 0.95:  # expanded with a bracket selection
-        return {"id": _uuid(rng), "first_name": rng.choice(_FIRST)}
+        return {"id": _ref(rng, "user"), "first_name": rng.choice(_FIRST)}
     return None
 
 
 def _course(rng: random.Random) -> Any:
     roll = rng.random()
     if roll < 0.75:
-        return _uuid(rng)
+        return _ref(rng, "course")
     if roll < 0.85:
         return {
-            "id": _uuid(rng),
+            "id": _ref(rng, "course"),
             "name": f"Course {rng.randint(1, 500)}",
             "duration": rng.choice(_COMMON_DURATIONS),
-            "categories": [_uuid(rng) for _ in range(rng.randint(0, 2))],
+            "categories": [_ref(rng, "category") for _ in range(rng.randint(0, 2))],
             "status": "ACTIVE",
         }
     return None
@@ -105,9 +122,9 @@ def _course(rng: random.Random) -> Any:
 def _content(rng: random.Random) -> Any:
     roll = rng.random()
     if roll < 0.50:
-        return _uuid(rng)
+        return _ref(rng, "content")
     if roll < 0.60:
-        return {"id": _uuid(rng), "title": f"Module {rng.randint(1, 50)}", "order": 1}
+        return {"id": _ref(rng, "content"), "title": f"Module {rng.randint(1, 50)}", "order": 1}
     return None
 
 
@@ -126,16 +143,23 @@ def completion(rng: random.Random) -> dict[str, Any]:
         record["grade"] = None
     else:
         record["grade"] = rng.choice(_SOURCE_GRADES)
-    started = _when(rng)
-    record["started_at"] = started if rng.random() < 0.9 else None
-    record["completed_at"] = _when(rng) if rng.random() < 0.85 else None
     roll = rng.random()
     if roll < 0.85:
-        record["time_duration"] = rng.choice(_COMMON_DURATIONS)
+        duration = rng.choice(_COMMON_DURATIONS)
     elif roll < 0.90:
-        record["time_duration"] = rng.choice(_UNUSUAL_DURATIONS)
+        duration = rng.choice(_UNUSUAL_DURATIONS)
     else:
-        record["time_duration"] = None
+        duration = None
+    started = _when(rng)
+    # Completed some days after starting (2 % of records completed "before" starting, as
+    # misconfigured sources do, which validate() warns about).
+    start = datetime.fromisoformat(started)
+    days = rng.randint(1, 40) if rng.random() >= 0.02 else -rng.randint(1, 5)
+    completed = start + timedelta(days=days, minutes=rng.randint(0, 600))
+    completed_text = completed.isoformat().replace("+00:00", "Z")
+    record["started_at"] = started if rng.random() < 0.9 else None
+    record["completed_at"] = completed_text if rng.random() < 0.85 else None
+    record["time_duration"] = duration
     return record
 
 
