@@ -42,6 +42,11 @@ def parse_datetime(value: object) -> datetime:
             return _fromisoformat(value)
         except ValueError:
             pass  # an impossible date or offset: explained below
+    return _parse_general(value)
+
+
+def _parse_general(value: str) -> datetime:
+    """Every RFC 3339 shape (``parse_datetime`` minus its shortcut for the common ones)."""
     m = _match(value)
     if m is None:
         raise FieldError(

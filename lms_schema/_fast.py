@@ -41,7 +41,7 @@ from ._enums import OpenEnum
 from ._ids import _match as _uuid_shape
 from ._ids import _parse_str as _parse_uuid_text
 from ._json import check_json_object
-from ._models import BASE_KEYS, Page, _PartialBase, field_types
+from ._models import Page, _PartialBase, field_types, wire_order
 
 __all__ = ["DUMP_OPTIONS", "dumper", "structurer", "unstructurer"]
 
@@ -400,8 +400,7 @@ class _UnstructureBuilder(_Builder):
                 ]
             )
         hints = field_types(cls)
-        names = [a.name for a in attrs.fields(cls)]
-        order = (*BASE_KEYS, *(n for n in names if n not in BASE_KEYS))
+        order = wire_order(cls)
         lines = [f"def {name}(o):", "    d = {}"]
         for field in order:
             lines += [

@@ -76,10 +76,9 @@ def _targets(tp: Any) -> tuple[Any, bool, bool]:
 def _is_clean(payload: Any, cls: Any) -> bool:
     """True when :func:`_raw_warnings` would find nothing (the common case), quickly."""
     try:
-        check = _clean_check(cls)
-    except TypeError:  # an unhashable type argument
+        return _clean_check(cls)(payload)
+    except (TypeError, RecursionError):  # an unhashable type argument; very deep nesting
         return False
-    return check(payload)
 
 
 @cache
