@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import datetime, timedelta
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 __all__ = ["completions", "invalid_records", "pages"]

@@ -349,7 +349,8 @@ def measure(args: argparse.Namespace) -> list[str]:
 
     machine = _machine()
     lines += [
-        f"Machine: {machine['cpu']}, {machine['cores']} cores, {machine['python']}, {machine['os']}.",
+        f"Machine: {machine['cpu']}, {machine['cores']} cores, {machine['python']}, "
+        f"{machine['os']}.",
         "",
         "Versions: " + ", ".join(f"{k} {v}" for k, v in _versions().items()) + ".",
         "",
@@ -419,7 +420,8 @@ def measure(args: argparse.Namespace) -> list[str]:
         "",
         f"Over the {len(valid)} valid records and {len(invalid)} one-error records above.",
         "",
-        "| library | valid records rejected | invalid records accepted | which invalid ones it accepts | why it rejects valid ones |",
+        "| library | valid records rejected | invalid records accepted "
+        "| which invalid ones it accepts | why it rejects valid ones |",
         "|---|---:|---:|---|---|",
     ]
     for name, v in verdicts.items():

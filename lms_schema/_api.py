@@ -29,7 +29,7 @@ def structure_issues(
     if fast is not None:
         try:
             return fast(payload), []
-        except Exception:  # noqa: BLE001, S110 - any doubt: the cattrs path decides
+        except Exception:  # noqa: BLE001 - any doubt: the cattrs path decides
             pass
     conv = strict_converter if forbid_unknown_keys else converter
     try:

@@ -50,12 +50,12 @@ _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
 
 
-class _Decline(Exception):
+class _DeclinedError(Exception):
     """Raised by generated code for any problem: the cattrs path decides (and explains)."""
 
 
 def _decline() -> typing.NoReturn:
-    raise _Decline
+    raise _DeclinedError
 
 
 # -- leaves ---------------------------------------------------------------------------------
@@ -71,7 +71,7 @@ _UNKNOWN_SAFETY = uuid.SafeUUID.unknown
 def _uuid_once(text: str) -> UUID:
     """``_ids._parse_str`` without its cache, for ids that are not expected to repeat."""
     if _uuid_shape(text) is None:
-        raise _Decline
+        raise _DeclinedError
     value = _new(UUID)
     _set_uuid_int(value, int(text.replace("-", ""), 16))
     _set_uuid_safe(value, _UNKNOWN_SAFETY)
@@ -133,7 +133,7 @@ class _Builder:
         sources = []
         while self.pending:
             sources.append(self.source(self.pending.pop()))
-        exec("\n\n".join(sources), self.namespace)  # noqa: S102 - generated from our own types
+        exec("\n\n".join(sources), self.namespace)
         return typing.cast(Callable[[Any], Any], self.namespace[root_name])
 
     def source(self, cls: Any) -> str:  # pragma: no cover - defined by subclasses
@@ -149,7 +149,7 @@ class _StructureBuilder(_Builder):
         self.forbid = forbid_unknown_keys
         self.helpers: dict[Any, str] = {}
         self.namespace.update(
-            _Decline=_Decline,
+            _DeclinedError=_DeclinedError,
             _decline=_decline,
             _MISSING=_MISSING,
             ABSENT=ABSENT,
@@ -178,7 +178,7 @@ class _StructureBuilder(_Builder):
         lines = [
             f"def {self.name_of(cls)}(d):",
             "    if type(d) is not dict:",
-            "        raise _Decline",
+            "        raise _DeclinedError",
         ]
         if self.forbid:
             lines.append("    n = 0")
@@ -187,7 +187,7 @@ class _StructureBuilder(_Builder):
             lines.append(f"    {var} = d.get({name!r}, _MISSING)")
             lines.append(f"    if {var} is _MISSING:")
             if name in required:
-                lines.append("        raise _Decline")
+                lines.append("        raise _DeclinedError")
             else:
                 lines.append(f"        {var} = ABSENT")
             lines.append("    else:")
@@ -195,7 +195,7 @@ class _StructureBuilder(_Builder):
                 lines.append("        n += 1")
             lines.extend("        " + line for line in self.check(var, tp))
         if self.forbid:
-            lines += ["    if n != len(d):", "        raise _Decline"]
+            lines += ["    if n != len(d):", "        raise _DeclinedError"]
         lines += self.construct(target, list(hints))
         # Bind every global the body uses as a default argument (fast local access); names
         # of generated functions stay global (they may be defined later: models recurse).
@@ -240,22 +240,22 @@ class _StructureBuilder(_Builder):
                 f"elif type({var}) is dict:",
                 f"    {var} = {obj}",
                 "else:",
-                "    raise _Decline",
+                "    raise _DeclinedError",
             ]
         if len(members) != 1:  # pragma: no cover - the models have no other unions
             raise TypeError(f"no fast path for {members!r}")
         (tp,) = members
         if tp is str:
-            return [f"if type({var}) is not str:", "    raise _Decline"]
+            return [f"if type({var}) is not str:", "    raise _DeclinedError"]
         if tp is int:
             return [
                 f"if type({var}) is not int or not {_INT64_MIN} <= {var} <= {_INT64_MAX}:",
-                "    raise _Decline",
+                "    raise _DeclinedError",
             ]
         if tp is UUID:
             return [
                 f"if type({var}) is not str:",
-                "    raise _Decline",
+                "    raise _DeclinedError",
                 f"{var} = _uuid_once({var})",
             ]
         if tp is datetime:
@@ -267,7 +267,7 @@ class _StructureBuilder(_Builder):
             enum = self.const(tp)
             return [
                 f"if type({var}) is not str:",
-                "    raise _Decline",
+                "    raise _DeclinedError",
                 f"{var} = {known}.get({var}) or _str_new({enum}, {var})",
             ]
         if tp == JSONObject:
@@ -281,7 +281,7 @@ class _StructureBuilder(_Builder):
             helper = self.element_helper(element)
             return [
                 f"if type({var}) is not list:",
-                "    raise _Decline",
+                "    raise _DeclinedError",
                 f"{var} = [{helper}(x) for x in {var}]" if helper else f"{var} = list({var})",
             ]
         raise TypeError(f"no fast path for {tp!r}")  # pragma: no cover
@@ -299,7 +299,7 @@ class _StructureBuilder(_Builder):
             source = "\n".join(
                 [f"def {name}(x):", *("    " + line for line in body), "    return x"]
             )
-            exec(source, self.namespace)  # noqa: S102 - generated from our own types
+            exec(source, self.namespace)
         return name
 
 
@@ -422,7 +422,8 @@ class _UnstructureBuilder(_Builder):
                 # orjson (OPT_UTC_Z) writes whole-second UTC date-times as we do.
                 tests.append(
                     (
-                        f"type({var}) is _datetime and {var}.tzinfo is _UTC and not {var}.microsecond",
+                        f"type({var}) is _datetime and {var}.tzinfo is _UTC"
+                        f" and not {var}.microsecond",
                         var,
                     )
                 )

@@ -140,7 +140,7 @@ def _clean_check(cls: Any) -> Callable[[Any], bool]:
                 ]
         lines.append("    return True")
         sources.append("\n".join(lines))
-    exec("\n\n".join(sources), namespace)  # noqa: S102 - generated from our own types
+    exec("\n\n".join(sources), namespace)
     return cast(Callable[[Any], bool], namespace[names[cls]])
 
 
@@ -194,10 +194,19 @@ def _semantic_warnings(value: Any) -> Iterator[Issue]:
                 stack.append((child, (*path, name)))
 
 
-@cache
+_COMPLETION_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _completion_fields(cls: type) -> tuple[str, ...]:
     """The fields of a structured model that can hold a completion, at any depth (the others
     cannot produce a completion warning, so the walk skips them)."""
+    names = _COMPLETION_FIELDS.get(cls)
+    if names is None:
+        names = _COMPLETION_FIELDS[cls] = _find_completion_fields(cls)
+    return names
+
+
+def _find_completion_fields(cls: type) -> tuple[str, ...]:
     reachable: set[type] = set()
     stack = [m for tp in field_types(cls).values() for m in _model_members(tp)]
     while stack:
