@@ -75,7 +75,7 @@ def _records(path: Path) -> Iterator[tuple[int, Any]]:
     if path.suffix.lower() in _JSONL:
         with path.open("rb") as handle:
             for number, line in enumerate(handle, start=1):
-                if line.strip():
+                if not line.isspace():  # (stops at the first non-space byte: no copy)
                     yield number, _decode(line)
     else:
         yield 0, _decode(path.read_bytes())

@@ -35,6 +35,7 @@ import orjson
 
 from ._absent import ABSENT, Absent, JSONObject
 from ._converter import _unstructure_value
+from ._datetimes import _common as _common_datetime
 from ._datetimes import format_datetime, parse_datetime
 from ._durations import Duration, parse_duration
 from ._enums import OpenEnum
@@ -54,10 +55,6 @@ class _DeclinedError(Exception):
     """Raised by generated code for any problem: the cattrs path decides (and explains)."""
 
 
-def _decline() -> typing.NoReturn:
-    raise _DeclinedError
-
-
 # -- leaves ---------------------------------------------------------------------------------
 # Each accepts exactly what the parser of the cattrs path accepts, with an equal result: it
 # handles the common shape itself and hands anything else to that parser.
@@ -66,16 +63,6 @@ _new = object.__new__
 _set_uuid_int = UUID.__dict__["int"].__set__
 _set_uuid_safe = UUID.__dict__["is_safe"].__set__
 _UNKNOWN_SAFETY = uuid.SafeUUID.unknown
-
-
-def _uuid_once(text: str) -> UUID:
-    """``_ids._parse_str`` without its cache, for ids that are not expected to repeat."""
-    if _uuid_shape(text) is None:
-        raise _DeclinedError
-    value = _new(UUID)
-    _set_uuid_int(value, int(text.replace("-", ""), 16))
-    _set_uuid_safe(value, _UNKNOWN_SAFETY)
-    return value
 
 
 def _members(tp: Any) -> tuple[tuple[Any, ...], bool]:
@@ -150,11 +137,16 @@ class _StructureBuilder(_Builder):
         self.helpers: dict[Any, str] = {}
         self.namespace.update(
             _DeclinedError=_DeclinedError,
-            _decline=_decline,
             _MISSING=_MISSING,
             ABSENT=ABSENT,
             _uuid=_parse_uuid_text,
-            _uuid_once=_uuid_once,
+            _uuid_shape=_uuid_shape,
+            _UUID=UUID,
+            _set_uuid_int=_set_uuid_int,
+            _set_uuid_safe=_set_uuid_safe,
+            _UNKNOWN_SAFETY=_UNKNOWN_SAFETY,
+            _common_datetime=_common_datetime,
+            _fromisoformat=datetime.fromisoformat,
             _datetime=parse_datetime,
             _duration=parse_duration,
             _json_object=check_json_object,
@@ -252,14 +244,22 @@ class _StructureBuilder(_Builder):
                 f"if type({var}) is not int or not {_INT64_MIN} <= {var} <= {_INT64_MAX}:",
                 "    raise _DeclinedError",
             ]
-        if tp is UUID:
+        if tp is UUID:  # ids rarely repeat: _ids._parse_str inline, without its cache
             return [
-                f"if type({var}) is not str:",
+                f"if type({var}) is not str or _uuid_shape({var}) is None:",
                 "    raise _DeclinedError",
-                f"{var} = _uuid_once({var})",
+                f"u = {var}",
+                f"{var} = _new(_UUID)",
+                "_set_uuid_int(" + var + ", int(u.replace('-', ''), 16))",
+                f"_set_uuid_safe({var}, _UNKNOWN_SAFETY)",
             ]
-        if tp is datetime:
-            return [f"{var} = _datetime({var})"]
+        if tp is datetime:  # parse_datetime's shortcut inline, the function for the rest
+            return [
+                f"if type({var}) is str and _common_datetime({var}) is not None:",
+                f"    {var} = _fromisoformat({var})",
+                "else:",
+                f"    {var} = _datetime({var})",
+            ]
         if tp is Duration:
             return [f"{var} = _duration({var})"]
         if isinstance(tp, type) and issubclass(tp, OpenEnum):
