@@ -69,11 +69,14 @@ class Timer:
         for _ in range(self.rounds):
             for name, job in jobs.items():
                 gc.collect()
-                start = time.process_time()
-                job()
-                samples[name].append(
-                    (time.process_time() - start) / counts.get(name, records) * 1e6
-                )
+                gc.disable()  # as timeit does: the corpus's own objects are not the measure
+                try:
+                    start = time.process_time()
+                    job()
+                    end = time.process_time()
+                finally:
+                    gc.enable()
+                samples[name].append((end - start) / counts.get(name, records) * 1e6)
         return {name: (min(s), statistics.median(s)) for name, s in samples.items()}
 
 
@@ -373,13 +376,15 @@ def measure(args: argparse.Namespace) -> list[str]:
         f"Corpus: {len(valid)} seeded completion records ({n} timed: the ones every "
         f"model-building peer accepts), in pages of 100 (`Page` envelope); {len(invalid)} "
         f"records with exactly one error each. Best and median of {args.rounds} interleaved "
-        "rounds after a warm-up round, in CPU time (`time.process_time`).",
+        "rounds after a warm-up round, in CPU time (`time.process_time`), with the garbage "
+        "collector off while a job runs (as `timeit` does).",
         "",
     ]
     lines += _table(
         "(1) JSON bytes -> models (`loads(b, Page[Completion])`)",
         r1,
-        "jsonschema builds no models: its row is `orjson.loads` + every error of `iter_errors`.",
+        "jsonschema builds no models: its row is `orjson.loads` + every error of `iter_errors`, "
+        "timed on the first 5,000 records.",
     )
     lines += _table(
         "(2) dicts -> models (`structure(d, Page[Completion])`)",
