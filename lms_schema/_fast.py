@@ -171,12 +171,13 @@ class _StructureBuilder(_Builder):
             f"def {self.name_of(cls)}(d):",
             "    if type(d) is not dict:",
             "        raise _DeclinedError",
+            "    get = d.get",
         ]
         if self.forbid:
             lines.append("    n = 0")
         for name, tp in hints.items():
             var = f"f_{name}"
-            lines.append(f"    {var} = d.get({name!r}, _MISSING)")
+            lines.append(f"    {var} = get({name!r}, _MISSING)")
             lines.append(f"    if {var} is _MISSING:")
             if name in required:
                 lines.append("        raise _DeclinedError")
