@@ -367,6 +367,7 @@ def measure(args: argparse.Namespace) -> list[str]:
     verdicts = _verdicts(valid, invalid)
 
     machine = _machine()
+    lines += _targets(r1, r2, r3, r4, cli)
     lines += [
         f"Machine: {machine['cpu']}, {machine['cores']} cores, {machine['python']}, "
         f"{machine['os']}.",
@@ -450,6 +451,50 @@ def measure(args: argparse.Namespace) -> list[str]:
             f"| {name} | {v['valid_rejected']} | {v['invalid_accepted']} | {kinds} | {reasons} |"
         )
     return [*lines, ""]
+
+
+def _target_row(name: str, value: float, limit: float, unit: str, higher: bool = False) -> str:
+    met = value >= limit if higher else value <= limit
+    if met:
+        verdict = "met"
+    elif higher:
+        verdict = f"missed: {limit / value - 1:.0%} short"
+    else:
+        verdict = f"missed by {value / limit - 1:.0%}"
+    bound = ">=" if higher else "<="
+    return f"| {name} | {bound} {limit:g}{unit} | {value:.2f}{unit} | {verdict} |"
+
+
+def _targets(
+    r1: dict[str, tuple[float, float]],
+    r2: dict[str, tuple[float, float]],
+    r3: dict[str, tuple[float, float]],
+    r4: dict[str, tuple[float, float]],
+    cli: dict[int, dict[str, tuple[float, float, float]]],
+) -> list[str]:
+    """The issue's targets, judged on the best figures of this run."""
+    rows = [
+        "### Targets (issue 5), judged on this run's best figures",
+        "",
+        "| target | limit | measured | |",
+        "|---|---:|---:|---|",
+    ]
+    for label, r in (("(1) bytes -> models", r1), ("(2) dicts -> models", r2)):
+        ours = r[LMS][0]
+        rows.append(_target_row(f"{label} vs pydantic", ours / r[PYD][0], 1.0, "x"))
+        rows.append(_target_row(f"{label} vs msgspec", ours / r[MSG][0], 3.0, "x"))
+    rows.append(_target_row("(3) models -> bytes vs pydantic", r3[LMS][0] / r3[PYD][0], 1.0, "x"))
+    ratio = r4[f"{LMS} invalid"][0] / r4[f"{LMS} valid"][0]
+    rows.append(_target_row("(4) invalid record / valid record", ratio, 3.0, "x"))
+    if cli:
+        small, big = min(cli), max(cli)
+        rate = cli[big][LMS][0] / 1000
+        rows.append(
+            _target_row(f"(5) CLI records/s (CPU), {big:,} records", rate, 100, "k", higher=True)
+        )
+        growth = cli[big][LMS][2] / cli[small][LMS][2]
+        rows.append(_target_row(f"(5) CLI peak RSS, {big:,} / {small:,} records", growth, 1.1, "x"))
+    return [*rows, ""]
 
 
 HEADER = """# Benchmark results
