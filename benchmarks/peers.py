@@ -19,6 +19,7 @@ corpus records each peer then judges differently from lms-schema.
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -32,9 +33,12 @@ from pydantic import StrictInt, StrictStr
 
 __all__ = ["OPENAPI", "jsonschema_validator", "msgspec_types", "pydantic_types"]
 
-OPENAPI = Path(__file__).resolve().parents[2] / "shared" / "reference" / "bindbee-openapi-lms.json"
-if not OPENAPI.exists():  # run from a checkout next to the shared reference
-    OPENAPI = Path("/work/shared/reference/bindbee-openapi-lms.json")
+# The published OpenAPI document: $LMS_OPENAPI, else ../shared/reference/ next to the checkout.
+_CANDIDATES = [
+    Path(os.environ.get("LMS_OPENAPI", "/nonexistent")),
+    *(p / "shared" / "reference" / "bindbee-openapi-lms.json" for p in Path(__file__).parents),
+]
+OPENAPI = next((p for p in _CANDIDATES if p.is_file()), _CANDIDATES[-1])
 
 
 # -- pydantic v2 ----------------------------------------------------------------------------
