@@ -1,0 +1,1015 @@
+"""Hypothesis strategies for LMS payloads and models: fuzz the code that consumes them.
+
+Install with ``pip install 'lms-schema[hypothesis]'``. ``import lms_schema`` never imports
+Hypothesis; this module does. With the package installed, Hypothesis' entry point registers
+every model, ``Grade``, ``Status`` and ``Duration``, so ``st.from_type(lms_schema.Completion)``
+works without importing this module::
+
+    from hypothesis import given
+    from lms_schema import strategies as lst
+
+    @given(lst.payloads(lms_schema.Completion))
+    def test_my_mapping_accepts_every_completion(payload):
+        row = my_mapping(payload)        # your code
+        assert row["id"] == payload["id"].lower()
+
+Strategies:
+
+* :func:`models` -- model instances (the seven models, the ``Partial*`` classes, ``Page[X]``)
+  with ``structure(unstructure(m), type(m)) == m``;
+* :func:`payloads` -- wire dicts that pass strict validation, optionally matching the request
+  (``expand``, ``include_raw_data``, ``include_custom_fields``);
+* :func:`invalid_payloads` -- ``(payload, path)`` pairs with exactly one violation, at ``path``;
+* :func:`messy_payloads` -- payloads in the shapes real vendors send, which the normalizer
+  repairs;
+* building blocks drawing wire values (JSON strings): :func:`uuids`, :func:`datetimes`,
+  :func:`durations`, :func:`grades`, :func:`statuses`, :func:`expands`, and
+  :func:`json_objects`.
+
+Every strategy is built from ``builds``/``one_of``/``fixed_dictionaries`` with the simplest
+alternative first (absent before null before a value; a UUID before an expanded object), so
+failing examples shrink to small payloads, and none of them filters.
+"""
+
+from __future__ import annotations
+
+import functools
+import string
+import uuid
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime, timedelta, timezone
+from fractions import Fraction
+from typing import Any, Final, TypeAlias, TypeVar, cast, get_args, get_origin
+
+import attrs
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from ._absent import ABSENT, Absent, JSONObject
+from ._durations import MAX_DIGITS, MAX_MICROSECONDS, MAX_MONTHS, Duration
+from ._enums import Grade, Status
+from ._errors import format_path
+from ._models import (
+    REQUIRED_KEYS,
+    Page,
+    PartialCategory,
+    PartialCompletion,
+    PartialContent,
+    PartialCourse,
+    PartialEnrollment,
+    PartialSkill,
+    PartialUser,
+    _PartialBase,
+    field_types,
+)
+
+__all__ = [
+    "datetimes",
+    "duration_values",
+    "durations",
+    "expands",
+    "grades",
+    "invalid_payloads",
+    "json_objects",
+    "messy_payloads",
+    "models",
+    "payloads",
+    "statuses",
+    "uuids",
+]
+
+T = TypeVar("T")
+Payload: TypeAlias = dict[str, Any]
+Path: TypeAlias = tuple[str | int, ...]
+Expand: TypeAlias = tuple[tuple[str, tuple[str, ...] | None], ...]
+
+PARTIAL_MODELS: Final[tuple[type, ...]] = (
+    PartialUser,
+    PartialCourse,
+    PartialContent,
+    PartialCategory,
+    PartialSkill,
+    PartialEnrollment,
+    PartialCompletion,
+)
+#: Expanded objects nest at most this deep (a course in a completion is depth 1).
+MAX_NESTING: Final = 2
+_INT64: Final = (-(2**63), 2**63 - 1)
+_JSON_INT: Final = (-(2**63), 2**64 - 1)
+_US_SECOND: Final = 1_000_000
+_UNITS: Final = {
+    "W": 7 * 86_400 * _US_SECOND,
+    "D": 86_400 * _US_SECOND,
+    "H": 3_600 * _US_SECOND,
+    "TM": 60 * _US_SECOND,
+    "S": _US_SECOND,
+    "Y": 12,
+    "M": 1,
+}
+_LOCALES: Final = ("en_US", "en_GB", "fr_FR", "de_DE", "pt_BR", "zh_CN", "C", "eo", "the_NP")
+
+
+# -- field kinds ---------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Field:
+    """What a model field is, for the generators: ``kind`` plus the related class if any."""
+
+    name: str
+    kind: str  # uuid str int datetime duration grade status json strings relation relations
+    target: Any  # a Partial model class, JSONObject (instructors), or None
+    nullable: bool
+    required: bool
+
+
+def _classify(name: str, tp: Any, required: bool) -> _Field:
+    args = get_args(tp) if get_origin(tp) is not list else (tp,)
+    if not args:
+        args = (tp,)
+    nullable = type(None) in args
+    rest = [a for a in args if a is not Absent and a is not type(None)]
+    if len(rest) == 2 and uuid.UUID in rest:
+        target = next(a for a in rest if a is not uuid.UUID)
+        return _Field(name, "relation", target, nullable, required)
+    (base,) = rest
+    if get_origin(base) is list:
+        (element,) = get_args(base)
+        if element is str:
+            return _Field(name, "strings", None, nullable, required)
+        members = [a for a in get_args(element) if a is not uuid.UUID]
+        return _Field(name, "relations", members[0], nullable, required)
+    kinds: dict[Any, str] = {
+        uuid.UUID: "uuid",
+        str: "str",
+        int: "int",
+        datetime: "datetime",
+        Duration: "duration",
+        Grade: "grade",
+        Status: "status",
+    }
+    if base in kinds:
+        return _Field(name, kinds[base], None, nullable, required)
+    if base == JSONObject:
+        return _Field(name, "json", None, nullable, required)
+    raise TypeError(f"no strategy for field {name}: {tp!r}")  # pragma: no cover
+
+
+@functools.cache
+def _fields(cls: type) -> tuple[_Field, ...]:
+    required = {a.name for a in attrs.fields(cls) if a.default is attrs.NOTHING}
+    return tuple(_classify(name, tp, name in required) for name, tp in field_types(cls).items())
+
+
+def _partial_of(cls: type) -> type:
+    """The Partial class of a model (``Completion`` -> ``PartialCompletion``)."""
+    for partial in PARTIAL_MODELS:
+        if issubclass(cls, partial):
+            return partial
+    raise InvalidArgument(f"{cls!r} is not an lms-schema model")  # pragma: no cover
+
+
+def _check_model(cls: Any) -> None:
+    if _is_page(cls):
+        if not get_args(cls):
+            raise InvalidArgument("use Page[X] with a model X, not the bare Page")
+        _check_model(get_args(cls)[0])
+        return
+    if not (isinstance(cls, type) and issubclass(cls, _PartialBase) and cls is not _PartialBase):
+        raise InvalidArgument(f"expected an lms-schema model class or Page[X], got {cls!r}")
+
+
+def _is_page(cls: Any) -> bool:
+    return cls is Page or get_origin(cls) is Page
+
+
+# -- building blocks: wire values ----------------------------------------------------------------
+
+
+def uuids(*, version: int | None = None, allow_upper: bool = True) -> st.SearchStrategy[str]:
+    """UUID text in the canonical 8-4-4-4-12 form: any version (also nil, v6-v8 and ids with
+    non-RFC variant bits) unless ``version`` is given; lower case, and upper case when
+    ``allow_upper``. Shrinks towards ``00000000-0000-0000-0000-000000000000``."""
+    upper = st.booleans() if allow_upper else st.just(False)
+    return st.builds(lambda u, up: str(u).upper() if up else str(u), _uuid_values(version), upper)
+
+
+def _uuid_values(version: int | None = None) -> st.SearchStrategy[uuid.UUID]:
+    if version is not None:
+        return st.uuids(version=version)  # type: ignore[arg-type]
+    return st.one_of(
+        st.integers(0, 2**128 - 1).map(lambda n: uuid.UUID(int=n)),
+        st.uuids(version=4),
+        st.integers(0, 2**128 - 1).map(_uuid7_like),
+    )
+
+
+def _uuid7_like(n: int) -> uuid.UUID:
+    """Version 7 layout (time-ordered ids like Bindbee's ``018b18ef-c487-703c-...``)."""
+    n &= ~(0xF << 76) & ~(0x3 << 62)
+    return uuid.UUID(int=n | (0x7 << 76) | (0x2 << 62))
+
+
+_OFFSET_MINUTES: Final = 24 * 60 - 1
+
+
+def _offsets() -> st.SearchStrategy[timezone]:
+    return st.one_of(
+        st.just(UTC),
+        st.integers(-_OFFSET_MINUTES, _OFFSET_MINUTES).map(
+            lambda m: timezone(timedelta(minutes=m))
+        ),
+    )
+
+
+def _naive_datetimes() -> st.SearchStrategy[datetime]:
+    return st.datetimes()  # naive, 0001-01-01 .. 9999-12-31
+
+
+def datetimes(*, allow_naive: bool = True, allow_offsets: bool = True) -> st.SearchStrategy[str]:
+    """RFC 3339 date-time text: years 0001-9999, ``Z``/``z``, ``+00:00``/``-00:00``, any other
+    offset (when ``allow_offsets``), no offset at all (when ``allow_naive``; read as UTC),
+    ``T`` or ``t``, fractions of 1-9 digits (also trailing zeros and digits beyond a
+    microsecond, which are truncated)."""
+    suffixes: list[st.SearchStrategy[str]] = [
+        st.just("Z"),
+        st.sampled_from(("z", "+00:00", "-00:00")),
+    ]
+    if allow_offsets:
+        suffixes.append(
+            st.builds(
+                lambda sign, h, m: f"{sign}{h:02d}:{m:02d}",
+                st.sampled_from("+-"),
+                st.integers(0, 23),
+                st.integers(0, 59),
+            )
+        )
+    if allow_naive:
+        suffixes.append(st.just(""))
+    return st.builds(
+        _datetime_text,
+        _naive_datetimes(),
+        st.sampled_from("Tt"),
+        st.one_of(st.just(""), st.text(string.digits, min_size=1, max_size=9)),
+        st.one_of(*suffixes),
+    )
+
+
+def _datetime_text(value: datetime, sep: str, fraction: str, suffix: str) -> str:
+    body = f"{value.year:04d}-{value.month:02d}-{value.day:02d}{sep}{value:%H:%M:%S}"
+    if fraction:
+        body += "." + fraction
+    return body + suffix
+
+
+def _digits(value: int, pad: int) -> str:
+    text = str(value)
+    return "0" * min(pad, MAX_DIGITS - len(text)) + text
+
+
+@st.composite
+def _strict_duration(draw: st.DrawFn) -> str:
+    """Strict ISO 8601-1 designator text whose value is in range; every shape."""
+    if draw(st.booleans()):
+        designators: tuple[str, ...] = ("W",)
+    else:
+        order = ("Y", "M", "D", "H", "TM", "S")
+        flags = draw(st.tuples(*(st.booleans() for _ in order)))
+        designators = tuple(d for d, on in zip(order, flags, strict=True) if on) or ("S",)
+    fraction_last = draw(st.booleans())
+    budget = {"months": MAX_MONTHS, "us": MAX_MICROSECONDS}
+    parts = ["P"]
+    time_started = False
+    for index, designator in enumerate(designators):
+        unit = _UNITS[designator]
+        group = "months" if designator in "YM" else "us"
+        fraction = fraction_last and index == len(designators) - 1
+        top = budget[group] // unit - (1 if fraction else 0)
+        if top < 0:
+            top, fraction = 0, False
+        whole = draw(st.one_of(st.integers(0, 100), st.integers(0, top))) if top else 0
+        whole = min(whole, top)
+        budget[group] -= (whole + (1 if fraction else 0)) * unit
+        text = _digits(whole, draw(st.integers(0, 2)))
+        if fraction:
+            sign = draw(st.sampled_from(".,"))
+            text += sign + draw(st.text(string.digits, min_size=1, max_size=MAX_DIGITS))
+        if designator in ("H", "TM", "S") and not time_started:
+            parts.append("T")
+            time_started = True
+        parts.append(text + designator[-1])
+    return "".join(parts)
+
+
+@st.composite
+def _messy_duration(draw: st.DrawFn) -> str:
+    """Duration text outside the strict profile that the normalizer turns canonical."""
+    form = draw(st.sampled_from(("clock", "scorm", "weeks_days", "lower", "spaces", "plus")))
+    if form == "clock":
+        h, m, s = draw(st.integers(0, 99)), draw(st.integers(0, 59)), draw(st.integers(0, 59))
+        return f"{h:02d}:{m:02d}:{s:02d}"
+    if form == "scorm":
+        h, m, s = draw(st.integers(0, 9999)), draw(st.integers(0, 59)), draw(st.integers(0, 59))
+        cs = draw(st.one_of(st.just(""), st.integers(0, 99).map(lambda c: f".{c:02d}")))
+        return f"{h:04d}:{m:02d}:{s:02d}{cs}"
+    if form == "weeks_days":
+        w, d = draw(st.integers(0, 520)), draw(st.integers(0, 6))
+        return f"P{w}W{d}D"
+    text = draw(_strict_duration())
+    if form == "lower":
+        return text.lower()
+    if form == "spaces":
+        return draw(st.sampled_from((" ", "\t", "\n"))) + text + draw(st.sampled_from(("", " ")))
+    return "+" + text
+
+
+def durations(strict: bool = True) -> st.SearchStrategy[str]:
+    """ISO 8601 duration text. With ``strict`` (the default): the strict grammar only, every
+    shape -- years and months, weeks, days, time components, fractions on the last component
+    with ``.`` or ``,`` (up to 30 digits, finer than a microsecond too), leading zeros, zero
+    values (``PT0S``, ``P0D``) and values up to the limits (999999999 years,
+    ``timedelta.max``). With ``strict=False`` also the shapes the normalizer repairs:
+    ``01:15:00``, SCORM ``0001:15:00.00``, ``P1W2D``, lower case, surrounding whitespace,
+    a leading ``+``."""
+    if strict:
+        return _strict_duration()
+    return st.one_of(_strict_duration(), _messy_duration())
+
+
+def grades(include_unknown: bool = True) -> st.SearchStrategy[str]:
+    """Grade text: each member of :class:`~lms_schema.Grade`, and with ``include_unknown`` any
+    other string (near misses such as ``"pass"``, ``"Passed"``, ``" A"`` and free unicode),
+    which strict mode passes through verbatim."""
+    return _open_enum_text(Grade, ("pass", "Passed", " A", "", "B+", "95%"), include_unknown)
+
+
+def statuses(include_unknown: bool = True) -> st.SearchStrategy[str]:
+    """Status text: each member of :class:`~lms_schema.Status`, and with ``include_unknown``
+    any other string (``"active"``, ``"archived"``, free unicode)."""
+    return _open_enum_text(Status, ("active", "Archived", "DELETED", ""), include_unknown)
+
+
+def _open_enum_text(
+    cls: type[Grade] | type[Status], near: tuple[str, ...], include_unknown: bool
+) -> st.SearchStrategy[str]:
+    known = st.sampled_from([str(m) for m in cls.members()])
+    if not include_unknown:
+        return known
+    return st.one_of(known, st.sampled_from(near), st.text(max_size=12))
+
+
+def _json_values() -> st.SearchStrategy[Any]:
+    scalars = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(*_JSON_INT),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.text(),
+    )
+    return st.recursive(
+        scalars,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3), st.dictionaries(st.text(), inner, max_size=3)
+        ),
+        max_leaves=8,
+    )
+
+
+def json_objects() -> st.SearchStrategy[JSONObject]:
+    """JSON objects as ``custom_fields``/``raw_data`` hold them: unicode keys, nested arrays and
+    objects, 64-bit integers, finite floats, booleans, nulls."""
+    return st.dictionaries(st.text(), _json_values(), max_size=4)
+
+
+# -- expand text ---------------------------------------------------------------------------------
+
+
+def _relations(cls: type) -> tuple[_Field, ...]:
+    return tuple(f for f in _fields(_partial_of(cls)) if f.kind in ("relation", "relations"))
+
+
+def _selectable(field: _Field) -> tuple[str, ...]:
+    """Fields a bracket selection may name (none for instructors: there is no model)."""
+    if isinstance(field.target, type) and issubclass(field.target, _PartialBase):
+        return tuple(field_types(field.target))
+    return ()
+
+
+def expands(cls: type) -> st.SearchStrategy[str]:
+    """Text of an ``expand`` query parameter valid for ``cls``: relation names of the model,
+    each once, in any order, some with a bracket field selection (``user[first_name,id]``),
+    comma separated, no spaces. Users, categories and skills have no expand:
+    ``InvalidArgument``."""
+    _check_model(cls)
+    relations = _relations(cls)
+    if not relations:
+        raise InvalidArgument(f"{cls.__name__} has no relations to expand")
+
+    def one(field: _Field) -> st.SearchStrategy[str]:
+        names = _selectable(field)
+        if not names:
+            return st.just(field.name)
+        return st.one_of(
+            st.just(field.name),
+            st.lists(st.sampled_from(names), unique=True, min_size=1).map(
+                lambda chosen: f"{field.name}[{','.join(chosen)}]"
+            ),
+        )
+
+    return (
+        st.lists(st.sampled_from(relations), unique=True, min_size=1)
+        .flatmap(lambda chosen: st.tuples(*(one(f) for f in chosen)))
+        .map(",".join)
+    )
+
+
+def _parse_expand(text: str, cls: type) -> Expand:
+    """A small parser for the request arguments of :func:`payloads` (``InvalidArgument``)."""
+    relations = {f.name: f for f in _relations(cls)}
+    out: list[tuple[str, tuple[str, ...] | None]] = []
+    pos = 0
+    while text:
+        end = pos
+        while end < len(text) and text[end] not in ",[":
+            end += 1
+        name = text[pos:end]
+        if name not in relations or any(name == n for n, _ in out):
+            raise InvalidArgument(f"expand={text!r}: {name!r} is not a relation of {cls!r}")
+        selection: tuple[str, ...] | None = None
+        if end < len(text) and text[end] == "[":
+            close = text.find("]", end)
+            if close == -1:
+                raise InvalidArgument(f"expand={text!r}: unclosed '['")
+            selection = tuple(text[end + 1 : close].split(","))
+            allowed = _selectable(relations[name])
+            if not all(selection) or any(f not in allowed for f in selection):
+                raise InvalidArgument(f"expand={text!r}: bad field selection for {name!r}")
+            end = close + 1
+        out.append((name, selection))
+        if end == len(text):
+            break
+        if text[end] != ",":
+            raise InvalidArgument(f"expand={text!r}: expected ',' at position {end}")
+        pos = end + 1
+    return tuple(out)
+
+
+def _expand_arg(expand: object, cls: type) -> Expand | None:
+    if expand is None:
+        return None
+    if isinstance(expand, str):
+        return _parse_expand(expand, cls)
+    if isinstance(expand, Mapping):
+        return _parse_expand(
+            ",".join(
+                name if fields is None else f"{name}[{','.join(fields)}]"
+                for name, fields in expand.items()
+            ),
+            cls,
+        )
+    raise InvalidArgument(f"expand must be text such as 'user[first_name]', got {expand!r}")
+
+
+# -- payloads ------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Request:
+    """What the request asked for; None means unknown (anything legal)."""
+
+    expand: Expand | None = None
+    include_raw_data: bool | None = None
+    include_custom_fields: bool | None = None
+
+    def nested(self) -> _Request:
+        """Inside an expanded object of a request with a known expand, relations are ids."""
+        return self if self.expand is None else attrs.evolve(self, expand=())
+
+
+_ANY = _Request()
+
+
+def _nullable(field: _Field, value: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.one_of(st.none(), value) if field.nullable else value
+
+
+def _wire_value(field: _Field, request: _Request, depth: int) -> st.SearchStrategy[Any]:
+    """The strategy of one present key (its value may be null where the field allows)."""
+    kind = field.kind
+    if field.name == "raw_data" and request.include_raw_data is not None:
+        return json_objects() if request.include_raw_data else st.none()
+    if field.name == "custom_fields" and request.include_custom_fields is not None:
+        return json_objects() if request.include_custom_fields else st.none()
+    if kind in ("relation", "relations"):
+        element = _relation_element(field, request, depth)
+        if kind == "relations":
+            element = st.lists(element, max_size=3)
+        return _nullable(field, element)
+    return _nullable(field, _WIRE_LEAVES[kind]())
+
+
+def _relation_element(field: _Field, request: _Request, depth: int) -> st.SearchStrategy[Any]:
+    ids = uuids()
+    if request.expand is None:
+        if depth >= MAX_NESTING:
+            return ids
+        return st.one_of(ids, _expanded(field.target, None, request, depth + 1))
+    selection = dict(request.expand)
+    if field.name not in selection:
+        return ids
+    return _expanded(field.target, selection[field.name] or (), request.nested(), depth + 1)
+
+
+def _expanded(
+    target: Any, selection: tuple[str, ...] | None, request: _Request, depth: int
+) -> st.SearchStrategy[Any]:
+    """An expanded object. ``selection``: None = any subset of the fields (unknown request),
+    ``()`` = the full object (no brackets), else exactly those fields (``id`` optional)."""
+    if target == JSONObject:
+        return json_objects()  # an instructor: there is no model
+    fields = _fields(target)
+    if selection is None:
+        return _object(fields, (), request, depth)
+    if not selection:
+        return _object(fields, REQUIRED_KEYS, request, depth)
+    chosen = tuple(f for f in fields if f.name in selection or f.name == "id")
+    return _object(chosen, selection, request, depth, only_required=True)
+
+
+def _object(
+    fields: Sequence[_Field],
+    required: Sequence[str],
+    request: _Request,
+    depth: int,
+    *,
+    only_required: bool = False,
+) -> st.SearchStrategy[Payload]:
+    needed = {f.name: _wire_value(f, request, depth) for f in fields if f.name in required}
+    optional = {f.name: _wire_value(f, request, depth) for f in fields if f.name not in required}
+    if request.include_raw_data and not only_required and "raw_data" in optional:
+        needed["raw_data"] = optional.pop("raw_data")
+    return st.fixed_dictionaries(needed, optional=optional)
+
+
+def _model_payload(cls: type, request: _Request) -> st.SearchStrategy[Payload]:
+    required = tuple(f.name for f in _fields(cls) if f.required)
+    return _object(_fields(cls), required, request, 0)
+
+
+_WIRE_LEAVES: dict[str, Callable[[], st.SearchStrategy[Any]]] = {
+    "uuid": uuids,
+    "str": st.text,
+    "int": lambda: st.integers(*_INT64),
+    "datetime": datetimes,
+    "duration": durations,
+    "grade": grades,
+    "status": statuses,
+    "json": json_objects,
+    "strings": lambda: st.lists(st.one_of(st.sampled_from(_LOCALES), st.text()), max_size=3),
+}
+
+
+def _page_payload(items: st.SearchStrategy[Payload]) -> st.SearchStrategy[Payload]:
+    return st.builds(
+        lambda cursor, records: {"cursor": cursor, "page_size": len(records), "items": records},
+        st.one_of(st.none(), st.text()),
+        st.lists(items, max_size=4),
+    )
+
+
+def payloads(
+    cls: Any,
+    *,
+    expand: str | Mapping[str, Sequence[str] | None] | None = None,
+    include_raw_data: bool | None = None,
+    include_custom_fields: bool | None = None,
+) -> st.SearchStrategy[Payload]:
+    """Wire dicts that pass strict validation for ``cls`` (a model, a ``Partial*`` class or
+    ``Page[X]``), covering the legal space: absent and null keys, every spelling of ids,
+    date-times and durations, known and unknown grades and statuses, relations as UUIDs,
+    full and partial expanded objects (nested up to two levels) and lists of them, unicode
+    strings, nested JSON in ``custom_fields``/``raw_data``.
+
+    The request arguments make the payload match a request (None: not known, anything legal):
+
+    * ``expand="user[first_name,id],course"``: named relations are expanded objects (or null)
+      with exactly the bracketed fields (``id`` may come too), the others UUIDs or null;
+      ``expand=""`` expands nothing;
+    * ``include_raw_data=False``: ``raw_data`` absent or null; ``True``: an object;
+    * ``include_custom_fields=False``: ``custom_fields`` null; ``True``: an object.
+
+    The flags apply to expanded objects too. Page envelopes have ``page_size == len(items)``.
+    """
+    _check_model(cls)
+    item_cls = get_args(cls)[0] if _is_page(cls) else cls
+    request = _Request(_expand_arg(expand, item_cls), include_raw_data, include_custom_fields)
+    if request == _ANY:
+        return _any_payloads(cls)
+    items = _model_payload(item_cls, request)
+    return _page_payload(items) if _is_page(cls) else items
+
+
+@functools.cache
+def _any_payloads(cls: Any) -> st.SearchStrategy[Payload]:
+    if _is_page(cls):
+        return _page_payload(_any_payloads(get_args(cls)[0]))
+    return _model_payload(cls, _ANY)
+
+
+# -- models --------------------------------------------------------------------------------------
+
+
+def _datetime_values() -> st.SearchStrategy[datetime]:
+    return st.datetimes(timezones=_offsets())
+
+
+def duration_values() -> st.SearchStrategy[Duration]:
+    """:class:`~lms_schema.Duration` values (what ``st.from_type(Duration)`` draws): exact
+    parts from zero to ``timedelta.max``, years and months up to 999999999 years, fractional
+    months."""
+    exact = st.one_of(st.integers(0, 10**12), st.integers(0, MAX_MICROSECONDS))
+    return st.one_of(
+        st.builds(lambda us: Duration(microseconds=us), exact),
+        st.builds(
+            lambda months, us: Duration(months=months, microseconds=us),
+            st.one_of(st.integers(0, 1200), st.integers(0, MAX_MONTHS)),
+            exact,
+        ),
+        st.integers(1, 12).flatmap(
+            lambda places: st.builds(
+                lambda n: Duration(months=Fraction(n, 10**places)),
+                st.integers(0, MAX_MONTHS * 10**places),
+            )
+        ),
+    )
+
+
+_VALUE_LEAVES: dict[str, Callable[[], st.SearchStrategy[Any]]] = {
+    "uuid": _uuid_values,
+    "str": st.text,
+    "int": lambda: st.integers(*_INT64),
+    "datetime": _datetime_values,
+    "duration": duration_values,
+    "grade": lambda: grades().map(Grade),
+    "status": lambda: statuses().map(Status),
+    "json": json_objects,
+    "strings": lambda: st.lists(st.one_of(st.sampled_from(_LOCALES), st.text()), max_size=3),
+}
+
+
+def _value(field: _Field, depth: int) -> st.SearchStrategy[Any]:
+    if field.kind in ("relation", "relations"):
+        element: st.SearchStrategy[Any] = _uuid_values()
+        if depth < MAX_NESTING:
+            nested = (
+                json_objects() if field.target == JSONObject else _models(field.target, depth + 1)
+            )
+            element = st.one_of(element, nested)
+        if field.kind == "relations":
+            element = st.lists(element, max_size=3)
+    else:
+        element = _VALUE_LEAVES[field.kind]()
+    value = _nullable(field, element)
+    return value if field.required else st.one_of(st.just(ABSENT), value)
+
+
+@functools.cache
+def _models(cls: Any, depth: int = 0) -> st.SearchStrategy[Any]:
+    if _is_page(cls):
+        return st.builds(
+            lambda cursor, items: Page(cursor=cursor, page_size=len(items), items=items),
+            st.one_of(st.none(), st.text()),
+            st.lists(_models(get_args(cls)[0]), max_size=4),
+        )
+    return st.builds(cls, **{f.name: _value(f, depth) for f in _fields(cls)})
+
+
+def models(cls: type[T] | Any) -> st.SearchStrategy[T]:
+    """Model instances of ``cls`` (a model, a ``Partial*`` class or ``Page[X]``) such that
+    ``structure(unstructure(m), type(m)) == m``: absent (``ABSENT``) and null fields, UUIDs of
+    every version, aware date-times with any offset and microseconds, durations with years
+    and months (also fractional months), exact parts up to ``timedelta.max``, known and
+    unknown grades and statuses, relations as ``UUID``, partial expanded objects and lists
+    of both, unicode strings, nested JSON."""
+    _check_model(cls)
+    strategy: st.SearchStrategy[T] = _models(cast(Hashable, cls))
+    return strategy
+
+
+# -- invalid payloads ----------------------------------------------------------------------------
+
+_BAD_TYPES: Final[tuple[Any, ...]] = (1, True, 1.5, [], {})
+
+
+def _bad_uuid_texts(text: str) -> list[str]:
+    hexdigits = text.replace("-", "")
+    return [
+        "{" + text + "}",
+        "urn:uuid:" + text,
+        hexdigits,
+        " " + text,
+        text + "\n",
+        text[:-1],
+        text + "0",
+        text[:8] + "_" + text[9:],
+        "",
+        "<string>",
+    ]
+
+
+_BAD_DATETIMES: Final = (
+    "<string>",
+    "2025-08-01",
+    "2025-02-30T00:00:00Z",
+    "2025-08-01T23:59:60Z",
+    "2025-08-01T10:00:00+24:00",
+    "2025-08-01 10:00:00Z",
+    "2025-08-01T10:00Z",
+    "2025-13-01T00:00:00Z",
+    "20250801T100000Z",
+    "",
+    "yesterday",
+)
+_BAD_DURATIONS: Final = (
+    "PT",
+    "P1DT",
+    "P4W1D",
+    "PT1.5H30M",
+    "pt1h",
+    "P0001-02-03T04:05:06",
+    "-PT1H",
+    "PT1H\n",
+    " PT1H",
+    "P",
+    "1H",
+    "P1H",
+    "PT1D",
+    "P1M1Y",
+    "P1000000000Y",
+    "PT1e3S",
+    "01:15:00",
+    "",
+)
+
+
+@attrs.frozen
+class _Site:
+    """A place a single violation can be put: ``path`` and what is allowed there."""
+
+    path: Path
+    kind: str  # a field kind, "element" (of a list relation), "missing", "page_*", "item"
+    current: Any
+
+
+def _model_sites(node: Payload, cls: type, path: Path, full: bool) -> Iterator[_Site]:
+    for field in _fields(cls):
+        where = (*path, field.name)
+        current = node.get(field.name, ABSENT)
+        if full and field.required:
+            yield _Site(where, "missing", current)
+        yield _Site(where, field.kind + ("" if field.nullable else "!"), current)
+        if field.kind in ("relation", "relations") and current is not None:
+            elements = (
+                [(where, current)]
+                if field.kind == "relation"
+                else [((*where, i), e) for i, e in enumerate(current)]
+                if type(current) is list
+                else []
+            )
+            if field.kind == "relations" and type(current) is list:
+                yield _Site((*where, len(current)), "element", None)
+                for sub, element in elements:
+                    yield _Site(sub, "element", element)
+            for sub, element in elements:
+                if type(element) is dict and field.target != JSONObject:
+                    yield from _model_sites(element, field.target, sub, False)
+
+
+def _sites(payload: Payload, cls: Any) -> list[_Site]:
+    if not _is_page(cls):
+        return list(_model_sites(payload, cls, (), True))
+    item_cls = get_args(cls)[0]
+    out = [
+        _Site(("cursor",), "page_cursor", payload["cursor"]),
+        _Site(("page_size",), "page_size", payload["page_size"]),
+        _Site(("items",), "page_items", payload["items"]),
+    ]
+    out += [_Site((key,), "missing", payload[key]) for key in ("cursor", "page_size", "items")]
+    for index, item in enumerate(payload["items"]):
+        out.append(_Site(("items", index), "item", item))
+        out.extend(_model_sites(item, item_cls, ("items", index), True))
+    return out
+
+
+def _bad_values(site: _Site) -> st.SearchStrategy[Any]:
+    """Values that make exactly one issue at the site."""
+    kind = site.kind.rstrip("!")
+    not_null = site.kind.endswith("!")
+    # {} is a valid JSON object and a valid (empty) partial expanded object
+    types_: list[Any] = [v for v in _BAD_TYPES if not (kind in ("json", "relation") and v == {})]
+    if kind == "strings":
+        types_ = [1, True, "en_US", {}]
+    if kind in ("relations", "page_items"):
+        types_ = [1, True, "3c90c3cc-0d44-4b50-8888-8dd25736052a", {}]
+    if kind == "int":
+        types_ = ["95", 1.5, 95.0, True, 2**63, -(2**63) - 1, [], {}]
+    if kind == "element":
+        types_ = [1, True, 1.5, [], None]
+    if kind in ("page_size",):
+        types_ = ["50", 1.5, True, None, 2**63, []]
+    if kind in ("page_cursor", "item"):
+        types_ = [1, True, [], *([] if kind == "page_cursor" else ["x", None])]
+    if not_null:
+        types_.append(None)
+    options: list[st.SearchStrategy[Any]] = [st.sampled_from(types_)]
+    if kind in ("uuid", "relation", "element"):
+        options.append(uuids().flatmap(lambda u: st.sampled_from(_bad_uuid_texts(u))))
+    elif kind == "datetime":
+        options.append(st.sampled_from(_BAD_DATETIMES))
+    elif kind == "duration":
+        options.append(st.sampled_from(_BAD_DURATIONS))
+    elif kind == "json":
+        options.append(
+            st.sampled_from(
+                [{"n": 2**64}, {"a": [{"b": -(2**63) - 1}]}, _deep(201), {"x": [1, [2**70]]}]
+            )
+        )
+    return st.one_of(options)
+
+
+def _deep(levels: int) -> JSONObject:
+    node: JSONObject = {}
+    for _ in range(levels - 1):
+        node = {"x": node}
+    return node
+
+
+def _replace(node: Any, path: Path, value: Any) -> Any:
+    """A copy of ``node`` with the value at ``path`` replaced (``ABSENT``: key removed)."""
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if type(node) is list:
+        copy_list = list(node)
+        if head == len(copy_list):
+            copy_list.append(_replace(None, rest, value))
+        else:
+            copy_list[cast(int, head)] = _replace(copy_list[cast(int, head)], rest, value)
+        return copy_list
+    copy = dict(node)
+    if not rest and value is ABSENT:
+        copy.pop(head, None)
+    else:
+        copy[head] = _replace(copy.get(head), rest, value)
+    return copy
+
+
+@st.composite
+def _invalid(draw: st.DrawFn, cls: Any) -> tuple[Payload, str]:
+    payload = draw(_any_payloads(cls))
+    site = draw(st.sampled_from(_sites(payload, cls)))
+    bad = ABSENT if site.kind == "missing" else draw(_bad_values(site))
+    return _replace(payload, site.path, bad), format_path(site.path)
+
+
+def invalid_payloads(cls: Any) -> st.SearchStrategy[tuple[Payload, str]]:
+    """Pairs ``(payload, path)``: a valid payload of ``cls`` with exactly one violation, at the
+    JSONPath ``path`` (``$.user.status``, ``$.items[2].categories[0]``). Drawn from every
+    rule: wrong JSON types, null where null is not allowed, missing required keys, bad UUID
+    spellings, impossible or non-RFC 3339 date-times, durations outside the strict grammar
+    or range, 64-bit overflow, JSON nested too deep, bad relations and list relations. So
+    ``structure(payload, cls)`` raises a ValidationError with one issue, at ``path``."""
+    _check_model(cls)
+    return _invalid(cls)
+
+
+# -- messy payloads ------------------------------------------------------------------------------
+
+_GRADE_SYNONYMS: Final = ("passed", "Passed", "PASSED", "failed", "Failed", "")
+
+
+def _case_variants(word: str) -> st.SearchStrategy[str]:
+    variants = sorted({word.lower(), word.capitalize(), word.upper(), word.swapcase()})
+    return st.builds(
+        lambda v, left, right: left + v + right,
+        st.sampled_from(variants),
+        st.sampled_from(("", " ", "\t")),
+        st.sampled_from(("", " ", "\n")),
+    )
+
+
+def _messy_id(text: str) -> st.SearchStrategy[str]:
+    return st.sampled_from(
+        (
+            text.upper(),
+            "{" + text + "}",
+            "{" + text.upper() + "}",
+            "urn:uuid:" + text,
+            text.replace("-", ""),
+            text.replace("-", "").upper(),
+        )
+    )
+
+
+@st.composite
+def _messy_datetime(draw: st.DrawFn) -> str:
+    value = draw(_naive_datetimes())
+    form = draw(st.sampled_from(("naive", "space", "date")))
+    if form == "date":
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+    sep = " " if form == "space" else "T"
+    suffix = draw(st.sampled_from(("", "Z", "+02:00"))) if form == "space" else ""
+    return _datetime_text(value, sep, "", suffix)
+
+
+def _messy_score() -> st.SearchStrategy[Any]:
+    return st.integers(0, 1000).flatmap(
+        lambda n: st.sampled_from((str(n), f" {n} ", f"{n}.0", f"{n}.00", f"{n}%", float(n)))
+    )
+
+
+def _messy_leaf(field: _Field, current: Any) -> st.SearchStrategy[Any] | None:
+    kind = field.kind
+    if field.name == "score":
+        return _messy_score()
+    if kind == "grade":
+        return st.one_of(
+            st.sampled_from([str(m) for m in Grade.members()]).flatmap(_case_variants),
+            st.sampled_from(_GRADE_SYNONYMS),
+        )
+    if kind == "status":
+        return st.sampled_from([str(m) for m in Status.members()]).flatmap(_case_variants)
+    if kind == "duration":
+        return _messy_duration()
+    if kind == "datetime":
+        return _messy_datetime()
+    if kind == "uuid" and type(current) is str:
+        return _messy_id(current.lower())
+    return None
+
+
+@st.composite
+def _messify(draw: st.DrawFn, node: Payload, cls: type, full: bool) -> Payload:
+    out = dict(node)
+    for field in _fields(cls):
+        if field.name not in out:
+            continue
+        if full and field.name in ("remote_id", "custom_fields") and draw(st.booleans()):
+            del out[field.name]
+            continue
+        current = out[field.name]
+        if current is None:
+            continue
+        if field.kind in ("relation", "relations"):
+            out[field.name] = draw(_messy_relation(field, current))
+            continue
+        messy = _messy_leaf(field, current)
+        if messy is not None and draw(st.booleans()):
+            out[field.name] = draw(messy)
+    return out
+
+
+@st.composite
+def _messy_relation(draw: st.DrawFn, field: _Field, current: Any) -> Any:
+    def element(value: Any) -> Any:
+        if type(value) is str:
+            return draw(st.one_of(st.just(value), _messy_id(value.lower())))
+        if type(value) is dict and field.target != JSONObject:
+            return draw(_messify(value, field.target, False))
+        return value
+
+    if field.kind == "relation":
+        return element(current)
+    items = [element(v) for v in current]
+    if len(items) == 1 and type(items[0]) is str and draw(st.booleans()):
+        return items[0]  # a list relation given as a single string
+    return items
+
+
+@st.composite
+def _messy(draw: st.DrawFn, cls: Any) -> Payload:
+    payload = draw(_any_payloads(cls))
+    if _is_page(cls):
+        item_cls = get_args(cls)[0]
+        items = [draw(_messify(item, item_cls, True)) for item in payload["items"]]
+        return {**payload, "items": items}
+    messy: Payload = draw(_messify(payload, cls, True))
+    return messy
+
+
+def messy_payloads(cls: Any, *, policy: object = None) -> st.SearchStrategy[Payload]:
+    """Payloads in the shapes real vendors send, each of which ``lms_schema.normalize()``
+    repairs under the default policy, and nothing else wrong: scores as strings (``"95"``,
+    ``" 95 "``, ``"95.0"``, ``"95%"``) or integral floats; grades and statuses in other cases,
+    with whitespace, or as synonyms (``" pass "``, ``"Passed"``, ``"failed"``, ``""``);
+    durations as ``01:15:00``, SCORM ``0001:15:00.00``, ``P1W2D``, lower case, with
+    whitespace or a ``+``; date-times naive, with a space for ``T`` or date-only; ids
+    braced, ``urn:uuid:``, upper case or 32 hex digits; a one-element list relation as a
+    single string; ``remote_id``/``custom_fields`` missing. Any field may also stay clean.
+
+    ``policy`` is accepted for the normalizer's ``NormalizationPolicy``; today the shapes
+    drawn are those the default policy repairs (no bare-number durations, no epoch times,
+    no non-integral scores), whatever the policy."""
+    _check_model(cls)
+    del policy
+    return _messy(cls)
