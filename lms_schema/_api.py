@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any, TypeVar, cast
 
+import orjson
+
 from ._converter import converter, issues_from_exception, strict_converter
 from ._errors import Issue, ValidationError
+from ._fast import DUMP_OPTIONS, dumper, structurer, unstructurer
 from ._json import decode, encode
 from ._leaf import FieldError
 
@@ -17,7 +20,17 @@ T = TypeVar("T")
 def structure_issues(
     payload: Any, cls: type[T] | Any, *, forbid_unknown_keys: bool = False
 ) -> tuple[T | None, list[Issue]]:
-    """Structure without raising: ``(value, [])`` or ``(None, issues)``."""
+    """Structure without raising: ``(value, [])`` or ``(None, issues)``.
+
+    The generated fast path runs first; when it declines (bad data, or anything it does not
+    handle), the cattrs path structures the payload again and explains every problem.
+    """
+    fast = structurer(cls, forbid_unknown_keys)
+    if fast is not None:
+        try:
+            return fast(payload), []
+        except Exception:  # noqa: BLE001 - any doubt: the cattrs path decides
+            pass
     conv = strict_converter if forbid_unknown_keys else converter
     try:
         return conv.structure(payload, cls), []
@@ -62,9 +75,18 @@ def unstructure(obj: Any) -> Any:
     ``Z`` for UTC, durations canonical ISO 8601. ``custom_fields``/``raw_data`` are the same
     objects that were structured (not copied).
     """
+    fast = unstructurer(type(obj))
+    if fast is not None:
+        return fast(obj)
     return converter.unstructure(obj)
 
 
 def dumps(obj: Any) -> bytes:
     """Compact UTF-8 JSON of :func:`unstructure`."""
+    fast = dumper(type(obj))
+    if fast is not None:
+        try:
+            return orjson.dumps(fast(obj), option=DUMP_OPTIONS)
+        except TypeError:  # what orjson refuses (lone surrogates, huge ints): the slow path
+            pass
     return encode(unstructure(obj))

@@ -25,6 +25,7 @@ from typing import Any, BinaryIO, TextIO
 import attrs
 
 from ._absent import ABSENT
+from ._api import structure_issues
 from ._errors import Issue, Report
 from ._exchange import PREFIX, url_path, validate_exchange
 from ._har import read_har
@@ -84,15 +85,20 @@ def _target(payload: Any, model: type) -> Any:
     return model
 
 
-def _records(path: Path) -> Iterator[tuple[str, Any]]:
-    """(location, payload) pairs; a decode failure yields a FieldError as the payload."""
+def _records(path: Path) -> Iterator[tuple[int, Any]]:
+    """(line number or 0, payload) pairs, one record in memory at a time; a decode failure
+    yields a FieldError as the payload."""
     if path.suffix.lower() in _JSONL:
         with path.open("rb") as handle:
             for number, line in enumerate(handle, start=1):
-                if line.strip():
-                    yield f"{path}:{number}", _decode(line)
+                if not line.isspace():  # (stops at the first non-space byte: no copy)
+                    yield number, _decode(line)
     else:
-        yield str(path), _decode(path.read_bytes())
+        yield 0, _decode(path.read_bytes())
+
+
+def _where(path: Path, number: int) -> str:
+    return f"{path}:{number}" if number else str(path)
 
 
 def _decode(data: bytes) -> Any:
@@ -176,18 +182,29 @@ def _validate_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
             err.write(f"lms-schema: cannot tell the model of {path}; pass --model\n")
             return 2
         try:
-            for where, payload in _records(path):
+            for number, payload in _records(path):
                 records += 1
                 if isinstance(payload, FieldError):
                     invalid += 1
-                    _print(out, where, Issue("$", payload.code, payload.message))
+                    _print(out, _where(path, number), Issue("$", payload.code, payload.message))
                     continue
-                report: Report = validate(
-                    payload, _target(payload, model), forbid_unknown_keys=args.strict
-                )
-                if not report.ok:
+                target = _target(payload, model)
+                if args.warnings:
+                    report: Report = validate(payload, target, forbid_unknown_keys=args.strict)
+                    errors, warnings = report.errors, report.warnings
+                else:  # the errors of validate(), without its warning walks
+                    _, found = structure_issues(payload, target, forbid_unknown_keys=args.strict)
+                    errors, warnings = tuple(found), ()
+                if errors:
                     invalid += 1
-                _print_report(out, where, report, args.warnings)
+                    for issue in errors:
+                        _print(out, _where(path, number), issue)
+                for issue in warnings:
+                    _print(
+                        out,
+                        _where(path, number),
+                        Issue(issue.path, issue.code, "warning: " + issue.message),
+                    )
         except OSError as exc:
             err.write(f"lms-schema: {path}: {exc.strerror or exc}\n")
             return 2

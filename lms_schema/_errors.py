@@ -6,6 +6,7 @@ with a JSONPath (``$.items[3].user.status``), a stable code and a message for pe
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from typing import Literal
@@ -77,6 +78,15 @@ def format_path(parts: Iterable[PathPart]) -> str:
 
     Keys that are not identifiers use the bracket form: ``$['my key']``.
     """
+    if type(parts) is tuple:
+        try:
+            return _format_tuple(parts)
+        except TypeError:  # an unhashable part
+            pass
+    return _format(parts)
+
+
+def _format(parts: Iterable[PathPart]) -> str:
     out = ["$"]
     for part in parts:
         if isinstance(part, int):
@@ -87,6 +97,10 @@ def format_path(parts: Iterable[PathPart]) -> str:
             escaped = part.replace("\\", "\\\\").replace("'", "\\'")
             out.append(f"['{escaped}']")
     return "".join(out)
+
+
+# Paths repeat (``$.score``, ``$.items[3].user``): format each once.
+_format_tuple = functools.lru_cache(maxsize=4096)(_format)
 
 
 @attrs.frozen

@@ -29,6 +29,18 @@ def check_json_object(value: object) -> dict[str, Any]:
     """
     if type(value) is not dict:
         raise FieldError("wrong_type", f"expected an object or null, got {json_type_name(value)}")
+    # Most objects (custom_fields) are flat: strings, booleans, nulls, small ints. One pass.
+    for key, item in value.items():
+        kind = type(item)
+        if type(key) is not str or not (
+            kind is str
+            or item is None
+            or kind is bool
+            or (kind is int and _INT_MIN <= item <= _INT_MAX)
+        ):
+            break
+    else:
+        return value
     return _check_tree(value)  # type: ignore[return-value]
 
 

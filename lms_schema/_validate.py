@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from functools import cache
-from typing import Any, get_args, get_origin
+from typing import Any, cast, get_args, get_origin
 
 import attrs
 
 from ._api import structure_issues
-from ._converter import _is_page, _is_wire_class, _union_args
+from ._converter import _is_model, _is_page, _is_wire_class, _union_args
 from ._datetimes import is_naive_text
 from ._durations import Duration
 from ._errors import Issue, PathPart, Report, format_path
@@ -60,10 +60,13 @@ def validate(
         expand = parse_expand(expand, cls)
     value, errors = structure_issues(payload, cls, forbid_unknown_keys=forbid_unknown_keys)
     warnings: list[Issue] = []
-    if not forbid_unknown_keys:
+    if not forbid_unknown_keys and not _is_clean(payload, cls):
         warnings.extend(_raw_warnings(payload, cls))
     if value is not None:
-        warnings.extend(_semantic_warnings(value))
+        if isinstance(value, PartialCompletion) and not _completion_fields(type(value)):
+            warnings.extend(_completion_warnings(value, ()))  # a completion: no walk needed
+        else:
+            warnings.extend(_semantic_warnings(value))
     if _is_page(cls):
         warnings.extend(page_warnings(payload))
     if expand is not None or include_raw_data is not None or include_custom_fields is not None:
@@ -92,6 +95,7 @@ def _field_types(cls: Any) -> dict[str, Any]:
     return {a.name: hints[a.name] for a in attrs.fields(base)}
 
 
+@cache
 def _targets(tp: Any) -> tuple[Any, bool, bool]:
     """(model class or None, is_list, is_datetime) of a field type."""
     args = _union_args(tp)
@@ -105,6 +109,77 @@ def _targets(tp: Any) -> tuple[Any, bool, bool]:
         if member is datetime:
             return None, False, True
     return None, False, False
+
+
+def _is_clean(payload: Any, cls: Any) -> bool:
+    """True when :func:`_raw_warnings` would find nothing (the common case), quickly."""
+    try:
+        return _clean_check(cls)(payload)
+    except (TypeError, RecursionError):  # an unhashable type argument; very deep nesting
+        return False
+
+
+@cache
+def _clean_check(cls: Any) -> Callable[[Any], bool]:
+    """A generated function that walks a payload like :func:`_raw_warnings` does and returns
+    False at the first unknown key or date-time without an offset (or anything unexpected),
+    so that the full walk only runs when it has something to report."""
+    names: dict[Any, str] = {}
+    pending = [cls]
+    namespace: dict[str, Any] = {"_naive": is_naive_text, "_field_names": {}}
+    sources = []
+
+    def name_of(model: Any) -> str:
+        if model not in names:
+            names[model] = f"clean_{len(names)}"
+            pending.append(model)
+        return names[model]
+
+    name_of(cls)
+    pending.pop()
+    done: set[Any] = set()
+    pending.append(cls)
+    while pending:
+        model = pending.pop()
+        if model in done:
+            continue
+        done.add(model)
+        fields = _field_types(model)
+        known = f"_known_{len(done)}"
+        namespace[known] = frozenset(fields)
+        lines = [
+            f"def {name_of(model)}(d):",
+            "    if type(d) is not dict:",
+            "        return True",  # the walk skips what is not an object
+            f"    if not d.keys() <= {known}:",
+            "        return False",
+        ]
+        for name, tp in fields.items():
+            target, is_list, is_dt = _targets(tp)
+            if is_dt:
+                lines += [
+                    f"    v = d.get({name!r})",
+                    "    if type(v) is str and v[-1:] not in ('Z', 'z') and _naive(v):",
+                    "        return False",
+                ]
+            elif target is not None and is_list:
+                lines += [
+                    f"    v = d.get({name!r})",
+                    "    if type(v) is list:",
+                    "        for x in v:",
+                    f"            if not {name_of(target)}(x):",
+                    "                return False",
+                ]
+            elif target is not None:
+                lines += [
+                    f"    v = d.get({name!r})",
+                    f"    if v is not None and not {name_of(target)}(v):",
+                    "        return False",
+                ]
+        lines.append("    return True")
+        sources.append("\n".join(lines))
+    exec("\n\n".join(sources), namespace)
+    return cast(Callable[[Any], bool], namespace[names[cls]])
 
 
 def _raw_warnings(payload: Any, cls: Any) -> Iterator[Issue]:
@@ -147,14 +222,66 @@ def _semantic_warnings(value: Any) -> Iterator[Issue]:
             continue
         if isinstance(obj, PartialCompletion):
             yield from _completion_warnings(obj, path)
-        for a in attrs.fields(type(obj)):
-            child = getattr(obj, a.name)
+        for name in _completion_fields(type(obj)):
+            child = getattr(obj, name)
             if type(child) is list:
                 stack.extend(
-                    (c, (*path, a.name, i)) for i, c in enumerate(child) if attrs.has(type(c))
+                    (c, (*path, name, i)) for i, c in enumerate(child) if attrs.has(type(c))
                 )
             elif attrs.has(type(child)):
-                stack.append((child, (*path, a.name)))
+                stack.append((child, (*path, name)))
+
+
+_COMPLETION_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _completion_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a structured model that can hold a completion, at any depth (the others
+    cannot produce a completion warning, so the walk skips them)."""
+    names = _COMPLETION_FIELDS.get(cls)
+    if names is None:
+        names = _COMPLETION_FIELDS[cls] = _find_completion_fields(cls)
+    return names
+
+
+def _find_completion_fields(cls: type) -> tuple[str, ...]:
+    reachable: set[type] = set()
+    stack = [m for tp in field_types(cls).values() for m in _model_members(tp)]
+    while stack:
+        model = stack.pop()
+        if model not in reachable:
+            reachable.add(model)
+            stack.extend(m for tp in field_types(model).values() for m in _model_members(tp))
+    holders = {m for m in reachable if issubclass(m, PartialCompletion)}
+    grew = True
+    while grew:  # a fixpoint: models with a field that can hold a holder
+        grew = False
+        for model in reachable - holders:
+            if any(m in holders for tp in field_types(model).values() for m in _model_members(tp)):
+                holders.add(model)
+                grew = True
+
+    def can_hold(model: type) -> bool:
+        return model in holders
+
+    return tuple(
+        name
+        for name, tp in field_types(cls).items()
+        if any(can_hold(m) for m in _model_members(tp))
+    )
+
+
+def _model_members(tp: Any) -> tuple[type, ...]:
+    """The model classes a field type can hold (in lists too)."""
+    args = _union_args(tp)
+    members = args if args is not None else (tp,)
+    out: list[type] = []
+    for member in members:
+        if get_origin(member) is list:
+            out.extend(_model_members(get_args(member)[0]))
+        elif _is_model(member):
+            out.append(member)
+    return tuple(out)
 
 
 def _completion_warnings(c: PartialCompletion, path: tuple[PathPart, ...]) -> Iterator[Issue]:

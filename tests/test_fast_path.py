@@ -1,0 +1,374 @@
+"""The fast path (generated functions, ``lms_schema._fast``) against the cattrs path.
+
+For any payload, valid or not: the fast path succeeds exactly when the cattrs path does, with
+an equal model (same offsets, same dumped bytes); when it declines, the public functions give
+the cattrs path's issues. Unstructuring and dumping give the cattrs hooks' output exactly.
+
+Payloads come from the shared strategies of :mod:`lms_schema.strategies`: valid payloads,
+payloads with exactly one violation and the messy shapes vendors send, for every model and
+``Page[...]``. On top of those, a local mutation layer changes one or two values anywhere in a
+valid payload (wrong types, bad ids, 32-hex ids, date-times with a space, ``+0100``, seven
+fraction digits, a leap second or no time, bad durations, bool scores, huge ints, bad fields
+in nested relations, unknown keys), with ``forbid_unknown_keys`` on and off.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import string
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+from uuid import UUID
+
+import attrs
+from hypothesis import given, note
+from hypothesis import strategies as st
+
+import lms_schema
+from lms_schema import (
+    Completion,
+    Content,
+    Course,
+    Enrollment,
+    Page,
+    PartialEnrollment,
+    User,
+)
+from lms_schema import strategies as lst
+from lms_schema._api import structure_issues
+from lms_schema._converter import converter, issues_from_exception, strict_converter
+from lms_schema._datetimes import _parse_general, parse_datetime
+from lms_schema._errors import Issue
+from lms_schema._fast import DUMP_OPTIONS, dumper, structurer, unstructurer
+from lms_schema._json import encode
+from lms_schema._models import MODELS
+from lms_schema._validate import (
+    _completion_warnings,
+    _is_clean,
+    _raw_warnings,
+    _semantic_warnings,
+)
+
+# -- payloads ------------------------------------------------------------------------------
+
+_targets: list[Any] = [*MODELS, Page[Completion], Page[User], PartialEnrollment]
+_classes = st.sampled_from(_targets)
+
+
+def _with_class(strategy: Any) -> Any:
+    return _classes.flatmap(lambda cls: strategy(cls).map(lambda payload: (cls, payload)))
+
+
+def _cases() -> st.SearchStrategy[tuple[Any, Any]]:
+    """(class, valid payload) pairs."""
+    return _with_class(lst.payloads)  # type: ignore[no-any-return]
+
+
+@st.composite
+def _datetime_texts(draw: st.DrawFn) -> str:
+    """Date-time text in every shape the general parser handles (and some it rejects)."""
+    when = draw(st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)))
+    text = f"{when.year:04d}" + when.strftime("-%m-%dT%H:%M:%S")
+    digits = draw(st.sampled_from([0, 1, 3, 6, 7, 9]))
+    if digits:
+        text += "." + f"{when.microsecond:06d}{draw(st.integers(0, 999)):03d}"[:digits]
+    offset = draw(st.sampled_from(["Z", "z", "+00:00", "-00:00", "+05:30", "-08:00", "+23:59", ""]))
+    if draw(st.booleans()):
+        text = text[:10] + "t" + text[11:]
+    return text + offset
+
+
+_ids = lst.uuids()
+
+
+# -- mutations ------------------------------------------------------------------------------
+
+_BAD_VALUES = [
+    None, True, False, 0, -1, 2**63, -(2**63) - 1, 10**20, 1.5, math.nan, "", "x", [], {},
+    ["x"], {"a": 1}, {1: 2}, {"a": {1, 2}},
+    "3C90C3CC0D444B5088888DD25736052A", "{3c90c3cc-0d44-4b50-8888-8dd25736052a}",
+    "urn:uuid:3c90c3cc-0d44-4b50-8888-8dd25736052a", " 3c90c3cc-0d44-4b50-8888-8dd25736052a",
+    "3c90c3cc-0d44-4b50-8888-8dd25736052g",
+    "2025-08-01 10:00:00Z", "2025-08-01T10:00:00+0100", "2025-08-01T10:00:00.1234567Z",
+    "2016-12-31T23:59:60Z", "2025-08-01", "2025-02-30T00:00:00Z", "2025-08-01T10:00:00+24:00",
+    "2025-08-01T10:00:00.Z", "<string>", "2025-08-01T10:00:00", "2025-08-01T10:00:00.123+01:00",
+    "PT", "P1DT", "-PT1H", "pt1h", "PT1.5H30M", "P4W1D", "PT1H\n", "P0001-02-03T04:05:06",
+    "P99999999999999999999Y", "PASS", "pass", "-", "ACTIVE",
+]  # fmt: skip
+
+
+def _nodes(payload: Any) -> list[Any]:
+    """Every dict and list in a payload (the places a mutation can go)."""
+    out, stack = [], [payload]
+    while stack:
+        node = stack.pop()
+        if type(node) in (dict, list):
+            out.append(node)
+            stack.extend(node.values() if type(node) is dict else node)
+    return out
+
+
+@st.composite
+def _mutated(draw: st.DrawFn) -> tuple[Any, Any]:
+    cls, payload = draw(_cases())
+    payload = copy.deepcopy(payload)
+    for _ in range(draw(st.integers(1, 2))):
+        node = draw(st.sampled_from(_nodes(payload)))
+        bad = draw(st.sampled_from(_BAD_VALUES) | _datetime_texts() | _ids)
+        if type(node) is list:
+            if node:
+                node[draw(st.integers(0, len(node) - 1))] = bad
+            else:
+                node.append(bad)
+            continue
+        keys = [*node, "unknown_key", "score", "id", "user", "started_at", "time_duration"]
+        key = draw(st.sampled_from(keys))
+        action = draw(st.sampled_from(["set", "delete", "set"]))
+        if action == "delete":
+            node.pop(key, None)
+        else:
+            node[key] = bad
+    return cls, payload
+
+
+# -- the properties -------------------------------------------------------------------------
+
+_DECLINED = object()
+
+
+def _cattrs_path(payload: Any, cls: Any, forbid: bool) -> tuple[Any, list[Issue]]:
+    conv = strict_converter if forbid else converter
+    try:
+        return conv.structure(payload, cls), []
+    except Exception as exc:  # noqa: BLE001 - the reference behaviour, whatever it raises
+        return None, issues_from_exception(exc)
+
+
+def _assert_agree(cls: Any, payload: Any, forbid: bool) -> None:
+    expected, expected_issues = _cattrs_path(payload, cls, forbid)
+    fast = structurer(cls, forbid)
+    assert fast is not None
+    try:
+        got = fast(payload)
+    except Exception:  # noqa: BLE001 - declining is always allowed ...
+        got = _DECLINED
+    note(f"cattrs: {expected!r} {expected_issues!r}")
+    if expected_issues:
+        assert got is _DECLINED  # ... and required when the cattrs path rejects
+    else:
+        assert got is not _DECLINED, "the fast path declined a valid payload"
+        assert type(got) is type(expected)
+        assert got == expected
+        # == on date-times ignores the offset: compare the canonical forms too.
+        assert converter.unstructure(got) == converter.unstructure(expected)
+    # The public functions give the cattrs path's answer either way.
+    assert structure_issues(payload, cls, forbid_unknown_keys=forbid) == (
+        expected,
+        expected_issues,
+    )
+
+
+@given(_cases(), st.booleans())
+def test_valid_payloads_agree(case: tuple[Any, Any], forbid: bool) -> None:
+    cls, payload = case
+    _assert_agree(cls, payload, forbid)
+    assert structure_issues(payload, cls, forbid_unknown_keys=forbid)[1] == []
+
+
+@given(_mutated(), st.booleans())
+def test_mutated_payloads_agree(case: tuple[Any, Any], forbid: bool) -> None:
+    cls, payload = case
+    _assert_agree(cls, payload, forbid)
+
+
+@given(_with_class(lst.invalid_payloads), st.booleans())
+def test_invalid_payloads_agree(case: tuple[Any, tuple[Any, str]], forbid: bool) -> None:
+    cls, (payload, path) = case
+    _assert_agree(cls, payload, forbid)
+    _, issues = structure_issues(payload, cls, forbid_unknown_keys=forbid)
+    assert path in [issue.path for issue in issues]
+
+
+@given(_with_class(lst.messy_payloads), st.booleans())
+def test_messy_payloads_agree(case: tuple[Any, Any], forbid: bool) -> None:
+    cls, payload = case
+    _assert_agree(cls, payload, forbid)
+
+
+@given(_classes.flatmap(lst.models))
+def test_models_unstructure_and_dump_like_the_cattrs_hooks(model: Any) -> None:
+    """Any model (any offset, microseconds, fractional months): the generated functions give
+    the cattrs hooks' output, and orjson writes what the slow path writes."""
+    expected = converter.unstructure(model)
+    assert lms_schema.unstructure(model) == expected
+    assert lms_schema.dumps(model) == encode(expected)
+
+
+@given(_cases())
+def test_unstructure_and_dumps_agree(case: tuple[Any, Any]) -> None:
+    cls, payload = case
+    model = lms_schema.structure(payload, cls)
+    expected = converter.unstructure(model)
+    assert lms_schema.unstructure(model) == expected
+    assert lms_schema.dumps(model) == encode(expected)
+
+
+@given(_cases())
+def test_validate_shortcuts_agree(case: tuple[Any, Any]) -> None:
+    """The quick checks of validate() find warnings exactly when the full walks do."""
+    cls, payload = case
+    assert _is_clean(payload, cls) == (list(_raw_warnings(payload, cls)) == [])
+    report = lms_schema.validate(payload, cls)
+    value = lms_schema.structure(payload, cls)
+    expected = [*_raw_warnings(payload, cls), *_reference_semantic_warnings(value)]
+    assert list(report.warnings) == expected
+    assert list(_semantic_warnings(value)) == list(_reference_semantic_warnings(value))
+
+
+def _reference_semantic_warnings(value: Any) -> list[Issue]:
+    """Completion warnings found by visiting every field of every model (no skipping)."""
+    out: list[Issue] = []
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(value, ())]
+    while stack:
+        obj, path = stack.pop()
+        if isinstance(obj, Page):
+            stack.extend((item, (*path, "items", i)) for i, item in enumerate(obj.items))
+            continue
+        if not attrs.has(type(obj)):
+            continue
+        if isinstance(obj, lms_schema.PartialCompletion):
+            out.extend(_completion_warnings(obj, path))
+        for a in attrs.fields(type(obj)):
+            child = getattr(obj, a.name)
+            if type(child) is list:
+                stack.extend(
+                    (c, (*path, a.name, i)) for i, c in enumerate(child) if attrs.has(type(c))
+                )
+            elif attrs.has(type(child)):
+                stack.append((child, (*path, a.name)))
+    return out
+
+
+@given(
+    _datetime_texts()
+    | lst.datetimes()
+    | st.sampled_from([v for v in _BAD_VALUES if type(v) is str])
+)
+def test_datetime_shortcut_agrees(text: str) -> None:
+    """parse_datetime's shortcut for common shapes gives what the general parser gives."""
+    try:
+        expected: Any = _parse_general(text)
+    except lms_schema.ValidationError:  # pragma: no cover - not raised by the parser
+        raise
+    except ValueError as exc:
+        expected = (type(exc), str(exc))
+    try:
+        got: Any = parse_datetime(text)
+    except ValueError as exc:
+        got = (type(exc), str(exc))
+    assert got == expected
+    if isinstance(got, datetime):
+        assert got.utcoffset() == expected.utcoffset()
+        assert got.tzinfo == expected.tzinfo
+
+
+# -- examples ------------------------------------------------------------------------------
+
+_BASE = {
+    "id": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
+    "remote_id": None,
+    "modified_at": "2021-10-16T00:00:00Z",
+    "custom_fields": None,
+}
+
+
+def test_the_fast_path_builds_every_supported_class() -> None:
+    for cls in (*MODELS, Page[Completion]):
+        assert structurer(cls) is not None
+        assert structurer(cls, forbid_unknown_keys=True) is not None
+    assert structurer(list[Completion]) is None
+    assert structurer(Page) is None
+    assert unstructurer(Page) is not None and dumper(Page) is not None
+    assert unstructurer(dict) is None
+
+
+def test_forbid_unknown_keys_is_honoured() -> None:
+    payload = {**_BASE, "user": {"first_name": "Ana", "nickname": "A"}}
+    lenient, strict = structurer(Completion), structurer(Completion, forbid_unknown_keys=True)
+    assert lenient is not None and strict is not None
+    assert lenient(payload).user.first_name == "Ana"
+    try:
+        strict(payload)
+    except Exception:  # noqa: BLE001
+        pass
+    else:  # pragma: no cover
+        raise AssertionError("the fast path accepted an unknown key with forbid on")
+    _, issues = structure_issues(payload, Completion, forbid_unknown_keys=True)
+    assert issues == [Issue("$.user.nickname", "unknown_key", "unknown key 'nickname'")]
+
+
+def test_declined_payloads_report_the_cattrs_errors() -> None:
+    payload = {**_BASE, "id": "3c90c3cc0d444b5088888dd25736052a", "score": True}
+    _, issues = structure_issues(payload, Completion)
+    assert [(i.path, i.code) for i in issues] == [
+        ("$.score", "wrong_type"),
+        ("$.id", "invalid_uuid"),
+    ]
+
+
+def test_equal_models_and_offsets() -> None:
+    payload = {
+        **_BASE,
+        "modified_at": "2021-10-16T02:00:00.123+02:00",
+        "started_at": "2021-10-16T00:00:00.1234567Z",
+        "grade": "Passed",
+        "time_duration": "PT75M",
+        "course": {"id": "3C90C3CC-0D44-4B50-8888-8DD25736052B", "contents": [_BASE["id"]]},
+    }
+    model = lms_schema.structure(payload, Completion)
+    assert model == converter.structure(payload, Completion)
+    assert model.modified_at == datetime(2021, 10, 16, 0, 0, 0, 123000, tzinfo=UTC)
+    assert isinstance(model.modified_at, datetime)
+    assert model.modified_at.utcoffset() == timedelta(hours=2)
+    assert model.started_at == datetime(2021, 10, 16, 0, 0, 0, 123456, tzinfo=UTC)
+    assert isinstance(model.grade, lms_schema.Grade)
+    assert model.grade == "Passed" and not model.grade.is_known
+    assert lms_schema.dumps(model) == (
+        b'{"id":"3c90c3cc-0d44-4b50-8888-8dd25736052a","remote_id":null,'
+        b'"modified_at":"2021-10-16T02:00:00.123+02:00","custom_fields":null,'
+        b'"course":{"id":"3c90c3cc-0d44-4b50-8888-8dd25736052b",'
+        b'"contents":["3c90c3cc-0d44-4b50-8888-8dd25736052a"]},"grade":"Passed",'
+        b'"started_at":"2021-10-16T00:00:00.123456Z","time_duration":"PT1H15M"}'
+    )
+
+
+def test_dumps_falls_back_for_what_orjson_refuses() -> None:
+    model = lms_schema.structure({**_BASE, "remote_id": "\ud800"}, Completion)
+    assert lms_schema.dumps(model) == encode(converter.unstructure(model))
+    assert DUMP_OPTIONS  # whole-second UTC date-times are written by orjson with "Z"
+
+
+def test_models_built_by_hand_unstructure_like_the_cattrs_hooks() -> None:
+    odd = Completion(
+        id=UUID(_BASE["id"]),
+        remote_id=None,
+        modified_at=datetime(2021, 10, 16, tzinfo=timezone(timedelta(hours=-3))),
+        custom_fields=None,
+        user=User(  # a full model where a partial one is declared
+            id=UUID(_BASE["id"]), remote_id="u", modified_at=datetime(2021, 1, 1), custom_fields={}
+        ),
+        score=-1,
+    )
+    assert lms_schema.unstructure(odd) == converter.unstructure(odd)
+    assert lms_schema.dumps(odd) == encode(converter.unstructure(odd))
+    for cls in (Course, Content, Enrollment):
+        assert unstructurer(cls) is not None
+
+
+def test_text_of_every_printable_key_is_checked() -> None:
+    """Unknown keys of any spelling are ignored, or rejected with forbid on."""
+    for key in string.punctuation:
+        payload = {**_BASE, key: 1}
+        assert lms_schema.structure(payload, Completion).id == UUID(_BASE["id"])
+        assert structure_issues(payload, Completion, forbid_unknown_keys=True)[1]
