@@ -61,8 +61,16 @@ def request_issues(
     flags = (("raw_data", include_raw_data), ("custom_fields", include_custom_fields))
     for record, path in _records(payload, cls):
         for relation, expansion in checks:
-            if relation.name in record:
-                yield from _relation_issues(record[relation.name], relation, expansion, path)
+            value = record.get(relation.name)
+            if value is None:  # absent or null: fine either way
+                continue
+            if not relation.many:  # the common agreeing cases, without a generator
+                kind = type(value)
+                if kind is str and expansion is None:
+                    continue
+                if kind is dict and expansion is not None and expansion.fields is None:
+                    continue
+            yield from _relation_issues(value, relation, expansion, path)
         for key, requested in flags:
             if requested is None:
                 continue
