@@ -5,8 +5,9 @@
 * a (request, response) pair built to agree passes ``validate_exchange`` with no error and no
   request-related warning, and one mutation that breaks the agreement is reported at its path.
 
-The strategies here are small local ones (lms_schema.strategies was not on main when these were
-written); they build wire payloads from the models' own field types.
+The strategies here are small local ones that build wire payloads from the models' own field
+types and can aim at a spot (a relation left unexpanded, a selection to break);
+test_request_strategies.py repeats the exchange properties with ``lms_schema.strategies``.
 """
 
 from __future__ import annotations
