@@ -30,7 +30,6 @@ from lms_schema import (
     Enrollment,
     Grade,
     Page,
-    PartialUser,
     Status,
     User,
     strategies,
@@ -44,9 +43,15 @@ EXPANDABLE = (Completion, Enrollment, Course, Content)
 RELATION_KINDS = ("relation", "relations")
 
 
+def _default() -> settings:
+    current = settings.default
+    assert current is not None
+    return current
+
+
 def fewer() -> settings:
     """Partial classes and pages repeat what the seven models cover: a quarter of the budget."""
-    return settings(max_examples=max(10, settings.default.max_examples // 4))
+    return settings(max_examples=max(10, _default().max_examples // 4))
 
 
 def each_class(test: Any) -> Any:
@@ -57,7 +62,7 @@ def each_class(test: Any) -> Any:
 
 
 def budget(cls: Any) -> settings:
-    return settings.default if cls in MODELS else fewer()
+    return _default() if cls in MODELS else fewer()
 
 
 # -- canonical form, written independently of the library ------------------------------------------
@@ -313,7 +318,7 @@ def test_payloads_follow_include_flags(cls: Any, flag: bool) -> None:
     @given(strategies.payloads(cls, include_raw_data=flag, include_custom_fields=flag))
     def check(payload: dict[str, Any]) -> None:
         assert lms_schema.validate(payload, cls).errors == ()
-        for record in payload["items"] if "items" in payload else [payload]:
+        for record in payload.get("items", [payload]):
             if flag:
                 assert type(record["raw_data"]) is dict
                 assert type(record["custom_fields"]) is dict
@@ -430,7 +435,8 @@ def _features(payload: dict[str, Any], cls: Any) -> list[str]:
             out += _duration_features(value)
         elif field.kind == "datetime":
             offset = _DATETIME.match(value).group(4)  # type: ignore[union-attr]
-            out.append(f"datetime:{'naive' if offset is None else offset[0] if offset[0] in '+-' else 'Z'}")
+            sign = "naive" if offset is None else offset[0] if offset[0] in "+-" else "Z"
+            out.append(f"datetime:{sign}")
             if "." in value:
                 out.append("datetime:fraction")
         elif field.kind == "relation":
@@ -469,8 +475,8 @@ def test_strategies_cover_the_space() -> None:
         "duration:long",
         *(f"relation:{form}" for form in ("uuid", "uuid-upper", "expanded", "partial")),
         *(f"list:{form}" for form in ("empty", "items", "uuid", "expanded", "partial", "object")),
-        *(f"Completion.{r}:{state}" for r in ("user", "course", "content") for state in ("null", "absent")),
-        *(f"Course.{r}:{state}" for r in ("categories", "instructors") for state in ("null", "absent")),
+        *(f"Completion.{r}:{s}" for r in ("user", "course", "content") for s in ("null", "absent")),
+        *(f"Course.{r}:{s}" for r in ("categories", "instructors") for s in ("null", "absent")),
         "datetime:naive",
         "datetime:Z",
         "datetime:+",
