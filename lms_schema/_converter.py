@@ -33,7 +33,7 @@ from ._errors import Issue, PathPart, format_path
 from ._ids import parse_uuid
 from ._json import check_json_object
 from ._leaf import FieldError, json_type_name
-from ._models import BASE_KEYS, Page, _PartialBase, field_types
+from ._models import Page, _PartialBase, field_types, wire_order
 
 __all__ = ["configure_converter", "converter", "issues_from_exception", "strict_converter"]
 
@@ -272,21 +272,9 @@ def _unstructure_value(value: Any) -> Any:
     return value  # verbatim JSON objects (no copy)
 
 
-def _wire_order(cls: type) -> tuple[str, ...]:
-    names = [a.name for a in attrs.fields(cls)]
-    return (*BASE_KEYS, *(n for n in names if n not in BASE_KEYS))
-
-
-_ORDER_CACHE: dict[type, tuple[str, ...]] = {}
-
-
 def _unstructure_model(obj: Any) -> dict[str, Any]:
-    cls = type(obj)
-    order = _ORDER_CACHE.get(cls)
-    if order is None:
-        order = _ORDER_CACHE[cls] = _wire_order(cls)
     out: dict[str, Any] = {}
-    for name in order:
+    for name in wire_order(type(obj)):
         value = getattr(obj, name)
         if value is not ABSENT:
             out[name] = _unstructure_value(value)
@@ -371,6 +359,8 @@ def issues_from_exception(exc: BaseException, path: tuple[PathPart, ...] = ()) -
             out.append(
                 Issue(format_path(where), "missing_key", f"required key {where[-1]!r} is missing")
             )
+        elif isinstance(current, RecursionError):
+            out.append(Issue(format_path(where), "too_deep", "nested too deeply to check"))
         elif hasattr(current, "code") and hasattr(current, "message"):
             out.append(Issue(format_path(where), current.code, current.message))
         else:

@@ -36,6 +36,8 @@ from typing import Any, Final
 
 import isodate
 
+from ._leaf import FieldError, json_type_name
+
 __all__ = ["Duration", "DurationError", "format_duration", "parse_duration"]
 
 # -- limits --------------------------------------------------------------------------------------
@@ -64,20 +66,9 @@ _NEGATIVE: Final = "negative_duration"
 _OUT_OF_RANGE: Final = "duration_out_of_range"
 
 
-class DurationError(ValueError):
-    """A rejected duration: ``code`` is ``invalid_duration``, ``negative_duration`` or
-    ``duration_out_of_range``; ``message`` (also ``str(exc)``) says why in a sentence."""
-
-    code: str
-    message: str
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-    def __reduce__(self) -> tuple[type[DurationError], tuple[str, str]]:
-        return (type(self), (self.code, self.message))
+class DurationError(FieldError):
+    """A rejected duration: ``code`` is ``invalid_duration``, ``negative_duration``,
+    ``duration_out_of_range`` or ``wrong_type``; ``message`` (also ``str(exc)``) says why."""
 
 
 # -- the value -----------------------------------------------------------------------------------
@@ -375,9 +366,7 @@ def parse_duration(text: object) -> Duration:
         return _parse_cached(text)
     if isinstance(text, str):  # a str subclass: parse its plain-str value
         return _parse_cached(str.__str__(text))
-    raise DurationError(
-        _INVALID, f"expected a string holding an ISO 8601 duration, got {type(text).__name__}"
-    )
+    raise DurationError("wrong_type", f"expected a duration string, got {json_type_name(text)}")
 
 
 def _parse_str(text: str) -> Duration:

@@ -21,6 +21,9 @@ class FieldError(ValueError):
         self.code = code
         self.message = message
 
+    def __reduce__(self) -> tuple[type[FieldError], tuple[str, str]]:
+        return (type(self), (self.code, self.message))
+
 
 _JSON_NAMES = {
     str: "string",

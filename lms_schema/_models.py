@@ -45,7 +45,6 @@ __all__ = [
     "User",
 ]
 
-frozen = attrs.frozen(kw_only=True)
 
 #: Keys every model has, in wire order.
 BASE_KEYS = ("id", "remote_id", "modified_at", "custom_fields", "raw_data")
@@ -53,7 +52,7 @@ BASE_KEYS = ("id", "remote_id", "modified_at", "custom_fields", "raw_data")
 REQUIRED_KEYS = ("id", "remote_id", "modified_at", "custom_fields")
 
 
-@frozen
+@attrs.frozen(kw_only=True, repr=False)
 class _PartialBase:
     id: UUID | Absent = ABSENT
     remote_id: str | Absent | None = ABSENT
@@ -61,8 +60,17 @@ class _PartialBase:
     custom_fields: JSONObject | Absent | None = ABSENT
     raw_data: JSONObject | Absent | None = ABSENT
 
+    def __repr__(self) -> str:
+        """Fields in wire order; absent ones are left out."""
+        shown = ", ".join(
+            f"{name}={value!r}"
+            for name in wire_order(type(self))
+            if (value := getattr(self, name)) is not ABSENT
+        )
+        return f"{type(self).__name__}({shown})"
 
-@frozen
+
+@attrs.frozen(kw_only=True, repr=False)
 class PartialUser(_PartialBase):
     """A user as an expanded relation: any subset of the fields of :class:`User`."""
 
@@ -74,7 +82,7 @@ class PartialUser(_PartialBase):
     status: Status | Absent | None = ABSENT
 
 
-@frozen
+@attrs.frozen(kw_only=True, repr=False)
 class PartialCategory(_PartialBase):
     """A category as an expanded relation."""
 
@@ -83,7 +91,7 @@ class PartialCategory(_PartialBase):
     status: Status | Absent | None = ABSENT
 
 
-@frozen
+@attrs.frozen(kw_only=True, repr=False)
 class PartialSkill(_PartialBase):
     """A skill as an expanded relation."""
 
@@ -91,7 +99,7 @@ class PartialSkill(_PartialBase):
     status: Status | Absent | None = ABSENT
 
 
-@frozen
+@attrs.frozen(kw_only=True, repr=False)
 class PartialCourse(_PartialBase):
     """A course as an expanded relation."""
 
@@ -109,7 +117,7 @@ class PartialCourse(_PartialBase):
     status: Status | Absent | None = ABSENT
 
 
-@frozen
+@attrs.frozen(kw_only=True, repr=False)
 class PartialContent(_PartialBase):
     """A content item as an expanded relation."""
 
@@ -127,7 +135,7 @@ class PartialContent(_PartialBase):
     status: Status | Absent | None = ABSENT
 
 
-@frozen
+@attrs.frozen(kw_only=True, repr=False)
 class PartialCompletion(_PartialBase):
     """A completion as an expanded relation (``enrollment.completion``)."""
 
@@ -141,7 +149,7 @@ class PartialCompletion(_PartialBase):
     time_duration: Duration | Absent | None = ABSENT
 
 
-@frozen
+@attrs.frozen(kw_only=True, repr=False)
 class PartialEnrollment(_PartialBase):
     """An enrollment with any subset of its fields."""
 
@@ -155,7 +163,7 @@ class PartialEnrollment(_PartialBase):
 # model is also a valid partial one (an expanded relation without a bracket selection).
 
 
-@frozen
+@attrs.frozen(kw_only=True, repr=False)
 class User(PartialUser):
     """A learner (``/api/lms/v1/users``)."""
 
@@ -165,7 +173,7 @@ class User(PartialUser):
     custom_fields: JSONObject | None
 
 
-@frozen
+@attrs.frozen(kw_only=True, repr=False)
 class Category(PartialCategory):
     """A category (``/api/lms/v1/categories``)."""
 
@@ -175,7 +183,7 @@ class Category(PartialCategory):
     custom_fields: JSONObject | None
 
 
-@frozen
+@attrs.frozen(kw_only=True, repr=False)
 class Skill(PartialSkill):
     """A skill (``/api/lms/v1/skills``)."""
 
@@ -185,7 +193,7 @@ class Skill(PartialSkill):
     custom_fields: JSONObject | None
 
 
-@frozen
+@attrs.frozen(kw_only=True, repr=False)
 class Course(PartialCourse):
     """A course (``/api/lms/v1/courses``)."""
 
@@ -195,7 +203,7 @@ class Course(PartialCourse):
     custom_fields: JSONObject | None
 
 
-@frozen
+@attrs.frozen(kw_only=True, repr=False)
 class Content(PartialContent):
     """A content item (``/api/lms/v1/contents``)."""
 
@@ -205,7 +213,7 @@ class Content(PartialContent):
     custom_fields: JSONObject | None
 
 
-@frozen
+@attrs.frozen(kw_only=True, repr=False)
 class Completion(PartialCompletion):
     """A user finished a course or content item (``/api/lms/v1/completions``).
 
@@ -224,7 +232,7 @@ class Completion(PartialCompletion):
     custom_fields: JSONObject | None
 
 
-@frozen
+@attrs.frozen(kw_only=True, repr=False)
 class Enrollment(PartialEnrollment):
     """A user assigned to a course (``/api/lms/v1/enrollments``)."""
 
@@ -267,6 +275,19 @@ for _cls in (
     # Resolve the string annotations now, while this module's namespace is the right one.
     attrs.resolve_types(_cls)
 del _cls
+
+
+_WIRE_ORDER: dict[type, tuple[str, ...]] = {}
+
+
+def wire_order(cls: type) -> tuple[str, ...]:
+    """A model's keys in wire order: the base keys first, then the model's own."""
+    order = _WIRE_ORDER.get(cls)
+    if order is None:
+        names = [a.name for a in attrs.fields(cls)]
+        order = (*(n for n in BASE_KEYS if n in names), *(n for n in names if n not in BASE_KEYS))
+        _WIRE_ORDER[cls] = order
+    return order
 
 
 def field_types(cls: type) -> dict[str, object]:

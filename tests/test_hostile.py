@@ -1,0 +1,132 @@
+"""Hostile input gives ValidationError (or is accepted where the contract allows), never a crash."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import lms_schema
+from lms_schema import Completion, Content, Page, ValidationError
+
+U = "018b18ef-c487-703c-afd9-0ca478ccd9d6"
+BASE = b'"id":"%s","remote_id":null,"modified_at":"2021-10-16T00:00:00Z","custom_fields":null' % (
+    U.encode()
+)
+
+
+def record(extra: bytes = b"") -> bytes:
+    return b"{" + BASE + (b"," + extra if extra else b"") + b"}"
+
+
+def codes(data: bytes | str) -> list[tuple[str, str]]:
+    with pytest.raises(ValidationError) as info:
+        lms_schema.loads(data, Completion)
+    return [(i.path, i.code) for i in info.value.issues]
+
+
+def test_ten_thousand_digit_numbers() -> None:
+    # orjson reads a 10,000-digit integer as a double, which overflows: not usable JSON.
+    assert codes(record(b'"score":' + b"9" * 10_000)) == [("$", "invalid_json")]
+    assert codes(record(b'"raw_data":{"n":' + b"9" * 10_000 + b"}")) == [("$", "invalid_json")]
+    report = lms_schema.validate({**_payload(), "score": 10**10_000}, Completion)
+    assert [(i.path, i.code) for i in report.errors] == [("$.score", "out_of_range")]
+    assert codes(record(b'"score":0.' + b"1" * 10_000)) == [("$.score", "wrong_type")]
+
+
+def test_one_megabyte_strings_are_accepted_or_rejected_cleanly() -> None:
+    big = "x" * 1_000_000
+    value = lms_schema.loads(record(b'"remote_id":"%s"' % big.encode())[:-1] + b"}", Completion)
+    assert value.remote_id == big
+    for field in ("time_duration", "started_at", "user", "grade"):
+        data = record(b'"%s":"P%s"' % (field.encode(), b"1" * 1_000_000))
+        if field == "grade":
+            assert lms_schema.loads(data, Completion).grade == "P" + "1" * 1_000_000
+        else:
+            assert codes(data)[0][0] == f"$.{field}"
+
+
+def test_raw_data_nested_ten_thousand_deep() -> None:
+    deep = b'"raw_data":' + b'{"a":' * 10_000 + b"1" + b"}" * 10_000
+    assert codes(record(deep)) == [("$", "invalid_json")]
+    nested: Any = 1
+    for _ in range(10_000):
+        nested = {"a": nested}
+    report = lms_schema.validate(
+        {**lms_schema.unstructure(_minimal()), "raw_data": nested}, Completion
+    )
+    assert [(i.path, i.code) for i in report.errors] == [("$.raw_data", "too_deep")]
+
+
+def test_relations_nested_ten_thousand_deep() -> None:
+    payload: Any = {"title": "leaf"}
+    for _ in range(10_000):
+        payload = {"courses": [{"contents": [payload]}]}
+    report = lms_schema.validate(payload, Content)
+    codes = [i.code for i in report.errors]
+    assert codes == ["too_deep", "missing_key", "missing_key", "missing_key", "missing_key"]
+    assert report.errors[0].path.startswith("$.courses[0].contents[0].courses[0]")
+
+
+@pytest.mark.parametrize("token", [b"NaN", b"Infinity", b"-Infinity", b"1e999"])
+def test_non_finite_numbers(token: bytes) -> None:
+    result = codes(record(b'"score":' + token))
+    assert result in ([("$", "invalid_json")], [("$.score", "wrong_type")])
+    report = lms_schema.validate({**_payload(), "score": float("nan")}, Completion)
+    assert [(i.path, i.code) for i in report.errors] == [("$.score", "wrong_type")]
+
+
+def test_non_string_keys() -> None:
+    report = lms_schema.validate({**_payload(), 1: "x", None: 2}, Completion)
+    assert report.ok
+    assert sorted(w.path for w in report.warnings) == ["$.None", "$['1']"]
+    with pytest.raises(ValidationError) as info:
+        lms_schema.structure({**_payload(), 1: "x"}, Completion, forbid_unknown_keys=True)
+    assert [(i.path, i.code) for i in info.value.issues] == [("$['1']", "unknown_key")]
+    bad = lms_schema.validate({**_payload(), "custom_fields": {1: 2}}, Completion)
+    assert [(i.path, i.code) for i in bad.errors] == [("$.custom_fields", "not_json")]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"\xff\xfe{}", b'{"id": "\xc3\x28"}', b"", b"   ", b"{", b"[1,", b'{"a":1}{"b":2}', b"\x00"],
+)
+def test_bytes_that_are_not_one_json_document(data: bytes) -> None:
+    assert codes(data) == [("$", "invalid_json")]
+
+
+@pytest.mark.parametrize("data", [None, 3, [], object()])
+def test_loads_of_non_text(data: Any) -> None:
+    assert codes(data) == [("$", "invalid_json")]
+
+
+@pytest.mark.parametrize(
+    "payload", [None, 1, "x", [], [{}], True, 1.5, b"{}", object(), {"items": None}]
+)
+def test_non_object_payloads(payload: Any) -> None:
+    report = lms_schema.validate(payload, Completion)
+    assert not report.ok
+    assert {i.code for i in report.errors} <= {"wrong_type", "missing_key"}
+    page = lms_schema.validate(payload, Page[Completion])
+    assert not page.ok
+
+
+def test_lone_surrogates_survive_dumps() -> None:
+    value = lms_schema.structure({**_payload(), "remote_id": "\ud800"}, Completion)
+    assert lms_schema.dumps(value) == (
+        b'{"id":"%s","remote_id":"\xed\xa0\x80","modified_at":"2021-10-16T00:00:00Z",'
+        b'"custom_fields":null}' % U.encode()
+    )
+
+
+def _payload() -> dict[Any, Any]:
+    return {
+        "id": U,
+        "remote_id": None,
+        "modified_at": "2021-10-16T00:00:00Z",
+        "custom_fields": None,
+    }
+
+
+def _minimal() -> Completion:
+    return lms_schema.structure(_payload(), Completion)

@@ -1,0 +1,148 @@
+"""validate(): reports, warnings on completions, ValidationError formatting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import lms_schema
+from lms_schema import Completion, Issue, Page, Report, ValidationError
+
+U = "018b18ef-c487-703c-afd9-0ca478ccd9d6"
+BASE: dict[str, Any] = {
+    "id": U,
+    "remote_id": None,
+    "modified_at": "2021-10-16T00:00:00Z",
+    "custom_fields": None,
+}
+
+
+def warnings(payload: dict[str, Any], cls: Any = Completion) -> list[tuple[str, str]]:
+    report = lms_schema.validate(payload, cls)
+    assert report.ok, report.errors
+    return [(w.path, w.code) for w in report.warnings]
+
+
+def test_completed_before_started() -> None:
+    payload = {
+        **BASE,
+        "started_at": "2025-08-01T12:00:00Z",
+        "completed_at": "2025-08-01T11:00:00+00:00",
+    }
+    report = lms_schema.validate(payload, Completion)
+    assert [(w.path, w.code, w.message) for w in report.warnings] == [
+        (
+            "$.completed_at",
+            "completed_before_started",
+            "completed_at 2025-08-01T11:00:00+00:00 is before started_at 2025-08-01T12:00:00+00:00",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("duration", "expected"),
+    [
+        ("PT1H15M", []),
+        ("PT1H15M0.000001S", [("$.time_duration", "duration_exceeds_interval")]),
+        ("PT75M", []),
+        ("P1D", [("$.time_duration", "duration_exceeds_interval")]),
+        ("P1M", [("$.time_duration", "duration_exceeds_interval")]),
+    ],
+)
+def test_duration_longer_than_the_interval(duration: str, expected: list[tuple[str, str]]) -> None:
+    payload = {
+        **BASE,
+        "started_at": "2025-08-01T10:00:00Z",
+        "completed_at": "2025-08-01T11:15:00Z",
+        "time_duration": duration,
+    }
+    assert warnings(payload) == expected
+
+
+def test_calendar_months_are_compared_with_calendar_arithmetic() -> None:
+    payload = {
+        **BASE,
+        "started_at": "2025-01-31T00:00:00Z",
+        "completed_at": "2025-02-28T00:00:00Z",
+        "time_duration": "P1M",
+    }
+    assert warnings(payload) == []
+
+
+def test_warnings_in_pages_and_expansions() -> None:
+    item = {
+        **BASE,
+        "extra": 1,
+        "score": -5,
+        "started_at": "2025-08-01T10:00:00",
+        "user": {"id": U, "nickname": "x"},
+    }
+    page = {"cursor": None, "page_size": 1, "items": [item], "total": 1}
+    assert sorted(warnings(page, Page[Completion])) == [
+        ("$.items[0].extra", "unknown_key"),
+        ("$.items[0].score", "negative_score"),
+        ("$.items[0].started_at", "naive_datetime"),
+        ("$.items[0].user.nickname", "unknown_key"),
+        ("$.total", "unknown_key"),
+    ]
+    enrollment = {
+        **BASE,
+        "completion": {
+            "started_at": "2025-08-02T00:00:00Z",
+            "completed_at": "2025-08-01T00:00:00Z",
+        },
+    }
+    assert warnings(enrollment, lms_schema.Enrollment) == [
+        ("$.completion.completed_at", "completed_before_started")
+    ]
+
+
+def test_warnings_never_fail_structure() -> None:
+    payload = {**BASE, "score": -1, "x": 1, "started_at": "2025-08-01T10:00:00"}
+    assert lms_schema.structure(payload, Completion).score == -1
+
+
+def test_report_shape() -> None:
+    report = lms_schema.validate({**BASE, "id": 3, "x": 1}, Completion)
+    assert not report.ok
+    assert report.value is None
+    assert report.errors == (Issue("$.id", "wrong_type", "expected a UUID string, got integer"),)
+    assert report.warnings == (
+        Issue("$.x", "unknown_key", "unknown key 'x' (ignored)", severity="warning"),
+    )
+    assert report.issues == report.errors + report.warnings
+    with pytest.raises(ValidationError):
+        report.raise_for_errors()
+    good = lms_schema.validate(BASE, Completion)
+    assert isinstance(good, Report)
+    assert good.ok
+    assert good.value == lms_schema.structure(BASE, Completion)
+    good.raise_for_errors()
+
+
+def test_forbid_unknown_keys_turns_the_warning_into_an_error() -> None:
+    report = lms_schema.validate({**BASE, "x": 1}, Completion, forbid_unknown_keys=True)
+    assert [(i.path, i.code, i.severity) for i in report.errors] == [
+        ("$.x", "unknown_key", "error")
+    ]
+    assert report.warnings == ()
+
+
+def test_validation_error_lists_every_issue() -> None:
+    payload = {**BASE, "id": "x", "score": "1", "grade": 2}
+    with pytest.raises(ValidationError) as info:
+        lms_schema.structure(payload, Completion)
+    error = info.value
+    assert isinstance(error, ValueError)
+    assert len(error.issues) == 3
+    text = str(error)
+    assert text.startswith("3 validation errors\n  ")
+    for issue in error.issues:
+        assert f"{issue.path}: {issue.message} [{issue.code}]" in text
+
+
+def test_every_code_is_documented() -> None:
+    readme = (__import__("pathlib").Path(__file__).parent.parent / "README.md").read_text()
+    for code in lms_schema.CODES:
+        assert f"`{code}`" in readme, code
