@@ -24,7 +24,7 @@ Strategies:
   repairs;
 * building blocks drawing wire values (JSON strings): :func:`uuids`, :func:`datetimes`,
   :func:`durations`, :func:`grades`, :func:`statuses`, :func:`expands`, and
-  :func:`json_objects`.
+  :func:`json_objects`; and :func:`duration_values` (``Duration`` values).
 
 Every strategy is built from ``builds``/``one_of``/``fixed_dictionaries`` with the simplest
 alternative first (absent before null before a value; a UUID before an expanded object), so
@@ -745,10 +745,18 @@ _BAD_DURATIONS: Final = (
     "P1H",
     "PT1D",
     "P1M1Y",
-    "P1000000000Y",
     "PT1e3S",
     "01:15:00",
     "",
+)
+_NEGATIVE_DURATIONS: Final = ("-PT1H", "-P1D", "-P2W")
+_HUGE_DURATIONS: Final = (
+    "P1000000000Y",
+    "P999999999Y12M",
+    "P1000000000D",
+    "PT" + "9" * 20 + "S",
+    "P" + "1" * 31 + "D",
+    "P1D" + "T1H" * 70,
 )
 
 
@@ -827,7 +835,11 @@ def _bad_values(site: _Site) -> st.SearchStrategy[Any]:
     elif kind == "datetime":
         options.append(st.sampled_from(_BAD_DATETIMES))
     elif kind == "duration":
-        options.append(st.sampled_from(_BAD_DURATIONS))
+        options += [
+            st.sampled_from(_BAD_DURATIONS),
+            st.sampled_from(_NEGATIVE_DURATIONS),
+            st.sampled_from(_HUGE_DURATIONS),
+        ]
     elif kind == "json":
         options.append(
             st.sampled_from(

@@ -494,6 +494,29 @@ def test_strategies_cover_the_space() -> None:
     assert not missing, sorted(missing)
 
 
+def test_invalid_payloads_cover_every_rule() -> None:
+    codes: Counter[str] = Counter()
+
+    @settings(max_examples=400, derandomize=True, database=None, deadline=None)
+    @given(strategies.invalid_payloads(Completion), strategies.invalid_payloads(Page[Course]))
+    def collect(one: tuple[dict[str, Any], str], page: tuple[dict[str, Any], str]) -> None:
+        for (payload, _), cls in ((one, Completion), (page, Page[Course])):
+            codes.update(issue.code for issue in lms_schema.validate(payload, cls).errors)
+
+    collect()
+    assert set(codes) == {
+        "wrong_type",
+        "missing_key",
+        "invalid_uuid",
+        "invalid_datetime",
+        "invalid_duration",
+        "negative_duration",
+        "duration_out_of_range",
+        "out_of_range",
+        "too_deep",
+    }
+
+
 # -- messy payloads -------------------------------------------------------------------------------
 
 MESSY_CODES = {"wrong_type", "invalid_uuid", "invalid_datetime", "invalid_duration", "missing_key"}
