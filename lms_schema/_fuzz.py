@@ -19,8 +19,10 @@ Inputs, one per run, for a model drawn from the seven models, their ``Partial*``
 cut; a valid payload with one to three values replaced by hostile Python values (NaN,
 huge integers, bytes, sets, non-string keys, deep nesting, wrong types), keys deleted or
 added; the payloads of :func:`~lms_schema.strategies.invalid_payloads` and
-:func:`~lms_schema.strategies.messy_payloads`. A failure is shrunk by Hypothesis and saved
-to its example database (``--atheris`` runs keep failing inputs as libFuzzer crash files).
+:func:`~lms_schema.strategies.messy_payloads`. A failure ends the run: without atheris it
+is shrunk and printed by Hypothesis; with ``--atheris`` libFuzzer writes the input to a
+``crash-*`` file (``-artifact_prefix=DIR/`` to choose where), which
+``fuzz_one.hypothesis.fuzz_one_input(open(path, "rb").read())`` replays.
 """
 
 from __future__ import annotations

@@ -964,17 +964,15 @@ def _messy_leaf(field: _Field, current: Any) -> st.SearchStrategy[Any] | None:
 def _messify(draw: st.DrawFn, node: Payload, cls: type, full: bool) -> Payload:
     out = dict(node)
     for field in _fields(cls):
-        if field.name not in out:
-            continue
         if full and field.name in ("remote_id", "custom_fields") and draw(st.booleans()):
-            del out[field.name]
+            out.pop(field.name, None)
             continue
-        current = out[field.name]
-        if current is None:
-            continue
+        current = out.get(field.name)
         if field.kind in ("relation", "relations"):
-            out[field.name] = draw(_messy_relation(field, current))
+            if current is not None:
+                out[field.name] = draw(_messy_relation(field, current))
             continue
+        # absent and null fields may get a messy value too
         messy = _messy_leaf(field, current)
         if messy is not None and draw(st.booleans()):
             out[field.name] = draw(messy)
