@@ -480,6 +480,7 @@ class _Request:
     expand: Expand | None = None
     include_raw_data: bool | None = None
     include_custom_fields: bool | None = None
+    unknown_keys: bool = False
 
     def nested(self) -> _Request:
         """Inside an expanded object of a request with a known expand, relations are ids."""
@@ -548,7 +549,21 @@ def _object(
     optional = {f.name: _wire_value(f, request, depth) for f in fields if f.name not in required}
     if request.include_raw_data and not only_required and "raw_data" in optional:
         needed["raw_data"] = optional.pop("raw_data")
-    return st.fixed_dictionaries(needed, optional=optional)
+    known = st.fixed_dictionaries(needed, optional=optional)
+    if not request.unknown_keys:
+        return known
+    return st.builds(
+        lambda record, extra: {**record, **extra},
+        known,
+        st.dictionaries(_UNKNOWN_KEYS, _json_values(), max_size=2),
+    )
+
+
+#: Keys no model has (model fields are lower-case identifiers).
+_UNKNOWN_KEYS: Final = st.one_of(
+    st.sampled_from(("_links", "externalId", "Grade", "x-vendor", "")),
+    st.text(max_size=8).map(lambda text: "x-" + text),
+)
 
 
 def _model_payload(cls: type, request: _Request) -> st.SearchStrategy[Payload]:
@@ -583,6 +598,7 @@ def payloads(
     expand: str | Mapping[str, Sequence[str] | None] | None = None,
     include_raw_data: bool | None = None,
     include_custom_fields: bool | None = None,
+    unknown_keys: bool = False,
 ) -> st.SearchStrategy[Payload]:
     """Wire dicts that pass strict validation for ``cls`` (a model, a ``Partial*`` class or
     ``Page[X]``), covering the legal space: absent and null keys, every spelling of ids,
@@ -599,10 +615,16 @@ def payloads(
     * ``include_custom_fields=False``: ``custom_fields`` null; ``True``: an object.
 
     The flags apply to expanded objects too. Page envelopes have ``page_size == len(items)``.
+    With ``unknown_keys=True`` records and expanded objects may also carry keys no model has
+    (``"x-vendor"``, ``"_links"``) with JSON values: forward compatibility, which
+    ``structure()`` ignores and ``validate()`` warns about.
     """
     _check_model(cls)
     item_cls = get_args(cls)[0] if _is_page(cls) else cls
-    request = _Request(_expand_arg(expand, item_cls), include_raw_data, include_custom_fields)
+    request = _Request(
+        _expand_arg(expand, item_cls), include_raw_data, include_custom_fields, unknown_keys
+    )
+
     if request == _ANY:
         return _any_payloads(cls)
     items = _model_payload(item_cls, request)
@@ -997,8 +1019,8 @@ def _messy_relation(draw: st.DrawFn, field: _Field, current: Any) -> Any:
 
 
 @st.composite
-def _messy(draw: st.DrawFn, cls: Any) -> Payload:
-    payload = draw(_any_payloads(cls))
+def _messy(draw: st.DrawFn, cls: Any, clean: st.SearchStrategy[Payload]) -> Payload:
+    payload = draw(clean)
     if _is_page(cls):
         item_cls = get_args(cls)[0]
         items = [draw(_messify(item, item_cls, True)) for item in payload["items"]]
@@ -1007,7 +1029,9 @@ def _messy(draw: st.DrawFn, cls: Any) -> Payload:
     return messy
 
 
-def messy_payloads(cls: Any, *, policy: object = None) -> st.SearchStrategy[Payload]:
+def messy_payloads(
+    cls: Any, *, policy: object = None, unknown_keys: bool = False
+) -> st.SearchStrategy[Payload]:
     """Payloads in the shapes real vendors send, each of which ``lms_schema.normalize()``
     repairs under the default policy, and nothing else wrong: scores as strings (``"95"``,
     ``" 95 "``, ``"95.0"``, ``"95%"``) or integral floats; grades and statuses in other cases,
@@ -1019,7 +1043,7 @@ def messy_payloads(cls: Any, *, policy: object = None) -> st.SearchStrategy[Payl
 
     ``policy`` is accepted for the normalizer's ``NormalizationPolicy``; today the shapes
     drawn are those the default policy repairs (no bare-number durations, no epoch times,
-    no non-integral scores), whatever the policy."""
+    no non-integral scores), whatever the policy. ``unknown_keys`` as for :func:`payloads`."""
     _check_model(cls)
     del policy
-    return _messy(cls)
+    return _messy(cls, payloads(cls, unknown_keys=unknown_keys))

@@ -34,6 +34,7 @@ from lms_schema import (
     User,
     strategies,
 )
+from lms_schema._errors import format_path
 from lms_schema._hypothesis import _hypothesis_setup_hook
 from lms_schema._models import MODELS
 
@@ -330,6 +331,44 @@ def test_payloads_follow_include_flags(cls: Any, flag: bool) -> None:
     check()
 
 
+@pytest.mark.parametrize("cls", [Completion, Course, Page[Enrollment]], ids=str)
+def test_payloads_with_unknown_keys(cls: Any) -> None:
+    @fewer()
+    @given(strategies.payloads(cls, unknown_keys=True))
+    def check(payload: dict[str, Any]) -> None:
+        report = lms_schema.validate(payload, cls)
+        assert report.errors == ()
+        assert {w.code for w in report.warnings} <= {"unknown_key", "naive_datetime"} | {
+            "completed_before_started",
+            "duration_exceeds_interval",
+            "negative_score",
+        }
+        assert lms_schema.unstructure(report.value) == canonical(payload, cls)
+        unknown = sorted(w.path for w in report.warnings if w.code == "unknown_key")
+        if unknown:
+            with pytest.raises(lms_schema.ValidationError) as info:
+                lms_schema.structure(payload, cls, forbid_unknown_keys=True)
+            assert sorted(i.path for i in info.value.issues) == unknown
+            assert {i.code for i in info.value.issues} == {"unknown_key"}
+
+    check()
+
+
+def test_unknown_keys_show_up() -> None:
+    seen: set[str] = set()
+
+    @settings(max_examples=100, derandomize=True, database=None)
+    @given(strategies.payloads(Completion, unknown_keys=True))
+    def collect(payload: dict[str, Any]) -> None:
+        for warning in lms_schema.validate(payload, Completion).warnings:
+            if warning.code == "unknown_key":
+                top = warning.path in {format_path((key,)) for key in payload}
+                seen.add("top" if top else "nested")
+
+    collect()
+    assert seen == {"top", "nested"}
+
+
 # -- building blocks ---------------------------------------------------------------------------
 
 
@@ -525,7 +564,7 @@ MESSY_CODES = {"wrong_type", "invalid_uuid", "invalid_datetime", "invalid_durati
 @pytest.mark.parametrize("cls", [*MODELS, Page[Completion]], ids=str)
 def test_messy_payloads_are_off_only_in_repairable_ways(cls: Any) -> None:
     @fewer()
-    @given(strategies.messy_payloads(cls, policy=None))
+    @given(strategies.messy_payloads(cls, policy=None, unknown_keys=cls is Completion))
     def check(payload: dict[str, Any]) -> None:
         report = lms_schema.validate(payload, cls)
         assert {issue.code for issue in report.errors} <= MESSY_CODES
