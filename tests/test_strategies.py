@@ -614,3 +614,36 @@ def test_messy_payloads_cover_the_vendor_shapes() -> None:
     collect()
     assert set(MESSY_SHAPES) - seen == set()
     assert missing_keys == {"remote_id", "custom_fields"}
+
+
+# -- the README example, with a stand-in mapping function ------------------------------------------
+
+
+def completion_to_row(payload: dict[str, Any]) -> dict[str, Any]:
+    """An integration's mapping: validate strictly, then flatten."""
+    completion = lms_schema.structure(payload, Completion)
+    user = completion.user
+    return {
+        "completion_id": str(completion.id),
+        "user_id": str(user if isinstance(user, uuid.UUID) else getattr(user, "id", None)),
+        "grade": None if not completion.grade else str(completion.grade),
+        "minutes": None
+        if not isinstance(completion.time_duration, Duration)
+        or not completion.time_duration.is_exact
+        else completion.time_duration.total_seconds() / 60,
+    }
+
+
+@fewer()
+@given(strategies.payloads(Completion, expand="user[email_address]"))
+def test_readme_example_accepts_every_valid_completion(payload: dict[str, Any]) -> None:
+    row = completion_to_row(payload)
+    assert row["completion_id"] == payload["id"].lower()
+
+
+@fewer()
+@given(strategies.invalid_payloads(Completion))
+def test_readme_example_rejects_bad_payloads_cleanly(case: tuple[dict[str, Any], str]) -> None:
+    payload, _ = case
+    with pytest.raises(lms_schema.ValidationError):
+        completion_to_row(payload)
