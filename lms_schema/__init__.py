@@ -4,6 +4,7 @@
 >>> completion = lms_schema.loads(data, lms_schema.Completion)   # strict; ValidationError
 >>> report = lms_schema.validate(payload, lms_schema.Page[lms_schema.User])
 >>> lms_schema.dumps(completion)                                  # canonical JSON bytes
+>>> result = lms_schema.normalize(messy, lms_schema.Completion)   # lenient; every change in .fixes
 """
 
 from ._absent import ABSENT, Absent, JSONObject
@@ -29,6 +30,8 @@ from ._models import (
     Skill,
     User,
 )
+from ._normalize import Fix, Normalized, normalize
+from ._policy import RULES, NormalizationPolicy
 from ._validate import validate
 
 __version__ = "0.1.0"
@@ -36,6 +39,7 @@ __version__ = "0.1.0"
 __all__ = [
     "ABSENT",
     "CODES",
+    "RULES",
     "Absent",
     "Category",
     "Completion",
@@ -44,9 +48,12 @@ __all__ = [
     "Duration",
     "DurationError",
     "Enrollment",
+    "Fix",
     "Grade",
     "Issue",
     "JSONObject",
+    "NormalizationPolicy",
+    "Normalized",
     "OpenEnum",
     "Page",
     "PartialCategory",
@@ -66,6 +73,7 @@ __all__ = [
     "dumps",
     "format_duration",
     "loads",
+    "normalize",
     "parse_duration",
     "structure",
     "unstructure",

@@ -1,9 +1,13 @@
-"""The ``lms-schema`` command line: validate captured payloads.
+"""The ``lms-schema`` command line: validate (and normalize) captured payloads.
 
 ``lms-schema validate [--model NAME] [--strict] PATH...`` reads JSON files, JSON Lines files
 (``.jsonl``/``.ndjson``, one record per line, streamed) and directories (recursively), and
 prints every problem as ``FILE[:LINE]: JSONPATH: message [code]``. Exit status: 0 when every
 payload is valid, 1 when any is not, 2 for usage errors (unreadable file, unknown model).
+
+``lms-schema normalize [--model NAME] [--duration-unit U] [--epoch-unit U] [--timezone Z]
+[--rounding R] [--disable RULE]... PATH...`` writes each repaired payload as one line of JSON
+to stdout and every fix and error to stderr; exit status 1 when a payload cannot be repaired.
 """
 
 from __future__ import annotations
@@ -14,12 +18,14 @@ import re
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from ._errors import Issue, Report
-from ._json import decode
+from ._json import decode, encode
 from ._leaf import FieldError
 from ._models import MODELS, Page
+from ._normalize import normalize
+from ._policy import NormalizationPolicy
 from ._validate import validate
 
 __all__ = ["main"]
@@ -129,6 +135,65 @@ def _validate_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
     return 1 if invalid else 0
 
 
+def _normalize_command(args: argparse.Namespace, out: BinaryIO, err: TextIO) -> int:
+    """Normalized payloads as JSON Lines on ``out``; fixes and errors on ``err``."""
+    forced = None
+    if args.model is not None:
+        forced = model_for(args.model)
+        if forced is None:
+            err.write(f"lms-schema: unknown model {args.model!r}\n")
+            return 2
+    try:
+        policy = NormalizationPolicy(
+            disabled=args.disable,
+            duration_unit=args.duration_unit,
+            epoch_unit=args.epoch_unit,
+            naive_timezone=args.timezone,
+            rounding=args.rounding,
+        )
+    except ValueError as exc:
+        err.write(f"lms-schema: {exc}\n")
+        return 2
+    records = failed = fixes = 0
+    for path in _files(args.paths):
+        model = forced or _infer_model(path)
+        if model is None:
+            err.write(f"lms-schema: cannot tell the model of {path}; pass --model\n")
+            return 2
+        jsonl = path.suffix.lower() in _JSONL
+        try:
+            with path.open("rb") as handle:
+                chunks = enumerate(handle, start=1) if jsonl else [(0, handle.read())]
+                for number, data in chunks:
+                    if not data.strip():
+                        continue
+                    records += 1
+                    where = f"{path}:{number}" if number else str(path)
+                    payload = _decode(data)
+                    if isinstance(payload, FieldError):
+                        failed += 1
+                        _print(err, where, Issue("$", payload.code, payload.message))
+                        continue
+                    result = normalize(payload, _target(payload, model), policy=policy)
+                    for fix in result.fixes:
+                        fixes += 1
+                        err.write(f"{where}: fixed {fix}\n")
+                    for issue in result.errors:
+                        _print(err, where, issue)
+                    if result.errors:
+                        failed += 1
+                    else:
+                        out.write(encode(result.payload) + b"\n")
+        except OSError as exc:
+            err.write(f"lms-schema: {path}: {exc.strerror or exc}\n")
+            return 2
+    err.write(
+        f"{records} payload{'s' if records != 1 else ''} read, {fixes} "
+        f"fix{'es' if fixes != 1 else ''}, {failed} not repairable\n"
+    )
+    return 1 if failed else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``lms-schema`` console script."""
     parser = argparse.ArgumentParser(prog="lms-schema", description=__doc__.splitlines()[0])
@@ -142,7 +207,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     check.add_argument("--strict", action="store_true", help="unknown keys are errors")
     check.add_argument("--warnings", action="store_true", help="print warnings too")
+    fix = commands.add_parser(
+        "normalize", help="repair JSON / JSONL payloads; JSON Lines on stdout, fixes on stderr"
+    )
+    fix.add_argument("paths", nargs="+", metavar="PATH")
+    fix.add_argument("--model", help="the model of every payload (default: from the file name)")
+    fix.add_argument("--duration-unit", choices=("ms", "s", "min", "h"), default=None)
+    fix.add_argument("--epoch-unit", choices=("s", "ms"), default=None)
+    fix.add_argument("--timezone", default="UTC", help="zone of naive times (IANA name)")
+    fix.add_argument("--rounding", choices=("error", "half_even", "floor"), default="error")
+    fix.add_argument(
+        "--disable", action="append", default=[], metavar="RULE", help="switch a rule off"
+    )
     args = parser.parse_args(argv)
+    if args.command == "normalize":
+        return _normalize_command(args, sys.stdout.buffer, sys.stderr)
     return _validate_command(args, sys.stdout, sys.stderr)
 
 

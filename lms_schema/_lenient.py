@@ -1,0 +1,435 @@
+"""Lenient leaf readers: messy wire values -> canonical wire values, with the rule that fixed them.
+
+A reader is built once per (field type, policy) and called per value. It returns
+``(wire, rule)``: the canonical wire value (what :func:`~lms_schema.unstructure` writes) and the
+name of the rule that repaired it, or None when the value was strictly valid (a canonical
+re-spelling such as a lower-cased UUID or ``Z`` added to a naive UTC time is not a repair). What
+no enabled rule can repair raises the strict parser's error (a ``FieldError``, such as a
+``DurationError``). Every repaired value goes through the strict parser as its final check.
+
+A value that needs several rules (``" pt1h "``: whitespace, then case) is fixed only if every one
+of them is enabled, and the fix is named after the last, most specific one.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Context, Decimal
+from typing import Any, Final
+
+from ._converter import _structure_int, _wrong_type
+from ._datetimes import format_datetime, is_naive_text, parse_datetime
+from ._durations import MAX_MICROSECONDS, Duration, DurationError, parse_duration
+from ._enums import Grade, OpenEnum
+from ._ids import parse_uuid
+from ._leaf import FieldError
+from ._policy import NormalizationPolicy
+
+__all__ = [
+    "DEFAULT_SYNONYMS",
+    "Reader",
+    "datetime_reader",
+    "duration_reader",
+    "enum_reader",
+    "integer_reader",
+    "uuid_reader",
+]
+
+#: ``reader(value) -> (canonical wire value, rule name or None)``; raises FieldError.
+Reader = Callable[[Any], tuple[Any, str | None]]
+
+#: Synonyms every policy starts with (matched ignoring case and surrounding whitespace).
+DEFAULT_SYNONYMS: Final[dict[type[OpenEnum], dict[str, str]]] = {
+    Grade: {"passed": "PASS", "failed": "FAIL", "": "-"},
+}
+
+# Decimal arithmetic wide enough for 30 + 30 digit numbers times any unit, without rounding.
+_CTX: Final = Context(prec=100)
+# A plain decimal number: ASCII digits, an optional sign and fraction, no exponent.
+_NUMBER: Final = re.compile(r"[+-]?[0-9]{1,30}(?:\.[0-9]{1,30})?").fullmatch
+
+
+def _rule(policy: NormalizationPolicy, rules: Sequence[str], error: Exception) -> str:
+    """The name of a chain of rules (its last); ``error`` if any of them is switched off."""
+    for name in rules:
+        if name in policy.disabled:
+            raise error
+    return rules[-1]
+
+
+def _error_of(parse: Callable[[Any], Any], value: Any) -> Exception:
+    """The strict parser's error for a value it rejects."""
+    try:
+        parse(value)
+    except FieldError as exc:  # DurationError is a FieldError
+        return exc
+    raise AssertionError(f"{value!r} was expected to be rejected")  # pragma: no cover
+
+
+def _show(value: Any) -> str:
+    """A short, safe rendering of an input value for a message (huge numbers, long strings)."""
+    if type(value) is int and value.bit_length() > 100:
+        return f"a {'negative ' if value < 0 else ''}number of more than 30 digits"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _decimal(value: int | float) -> Decimal | None:
+    """The exact decimal of a JSON number as written (``repr`` of a float), None if not finite."""
+    if type(value) is float:
+        if not math.isfinite(value):
+            return None
+        return Decimal(repr(value))
+    return Decimal(value)
+
+
+# -- open enums ----------------------------------------------------------------------------
+
+
+def enum_reader(enum: type[OpenEnum], policy: NormalizationPolicy) -> Reader:
+    """Grade/Status: members in any case or with surrounding whitespace, then synonyms;
+    anything else stays verbatim (an unknown value)."""
+    prefix = enum.__name__.lower()
+    case_rule, synonym_rule = f"{prefix}.case", f"{prefix}.synonym"
+    members: dict[str, str] = {}
+    if policy.enabled(case_rule):
+        members = {str(m).casefold(): str(m) for m in enum.members()}
+    synonyms: dict[str, str] = {}
+    if policy.enabled(synonym_rule):
+        synonyms = {**DEFAULT_SYNONYMS.get(enum, {}), **policy.synonyms(enum)}
+    known = {str(m) for m in enum.members()}
+    parse = enum.parse
+
+    def read(value: Any) -> tuple[Any, str | None]:
+        if type(value) is str and value not in known:
+            key = value.strip().casefold()
+            target = members.get(key)
+            if target is not None:
+                return target, case_rule
+            target = synonyms.get(key)
+            if target is not None:
+                return target, synonym_rule
+        return str(parse(value)), None
+
+    return read
+
+
+# -- integers ------------------------------------------------------------------------------
+
+_ROUNDING: Final = {
+    "half_even": ("integer.round_half_even", ROUND_HALF_EVEN),
+    "floor": ("integer.floor", ROUND_FLOOR),
+}
+
+
+def integer_reader(policy: NormalizationPolicy) -> Reader:
+    """Integral floats, numeric strings (``" 95 "``, ``"95.00"``, ``"95%"``); non-integral
+    values by the policy's rounding. Booleans stay errors; nothing is ever rescaled."""
+    rounding = _ROUNDING.get(policy.rounding)
+
+    def to_int(number: Decimal, rules: list[str], value: Any, error: Exception) -> tuple[int, str]:
+        whole = number.to_integral_value(rounding=ROUND_FLOOR)
+        if whole != number:
+            if rounding is None:
+                _rule(policy, rules or ["integer.float"], error)
+                raise FieldError(
+                    "non_integral",
+                    f"{_show(value)} is not a whole number; NormalizationPolicy("
+                    "rounding='half_even' or 'floor') decides how to round it",
+                )
+            rules.append(rounding[0])
+            whole = number.to_integral_value(rounding=rounding[1])
+        name = _rule(policy, rules, error)
+        return _structure_int(int(whole), None), name
+
+    def read(value: Any) -> tuple[Any, str | None]:
+        kind = type(value)
+        if kind is int:
+            return _structure_int(value, None), None
+        error = _wrong_type("an integer", value)
+        if kind is float:
+            number = _decimal(value)
+            if number is None:
+                raise FieldError("not_json", f"{_show(value)} is not a JSON number")
+            rules = ["integer.float"] if value.is_integer() else []
+            return to_int(number, rules, value, error)
+        if kind is str:
+            text = value.strip()
+            rules = ["integer.numeric_string"]
+            if text.endswith("%"):
+                text = text[:-1].rstrip()
+                rules.append("integer.percent")
+            if _NUMBER(text) is None:
+                raise error
+            return to_int(Decimal(text), rules, value, error)
+        raise error
+
+    return read
+
+
+# -- ids -----------------------------------------------------------------------------------
+
+_HEX32: Final = re.compile(r"[0-9a-fA-F]{32}").fullmatch
+
+
+def uuid_reader(policy: NormalizationPolicy) -> Reader:
+    """Surrounding whitespace, ``{braces}``, ``urn:uuid:``, 32 hex digits without dashes."""
+
+    def read(value: Any) -> tuple[Any, str | None]:
+        try:
+            return str(parse_uuid(value)), None
+        except FieldError as exc:
+            if type(value) is not str:
+                raise
+            error = exc
+        rules: list[str] = []
+        text = value.strip()
+        if text != value:
+            rules.append("id.whitespace")
+        if text[:1] == "{" and text[-1:] == "}":
+            text = text[1:-1]
+            rules.append("id.braces")
+        if text[:9].lower() == "urn:uuid:":
+            text = text[9:]
+            rules.append("id.urn")
+        if _HEX32(text):
+            text = f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+            rules.append("id.hex32")
+        if not rules:
+            raise error
+        try:
+            parsed = parse_uuid(text)
+        except FieldError:
+            raise error from None
+        return str(parsed), _rule(policy, rules, error)
+
+    return read
+
+
+# -- durations -----------------------------------------------------------------------------
+
+_US_PER_UNIT: Final = {"ms": 1_000, "s": 1_000_000, "min": 60_000_000, "h": 3_600_000_000}
+_N = "[0-9]{1,30}"
+_WEEKS: Final = re.compile(
+    rf"P((?:{_N}Y)?(?:{_N}M)?)({_N})W(?:({_N})D)?((?:T.*)?)", re.DOTALL
+).fullmatch
+_ALTERNATIVE: Final = re.compile(
+    r"P([0-9]{4})([0-9]{2})([0-9]{2})(?:T([0-9]{2})([0-9]{2})([0-9]{2})(?:[.,]([0-9]{1,30}))?)?"
+).fullmatch
+_ALTERNATIVE_SHAPE: Final = re.compile(r"P[0-9]{4}-?[0-9]{2}-?[0-9]{2}(?:T[0-9:.,]+)?").fullmatch
+_SCORM: Final = re.compile(r"([0-9]{1,4}):([0-5][0-9]):([0-5][0-9])(?:\.([0-9]{1,6}))?").fullmatch
+# carry-over points of the alternative format: months, days, hours, minutes, seconds
+_ALTERNATIVE_LIMITS: Final = (12, 30, 24, 60, 60)
+
+
+def _alternative(text: str) -> str | None:
+    """``P0001-02-03T04:05:06`` (or basic ``P00010203T040506``) -> designator text."""
+    if _ALTERNATIVE_SHAPE(text) is None:
+        return None
+    m = _ALTERNATIVE(text.replace("-", "").replace(":", ""))
+    if m is None:
+        return None
+    y, mo, d, h, mi, s, frac = m.groups()
+    parts = [int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0)]
+    if any(v > limit for v, limit in zip(parts[1:], _ALTERNATIVE_LIMITS, strict=True)):
+        return None
+    seconds = f"{parts[5]}.{frac}" if frac else str(parts[5])
+    return "P{}Y{}M{}DT{}H{}M{}S".format(*parts[:5], seconds)
+
+
+def duration_reader(policy: NormalizationPolicy) -> Reader:
+    """ISO 8601 forms outside the strict profile, SCORM 1.2 timespans, bare numbers in the
+    policy's unit. Negative durations stay errors."""
+    unit = policy.duration_unit
+
+    def from_number(number: Decimal | None, value: Any, rules: list[str], error: Exception) -> str:
+        rules.append("duration.number")
+        _rule(policy, rules, error)
+        if unit is None:
+            raise FieldError(
+                "missing_unit",
+                f"{_show(value)} is a bare number and the duration unit is unknown: set "
+                "NormalizationPolicy(duration_unit='ms', 's', 'min' or 'h')",
+            )
+        if number is None:
+            raise DurationError("invalid_duration", f"{_show(value)} is not a finite number")
+        if number < 0:
+            raise DurationError(
+                "negative_duration",
+                f"{_show(value)} is negative; durations here cannot be negative",
+            )
+        us = int(_CTX.multiply(number, Decimal(_US_PER_UNIT[unit])))
+        if us > MAX_MICROSECONDS:
+            raise DurationError(
+                "duration_out_of_range",
+                f"{_show(value)} {unit} is out of range: at most {MAX_MICROSECONDS} microseconds "
+                "(datetime.timedelta.max)",
+            )
+        return str(Duration(microseconds=us))
+
+    def read(value: Any) -> tuple[Any, str | None]:
+        kind = type(value)
+        if kind is str:
+            try:
+                return str(parse_duration(value)), None
+            except DurationError as exc:
+                if exc.code != "invalid_duration":
+                    raise
+                error = exc
+            return read_text(value, error)
+        if kind is int or kind is float:
+            strict_error = _error_of(parse_duration, value)
+            return from_number(_decimal(value), value, [], strict_error), "duration.number"
+        return str(parse_duration(value)), None  # raises: wrong type
+
+    def read_text(value: str, error: DurationError) -> tuple[str, str]:
+        rules: list[str] = []
+        text = value.strip()
+        if text != value:
+            rules.append("duration.whitespace")
+        upper = text.upper()
+        if upper != text and upper[:1] in ("P", "+", "-"):
+            text = upper
+            rules.append("duration.case")
+        if text[:1] == "+":
+            text = text[1:]
+            rules.append("duration.plus_sign")
+        if rules:
+            try:
+                return str(parse_duration(text)), _rule(policy, rules, error)
+            except DurationError as exc:
+                if exc.code != "invalid_duration":
+                    _rule(policy, rules, error)
+                    raise
+        if (m := _WEEKS(text)) is not None:
+            date, weeks, days, time = m.groups()
+            total = int(weeks) * 7 + int(days or 0)
+            text = f"P{date}{total}D{time}"
+            rules.append("duration.weeks_combined")
+        elif (alternative := _alternative(text)) is not None:
+            text = alternative
+            rules.append("duration.alternative_format")
+        elif (m := _SCORM(text)) is not None:
+            hours, minutes, seconds, frac = m.groups()
+            text = f"PT{int(hours)}H{int(minutes)}M{int(seconds)}{'.' + frac if frac else ''}S"
+            rules.append("duration.scorm_timespan")
+        elif _NUMBER(text) is not None:
+            return from_number(Decimal(text), value, rules, error), "duration.number"
+        else:
+            raise error
+        try:
+            parsed = parse_duration(text)
+        except DurationError as exc:
+            if exc.code == "invalid_duration":
+                raise error from None
+            _rule(policy, rules, error)
+            raise
+        return str(parsed), _rule(policy, rules, error)
+
+    return read
+
+
+# -- date-times ----------------------------------------------------------------------------
+
+_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+_US_PER_EPOCH_UNIT: Final = {"s": 1_000_000, "ms": 1_000}
+_MINUTE: Final = timedelta(minutes=1)
+
+
+def datetime_reader(policy: NormalizationPolicy, nullable: bool) -> Reader:
+    """A space for ``T``, date-only, naive times in the policy zone, epoch numbers in the
+    policy's unit, ``""`` and 0 -> null (in nullable fields)."""
+    zone = policy.naive_timezone
+    naive_on = policy.enabled("datetime.naive")
+    to_null = nullable and policy.enabled("datetime.empty_to_null")
+    epoch_unit = policy.epoch_unit
+    epoch_rule = f"datetime.epoch_{epoch_unit}" if epoch_unit else None
+
+    def in_zone(parsed: datetime) -> datetime:
+        """A naive reading (tagged UTC by the strict parser) re-read in the policy zone."""
+        local = parsed.replace(tzinfo=zone)
+        offset = local.utcoffset()
+        if not offset:
+            return parsed
+        if offset % _MINUTE:  # historic zone offsets with seconds: write the instant in UTC
+            try:
+                return local.astimezone(UTC)
+            except OverflowError:
+                raise FieldError(
+                    "invalid_datetime",
+                    f"{parsed.replace(tzinfo=None).isoformat()} in {zone} is outside the years "
+                    "1 to 9999 in UTC",
+                ) from None
+        return local.replace(tzinfo=timezone(offset))
+
+    def read(value: Any) -> tuple[Any, str | None]:
+        kind = type(value)
+        if kind is str:
+            if to_null and not value.strip():
+                return None, "datetime.empty_to_null"
+            try:
+                parsed = parse_datetime(value)
+            except FieldError as exc:
+                return read_text(value, exc)
+            if naive_on and is_naive_text(value):
+                local = format_datetime(in_zone(parsed))
+                wire = format_datetime(parsed)
+                return (local, "datetime.naive") if local != wire else (wire, None)
+            return format_datetime(parsed), None
+        if kind is int or kind is float:
+            if to_null and value == 0:
+                return None, "datetime.empty_to_null"
+            return read_epoch(value), epoch_rule
+        return format_datetime(parse_datetime(value)), None  # raises: wrong type
+
+    def read_text(value: str, error: FieldError) -> tuple[str, str]:
+        rules: list[str] = []
+        text = value.strip()
+        if text != value:
+            rules.append("datetime.whitespace")
+        date_only = _DATE(text) is not None
+        if date_only:
+            text += "T00:00:00"
+            rules.append("datetime.date_only")
+        elif text[10:11] == " " and _DATE(text[:10]) is not None:
+            text = f"{text[:10]}T{text[11:]}"
+            rules.append("datetime.space_separator")
+        if not rules:
+            raise error
+        try:
+            parsed = parse_datetime(text)
+        except FieldError:
+            raise error from None
+        if is_naive_text(text) and (date_only or naive_on):
+            local = in_zone(parsed)
+            if not date_only and format_datetime(local) != format_datetime(parsed):
+                rules.append("datetime.naive")
+            parsed = local
+        return format_datetime(parsed), _rule(policy, rules, error)
+
+    def read_epoch(value: int | float) -> str:
+        if epoch_rule is None:
+            raise FieldError(
+                "missing_unit",
+                f"{_show(value)} looks like an epoch timestamp, but its unit is unknown: set "
+                "NormalizationPolicy(epoch_unit='s' or 'ms')",
+            )
+        _rule(policy, [epoch_rule], _error_of(parse_datetime, value))
+        number = _decimal(value)
+        if number is None:
+            raise FieldError("invalid_datetime", f"{_show(value)} is not a finite number")
+        assert epoch_unit is not None
+        us = int(_CTX.multiply(number, Decimal(_US_PER_EPOCH_UNIT[epoch_unit])))
+        try:
+            return format_datetime(_EPOCH + timedelta(microseconds=us))
+        except OverflowError:
+            raise FieldError(
+                "invalid_datetime",
+                f"{_show(value)} {epoch_unit} since 1970 is outside the years 1 to 9999",
+            ) from None
+
+    return read

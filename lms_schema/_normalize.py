@@ -1,0 +1,363 @@
+"""``normalize()``: repair messy upstream payloads into canonical ones, recording every change.
+
+The engine walks the payload beside the model's field types, with the same type analysis as
+the strict converter (:func:`lms_schema._converter.field_hook`). One table maps a leaf type to
+its lenient reader (:mod:`lms_schema._lenient`), so a rule applies wherever its type occurs
+(``int`` covers ``score``, ``order`` and ``page_size``); nothing depends on field names. The
+walk is compiled once per (model, policy); per record it only calls the compiled nodes.
+
+The repaired wire payload is then structured strictly, so ``.value`` always passes strict
+validation and ``structure(result.payload, cls) == result.value`` by construction.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Generic, TypeAlias, TypeVar, cast, get_args, get_origin
+from uuid import UUID
+
+import attrs
+
+from ._absent import ABSENT, Absent, JSONObject
+from ._api import structure_issues
+from ._converter import _describe, _is_model, _is_page, _structure_str, _union_args
+from ._durations import Duration
+from ._enums import OpenEnum
+from ._errors import Issue, PathPart, format_path
+from ._json import check_json_object, encode
+from ._leaf import FieldError, json_type_name
+from ._lenient import (
+    Reader,
+    datetime_reader,
+    duration_reader,
+    enum_reader,
+    integer_reader,
+    uuid_reader,
+)
+from ._models import field_types
+from ._policy import DEFAULT_POLICY, NormalizationPolicy
+
+__all__ = ["Fix", "Normalized", "normalize"]
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class Fix:
+    """One repair: the value at ``path`` was ``before`` in the input and is ``after`` in the
+    output, changed by the rule named ``rule`` (see :data:`lms_schema.RULES`). ``before`` is
+    :data:`~lms_schema.ABSENT` for a key that was missing.
+
+    >>> Fix("$.grade", "grade.synonym", "Passed", "PASS")
+    Fix(path='$.grade', rule='grade.synonym', before='Passed', after='PASS')
+    """
+
+    path: str
+    rule: str
+    before: Any
+    after: Any
+
+    def __str__(self) -> str:
+        """``$.grade: "Passed" -> "PASS" [grade.synonym]`` (wire values as JSON)."""
+        return f"{self.path}: {_json_text(self.before)} -> {_json_text(self.after)} [{self.rule}]"
+
+
+def _json_text(value: Any) -> str:
+    """A wire value as JSON text; a missing key as ``(absent)``."""
+    if value is ABSENT:
+        return "(absent)"
+    try:
+        return encode(value).decode("utf-8", "replace")
+    except (TypeError, ValueError):  # not JSON after all (a Python caller's object)
+        return repr(value)
+
+
+@attrs.frozen
+class Normalized(Generic[T]):
+    """What :func:`normalize` made of a payload.
+
+    ``.value`` is the model (it passes strict validation) or None when there are errors;
+    ``.payload`` is its canonical wire dict, with unknown keys carried through untouched (None
+    when there are errors); ``.fixes`` lists every change; ``.errors`` what could not be
+    repaired.
+    """
+
+    value: T | None
+    payload: dict[str, Any] | None = attrs.field(repr=False)
+    fixes: tuple[Fix, ...] = ()
+    errors: tuple[Issue, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when the payload could be normalized (there are no errors)."""
+        return not self.errors
+
+
+# -- the walk -----------------------------------------------------------------------------------
+
+# A path is built as a linked pair (parent, part) and only rendered for a fix or an error.
+_Path: TypeAlias = tuple[Any, PathPart] | None
+
+
+def _render(path: _Path) -> str:
+    parts: list[PathPart] = []
+    while path is not None:
+        path, part = path
+        parts.append(part)
+    return format_path(reversed(parts))
+
+
+@attrs.define(slots=True)
+class _Context:
+    fixes: list[Fix] = attrs.Factory(list)
+    errors: list[Issue] = attrs.Factory(list)
+
+    def fix(self, path: _Path, rule: str, before: Any, after: Any) -> None:
+        self.fixes.append(Fix(_render(path), rule, before, after))
+
+    def error(self, path: _Path, code: str, message: str) -> None:
+        self.errors.append(Issue(_render(path), code, message))
+
+
+#: ``node(value, path, ctx) -> output wire value`` (``_FAILED`` after recording an error).
+Node = Callable[[Any, _Path, _Context], Any]
+_FAILED: Any = object()
+_NONE_TYPE = type(None)
+
+
+def _verbatim(value: Any) -> tuple[Any, None]:
+    return check_json_object(value), None
+
+
+def _strict_str(value: Any) -> tuple[Any, None]:
+    return _structure_str(value, None), None
+
+
+#: The one table: leaf type -> its lenient reader, built from the policy (and nullability).
+_READERS: dict[Any, Callable[[NormalizationPolicy, bool], Reader]] = {
+    str: lambda policy, nullable: _strict_str,
+    int: lambda policy, nullable: integer_reader(policy),
+    UUID: lambda policy, nullable: uuid_reader(policy),
+    datetime: datetime_reader,
+    Duration: lambda policy, nullable: duration_reader(policy),
+    JSONObject: lambda policy, nullable: _verbatim,
+}
+
+
+def _leaf(reader: Reader, nullable: bool, expected: str) -> Node:
+    def leaf(value: Any, path: _Path, ctx: _Context) -> Any:
+        if value is None and nullable:
+            return None
+        try:
+            wire, rule = reader(value)
+        except FieldError as exc:  # DurationError included
+            message = exc.message
+            if exc.code == "wrong_type":
+                message = f"expected {expected}, got {json_type_name(value)}"
+            ctx.error(path, exc.code, message)
+            return _FAILED
+        if rule is not None:
+            ctx.fix(path, rule, value, wire)
+        return wire
+
+    return leaf
+
+
+def _passthrough(value: Any, path: _Path, ctx: _Context) -> Any:
+    return value
+
+
+class _Engine:
+    """The compiled walk of every model for one policy."""
+
+    def __init__(self, policy: NormalizationPolicy) -> None:
+        self.policy = policy
+        self.models: dict[Any, Node] = {}
+        self.compiling: dict[Any, Node] = {}
+        self.lock = threading.RLock()
+
+    def model(self, cls: Any) -> Node:
+        node = self.models.get(cls)
+        if node is not None:
+            return node
+        with self.lock:  # re-entrant: compiling a model compiles the models it expands
+            node = self.models.get(cls) or self.compiling.get(cls)
+            if node is None:
+                # Models are recursive (courses expand contents, which expand courses): a
+                # forwarding node stands in while compiling; other threads wait for the lock.
+                cell: list[Node] = []
+
+                def forward(value: Any, path: _Path, ctx: _Context) -> Any:
+                    return cell[0](value, path, ctx)
+
+                self.compiling[cls] = forward
+                try:
+                    cell.append(self._compile_model(cls))
+                finally:
+                    del self.compiling[cls]
+                node = self.models[cls] = cell[0]
+        return node
+
+    def _compile_model(self, cls: Any) -> Node:
+        base = get_origin(cls) or cls
+        hints = field_types(base)
+        if _is_page(cls):
+            (item,) = get_args(cls) or (Any,)
+            hints["items"] = list[item]  # type: ignore[valid-type]
+        attributes = attrs.fields(base)
+        fields = {a.name: self.field(hints[a.name]) for a in attributes}
+        required = tuple(
+            (a.name, _NONE_TYPE in (_union_args(hints[a.name]) or ()))
+            for a in attributes
+            if a.default is attrs.NOTHING
+        )
+        missing_to_null = self.policy.enabled("required.missing_to_null")
+        get = fields.get
+
+        def model(value: Any, path: _Path, ctx: _Context) -> Any:
+            if type(value) is not dict:
+                ctx.error(path, "wrong_type", f"expected an object, got {json_type_name(value)}")
+                return _FAILED
+            out: dict[Any, Any] = {}
+            for key, item in value.items():
+                node = get(key)
+                out[key] = item if node is None else node(item, (path, key), ctx)
+            for name, nullable in required:
+                if name not in value:
+                    if nullable and missing_to_null:
+                        out[name] = None
+                        ctx.fix((path, name), "required.missing_to_null", ABSENT, None)
+                    else:
+                        ctx.error((path, name), "missing_key", f"required key {name!r} is missing")
+            return out
+
+        return model
+
+    def field(self, tp: Any) -> Node:
+        """The node of a field type (``Absent`` is a matter of key presence)."""
+        args = _union_args(tp)
+        if args is None:
+            return self.node(tp, False, _describe(tp))
+        rest = tuple(a for a in args if a is not Absent and a is not _NONE_TYPE)
+        nullable = _NONE_TYPE in args
+        expected = _describe(tp)
+        if len(rest) == 1:
+            return self.node(rest[0], nullable, expected)
+        if UUID in rest and len(rest) == 2:
+            return self.relation(rest, nullable, expected)
+        raise TypeError(f"no normalization for {tp!r}")  # pragma: no cover
+
+    def node(self, tp: Any, nullable: bool, expected: str) -> Node:
+        factory = _READERS.get(tp)
+        if factory is not None:
+            return _leaf(factory(self.policy, nullable), nullable, expected)
+        if isinstance(tp, type) and issubclass(tp, OpenEnum):
+            return _leaf(enum_reader(tp, self.policy), nullable, expected)
+        if get_origin(tp) is list:
+            return self.list(get_args(tp)[0], nullable, expected)
+        if _is_model(tp) or _is_page(tp):
+            return self._nullable(self.model(tp), nullable)
+        if tp is Any:
+            return _passthrough
+        raise TypeError(f"no normalization for {tp!r}")  # pragma: no cover
+
+    def relation(self, members: tuple[Any, ...], nullable: bool, expected: str) -> Node:
+        """``UUID | PartialX`` (or ``UUID | JSONObject``): dispatch on the JSON type."""
+        target = next(m for m in members if m is not UUID)
+        by_id = self.node(UUID, False, expected)
+        by_object = self.node(target, False, expected)
+
+        def relation(value: Any, path: _Path, ctx: _Context) -> Any:
+            kind = type(value)
+            if kind is str:
+                return by_id(value, path, ctx)
+            if kind is dict:
+                return by_object(value, path, ctx)
+            if value is None and nullable:
+                return None
+            ctx.error(path, "wrong_type", f"expected {expected}, got {json_type_name(value)}")
+            return _FAILED
+
+        return relation
+
+    def list(self, element_type: Any, nullable: bool, expected: str) -> Node:
+        element = self.field(element_type)
+        members = _union_args(element_type) or (element_type,)
+        wrap = (str in members or UUID in members) and self.policy.enabled("list.single_to_list")
+
+        def list_node(value: Any, path: _Path, ctx: _Context) -> Any:
+            if type(value) is list:
+                return [element(item, (path, index), ctx) for index, item in enumerate(value)]
+            if value is None and nullable:
+                return None
+            if wrap and type(value) is str:
+                # One fix at the list's path; the element's own repair is part of it.
+                inner = _Context()
+                wire = element(value, path, inner)
+                if inner.errors:
+                    ctx.errors.extend(inner.errors)
+                    return _FAILED
+                ctx.fix(path, "list.single_to_list", value, [wire])
+                return [wire]
+            ctx.error(path, "wrong_type", f"expected {expected}, got {json_type_name(value)}")
+            return _FAILED
+
+        return list_node
+
+    @staticmethod
+    def _nullable(node: Node, nullable: bool) -> Node:
+        if not nullable:
+            return node
+
+        def nullable_node(value: Any, path: _Path, ctx: _Context) -> Any:
+            return None if value is None else node(value, path, ctx)
+
+        return nullable_node
+
+
+@functools.lru_cache(maxsize=32)
+def _engine(policy: NormalizationPolicy) -> _Engine:
+    return _Engine(policy)
+
+
+def normalize(
+    payload: Any, cls: type[T], *, policy: NormalizationPolicy | None = None
+) -> Normalized[T]:
+    """Repair a decoded payload into the canonical form of ``cls``, recording every change.
+
+    Never raises for bad data: what cannot be repaired is in ``.errors`` (then ``.value`` and
+    ``.payload`` are None)::
+
+        result = lms_schema.normalize(payload, lms_schema.Completion)
+        for fix in result.fixes:
+            print(fix.path, fix.rule, fix.before, "->", fix.after)
+        completion = result.value            # strictly valid, or None
+        lms_schema.dumps(completion)
+
+    A strictly valid payload normalizes with no fixes, except open-enum values that are
+    lenient spellings of a member (``"pass"`` is a legal pass-through value in strict mode).
+    ``policy`` (a :class:`~lms_schema.NormalizationPolicy`) switches rules off and supplies
+    the units and zone that rules must not guess.
+    """
+    if not (_is_model(cls) or _is_page(cls)):
+        raise TypeError(f"normalize() needs a model class or Page[...], not {cls!r}")
+    if policy is None:
+        policy = DEFAULT_POLICY
+    elif not isinstance(policy, NormalizationPolicy):
+        raise TypeError(f"policy must be a NormalizationPolicy, not {type(policy).__name__}")
+    engine = _engine(policy)
+    ctx = _Context()
+    try:
+        out = engine.model(cls)(payload, None, ctx)
+    except RecursionError:
+        ctx.errors.append(Issue("$", "too_deep", "the payload is nested too deeply to normalize"))
+    fixes = tuple(ctx.fixes)
+    if ctx.errors:
+        return Normalized(None, None, fixes, tuple(ctx.errors))
+    value, issues = structure_issues(out, cls)
+    if issues:  # a safety net: every leaf was already checked by its strict parser
+        return Normalized(None, None, fixes, tuple(issues))
+    return Normalized(cast(T, value), out, fixes, ())
