@@ -383,7 +383,9 @@ def test_lenient_durations_are_strict_or_a_known_messy_shape(text: str) -> None:
         lms_schema.parse_duration(text)
     else:
         assert re.fullmatch(
-            r"\d{2,4}:\d{2}:\d{2}(\.\d{2})?|P\d+W\d+D|[pP].*[a-z].*|\s+P.*|P.*\s|\+P.*", text
+            r"\d{2,4}:\d{2}:\d{2}(\.\d{2})?|P\d+W\d+D|[pP].*[a-z].*|\s+P.*|P.*\s|\+P.*"
+            r"|P\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d",
+            text,
         ), text
         with pytest.raises(lms_schema.DurationError):
             lms_schema.parse_duration(text)
@@ -570,6 +572,55 @@ def test_messy_payloads_are_off_only_in_repairable_ways(cls: Any) -> None:
         assert {issue.code for issue in report.errors} <= MESSY_CODES
 
     check()
+
+
+POLICIES = {
+    "default": lms_schema.NormalizationPolicy(),
+    "units": lms_schema.NormalizationPolicy(
+        duration_unit="s",
+        epoch_unit="ms",
+        rounding="half_even",
+        grade_synonyms={"bestanden": "PASS"},
+        status_synonyms={"enabled": "ACTIVE"},
+    ),
+    "floor-seconds-offset": lms_schema.NormalizationPolicy(
+        epoch_unit="s", rounding="floor", duration_unit="min", naive_timezone="Asia/Kolkata"
+    ),
+    "half-off": lms_schema.NormalizationPolicy(
+        disabled={
+            "grade.case",
+            "duration.case",
+            "duration.scorm_timespan",
+            "id.braces",
+            "integer.float",
+            "required.missing_to_null",
+            "list.single_to_list",
+            "datetime.date_only",
+        }
+    ),
+    "all-off": lms_schema.NormalizationPolicy(disabled=set(lms_schema.RULES)),
+}
+
+
+@pytest.mark.parametrize("name", POLICIES)
+@pytest.mark.parametrize("cls", [Completion, Course, Page[Content]], ids=str)
+def test_messy_payloads_are_repaired_under_their_policy(cls: Any, name: str) -> None:
+    policy = POLICIES[name]
+
+    @fewer()
+    @given(strategies.messy_payloads(cls, policy=policy))
+    def check(payload: dict[str, Any]) -> None:
+        result = lms_schema.normalize(payload, cls, policy=policy)
+        assert result.errors == ()
+        assert all(policy.enabled(fix.rule) for fix in result.fixes)
+        assert lms_schema.structure(result.payload, cls) == result.value
+
+    check()
+
+
+def test_messy_payloads_policy_must_be_a_policy() -> None:
+    with pytest.raises(InvalidArgument):
+        strategies.messy_payloads(Completion, policy={"rounding": "floor"})  # type: ignore[arg-type]
 
 
 MESSY_SHAPES = {
