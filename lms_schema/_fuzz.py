@@ -1,4 +1,4 @@
-"""Fuzz harness: arbitrary bytes and mutated valid payloads into ``loads()`` and ``validate()``.
+"""Fuzz harness: random bytes and mutated payloads into loads(), validate() and normalize().
 
 Run it for as long as you like (needs the ``hypothesis`` extra)::
 
@@ -12,7 +12,9 @@ profile). Every input is checked against these oracles; a violation is a bug:
   ``validate()`` raises nothing at all;
 * ``validate(p).errors`` are exactly the issues ``structure(p)`` raises (none when it
   succeeds), and ``loads(bytes)`` agrees with ``validate(decode(bytes))``;
-* whatever structures also dumps, and loads back to an equal model.
+* whatever structures also dumps, and loads back to an equal model;
+* ``normalize()`` raises nothing; when it repairs a payload, its ``.payload`` structures to
+  its ``.value`` and normalizing ``.payload`` again changes nothing.
 
 Inputs, one per run, for a model drawn from the seven models, their ``Partial*`` forms and
 ``Page[X]``: random bytes; the JSON bytes of a valid payload with bytes flipped, inserted or
@@ -43,6 +45,7 @@ from ._errors import ValidationError
 from ._json import decode
 from ._leaf import FieldError
 from ._models import MODELS, Page
+from ._normalize import normalize
 from ._validate import validate
 
 __all__ = ["TARGETS", "check_bytes", "check_payload", "fuzz_body", "fuzz_one", "main"]
@@ -62,6 +65,7 @@ COUNT = {"inputs": 0}
 
 def check_payload(payload: Any, cls: Any) -> None:
     """Every oracle for one decoded payload; an AssertionError or any stray exception is a bug."""
+    _check_normalize(payload, cls)
     report = validate(payload, cls)
     try:
         value = structure(payload, cls)
@@ -87,8 +91,20 @@ def check_bytes(data: bytes, cls: Any) -> None:
         return
     report = validate(payload, cls)
     assert (value is None) == bool(report.errors), report.errors
+    _check_normalize(payload, cls)
     if value is not None:
         _check_value(value, cls)
+
+
+def _check_normalize(payload: Any, cls: Any) -> None:
+    """``normalize()`` never raises; what it returns is strictly valid and a fixed point."""
+    result = normalize(payload, cls)
+    if result.errors:
+        assert result.value is None and result.payload is None
+        return
+    assert structure(result.payload, cls) == result.value
+    again = normalize(result.payload, cls)
+    assert again.fixes == () and again.value == result.value
 
 
 def _check_value(value: Any, cls: Any) -> None:
