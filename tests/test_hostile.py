@@ -113,10 +113,15 @@ def test_non_object_payloads(payload: Any) -> None:
 
 def test_lone_surrogates_survive_dumps() -> None:
     value = lms_schema.structure({**_payload(), "remote_id": "\ud800"}, Completion)
-    assert lms_schema.dumps(value) == (
-        b'{"id":"%s","remote_id":"\xed\xa0\x80","modified_at":"2021-10-16T00:00:00Z",'
+    data = lms_schema.dumps(value)
+    assert data == (
+        b'{"id":"%s","remote_id":"\\ud800","modified_at":"2021-10-16T00:00:00Z",'
         b'"custom_fields":null}' % U.encode()
     )
+    # found with the fuzz harness's round-trip oracle: the bytes used to be CESU-8
+    # ("\xed\xa0\x80"), not UTF-8, and loads() rejected what dumps() wrote
+    assert lms_schema.loads(data, Completion) == value
+    assert lms_schema.loads(data.decode(), Completion) == value
 
 
 def _payload() -> dict[Any, Any]:
