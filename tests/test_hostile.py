@@ -135,3 +135,24 @@ def _payload() -> dict[Any, Any]:
 
 def _minimal() -> Completion:
     return lms_schema.structure(_payload(), Completion)
+
+
+def _nested_content(levels: int) -> dict[str, Any]:
+    """A content whose expanded relations nest ``levels`` deep: courses[0].contents[0]..."""
+    kinds = ["courses" if level % 2 == 0 else "contents" for level in range(levels)]
+    inner: dict[str, Any] = {"title": "leaf"} if levels % 2 == 0 else {"name": "leaf"}
+    for kind in reversed(kinds):
+        inner = {kind: [inner]}
+    return {**_payload(), **inner}
+
+
+def test_expansion_depth_limit_is_fixed_not_stack_dependent() -> None:
+    limit = lms_schema._converter.MAX_EXPANSION_DEPTH
+    deepest = _nested_content(limit)
+    value = lms_schema.structure(deepest, Content)
+    assert lms_schema.loads(lms_schema.dumps(value), Content) == value
+    report = lms_schema.validate(_nested_content(limit + 1), Content)
+    assert [(i.code, i.message) for i in report.errors] == [
+        ("too_deep", f"expanded relations nest more than {limit} levels deep")
+    ]
+    assert report.errors[0].path.count("[0]") == limit + 1
