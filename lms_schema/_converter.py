@@ -8,6 +8,7 @@ function of a model calls each field's hook directly, with no per-record dispatc
 
 from __future__ import annotations
 
+import threading
 import types
 import typing
 from collections.abc import Callable
@@ -189,15 +190,31 @@ def _scalar_union_hook(members: tuple[Any, ...], conv: cattrs.Converter) -> Stru
     return structure_scalar
 
 
+#: How many expanded relations may nest inside each other (``course.contents[0].courses[0]``
+#: is two). Bindbee's ``expand`` does not nest at all; the limit keeps hostile input from
+#: exhausting the stack, and makes the answer independent of the caller's stack depth.
+MAX_EXPANSION_DEPTH = 32
+_nesting = threading.local()
+
+
 def _lazy(cls: Any, conv: cattrs.Converter) -> StructureHook:
-    """The converter's hook for a model, looked up on first use (the models are recursive:
-    a course expands contents, which expand courses)."""
+    """The converter's hook for an expanded model, looked up on first use (the models are
+    recursive: a course expands contents, which expand courses), with the nesting limit."""
     cell: list[StructureHook] = []
 
     def structure_nested(value: Any, _: Any) -> Any:
         if not cell:
             cell.append(conv.get_structure_hook(cls))
-        return cell[0](value, cls)
+        depth = getattr(_nesting, "depth", 0)
+        if depth >= MAX_EXPANSION_DEPTH:
+            raise FieldError(
+                "too_deep", f"expanded relations nest more than {MAX_EXPANSION_DEPTH} levels deep"
+            )
+        _nesting.depth = depth + 1
+        try:
+            return cell[0](value, cls)
+        finally:
+            _nesting.depth = depth
 
     return structure_nested
 

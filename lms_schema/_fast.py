@@ -47,6 +47,8 @@ from ._models import Page, _PartialBase, field_types, wire_order
 __all__ = ["DUMP_OPTIONS", "dumper", "structurer", "unstructurer"]
 
 _NONE_TYPE = type(None)
+#: Nested expansions the generated functions handle; deeper payloads take the cattrs path.
+FAST_MAX_DEPTH = 3
 _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
 
@@ -97,13 +99,18 @@ class _Builder:
         self.constants: dict[int, str] = {}
 
     def name_of(self, cls: Any) -> str:
-        name = self.names.get(cls)
+        key = self.key(cls)
+        name = self.names.get(key)
         if name is None:
             base = get_origin(cls) or cls
             name = f"{self.prefix}_{base.__name__}_{len(self.names)}"
-            self.names[cls] = name
-            self.pending.append(cls)
+            self.names[key] = name
+            self.pending.append(key)
         return name
+
+    def key(self, cls: Any) -> Any:
+        """What one generated function is for (``source`` receives it)."""
+        return cls
 
     def const(self, value: Any) -> str:
         """A name for a Python object used by the generated code."""
@@ -135,6 +142,7 @@ class _StructureBuilder(_Builder):
         super().__init__("structure")
         self.forbid = forbid_unknown_keys
         self.helpers: dict[Any, str] = {}
+        self.depth = 0
         self.namespace.update(
             _DeclinedError=_DeclinedError,
             _MISSING=_MISSING,
@@ -154,7 +162,24 @@ class _StructureBuilder(_Builder):
             _new=_new,
         )
 
-    def source(self, cls: Any) -> str:
+    def key(self, cls: Any) -> Any:
+        """Functions are generated per (class, expansion depth): past
+        :data:`FAST_MAX_DEPTH` nested expansions the generated function declines, and the
+        cattrs path applies :data:`~lms_schema._converter.MAX_EXPANSION_DEPTH`."""
+        return (cls, self.depth)
+
+    def nested(self, cls: Any) -> str:
+        """The name of the function for a model expanded one level below the current one."""
+        self.depth += 1
+        try:
+            return self.name_of(cls)
+        finally:
+            self.depth -= 1
+
+    def source(self, key: Any) -> str:
+        cls, self.depth = key
+        if self.depth > FAST_MAX_DEPTH:
+            return f"def {self.name_of(cls)}(d):\n    raise _DeclinedError"
         item = _page_item(cls)
         if item is not None or cls is Page:
             hints: dict[str, Any] = {
@@ -226,7 +251,7 @@ class _StructureBuilder(_Builder):
             if target == JSONObject:
                 obj = f"_json_object({var})"
             else:
-                obj = f"{self.name_of(target)}({var})"
+                obj = f"{self.nested(target)}({var})"
             return [
                 f"if type({var}) is str:",
                 f"    {var} = _uuid({var})",
@@ -276,7 +301,7 @@ class _StructureBuilder(_Builder):
         if tp is Any:
             return []
         if _is_model(tp):
-            return [f"{var} = {self.name_of(tp)}({var})"]
+            return [f"{var} = {self.nested(tp)}({var})"]
         if get_origin(tp) is list:
             (element,) = get_args(tp)
             helper = self.element_helper(element)
@@ -290,13 +315,13 @@ class _StructureBuilder(_Builder):
     def element_helper(self, tp: Any) -> str | None:
         """The name of a function checking one list element (None: any value, kept)."""
         if _is_model(tp):
-            return self.name_of(tp)
+            return self.nested(tp)
         body = self.check("x", tp)
         if not body:
             return None
-        name = self.helpers.get(tp)
+        name = self.helpers.get((tp, self.depth))
         if name is None:
-            name = self.helpers[tp] = f"element_{len(self.helpers)}"
+            name = self.helpers[tp, self.depth] = f"element_{len(self.helpers)}"
             source = "\n".join(
                 [f"def {name}(x):", *("    " + line for line in body), "    return x"]
             )

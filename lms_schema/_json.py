@@ -100,10 +100,17 @@ def _check_scalar(item: object) -> None:
 
 
 def decode(data: bytes | bytearray | memoryview | str) -> Any:
-    """Parse one JSON document (orjson); raise FieldError('invalid_json') on bad input."""
+    """Parse one JSON document (orjson); raise FieldError('invalid_json') on bad input.
+
+    A lone surrogate escape (``"\\ud800"``, which :func:`encode` writes for a string holding
+    one) is grammatical JSON that orjson refuses; such documents are read by the standard
+    library instead, so that ``decode(encode(x)) == x``. Bytes must still be UTF-8.
+    """
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
+        if "surrogate in string" in str(exc):
+            return _decode_stdlib(data)
         raise FieldError("invalid_json", f"not valid JSON: {exc}") from None
     except TypeError:
         raise FieldError(
@@ -111,12 +118,25 @@ def decode(data: bytes | bytearray | memoryview | str) -> Any:
         ) from None
 
 
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _decode_stdlib(data: bytes | bytearray | memoryview | str) -> Any:
+    try:
+        text = data if isinstance(data, str) else bytes(data).decode("utf-8")
+        return json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as exc:
+        raise FieldError("invalid_json", f"not valid JSON: {exc}") from None
+
+
 def encode(value: Any) -> bytes:
-    """Compact UTF-8 JSON; falls back to the standard library for what orjson refuses
-    (lone surrogates in strings)."""
+    """Compact UTF-8 JSON. orjson refuses strings with lone surrogates, which UTF-8 cannot
+    carry; those are written with the standard library as ``\\uXXXX`` escapes (valid UTF-8,
+    read back by :func:`decode`)."""
     try:
         return orjson.dumps(value)
     except TypeError:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode(
-            "utf-8", "surrogatepass"
+            "utf-8", "backslashreplace"
         )

@@ -24,7 +24,7 @@ Strategies:
   repairs;
 * building blocks drawing wire values (JSON strings): :func:`uuids`, :func:`datetimes`,
   :func:`durations`, :func:`grades`, :func:`statuses`, :func:`expands`, and
-  :func:`json_objects`.
+  :func:`json_objects`; and :func:`duration_values` (``Duration`` values).
 
 Every strategy is built from ``builds``/``one_of``/``fixed_dictionaries`` with the simplest
 alternative first (absent before null before a value; a UUID before an expanded object), so
@@ -62,6 +62,7 @@ from ._models import (
     _PartialBase,
     field_types,
 )
+from ._policy import DEFAULT_POLICY, NormalizationPolicy
 
 __all__ = [
     "datetimes",
@@ -211,6 +212,9 @@ def _uuid7_like(n: int) -> uuid.UUID:
 
 
 _OFFSET_MINUTES: Final = 24 * 60 - 1
+#: st.datetimes() takes naive bounds.
+_NAIVE_MIN: Final = datetime.min  # noqa: DTZ901
+_NAIVE_MAX: Final = datetime.max  # noqa: DTZ901
 
 
 def _offsets() -> st.SearchStrategy[timezone]:
@@ -299,28 +303,6 @@ def _strict_duration(draw: st.DrawFn) -> str:
             time_started = True
         parts.append(text + designator[-1])
     return "".join(parts)
-
-
-@st.composite
-def _messy_duration(draw: st.DrawFn) -> str:
-    """Duration text outside the strict profile that the normalizer turns canonical."""
-    form = draw(st.sampled_from(("clock", "scorm", "weeks_days", "lower", "spaces", "plus")))
-    if form == "clock":
-        h, m, s = draw(st.integers(0, 99)), draw(st.integers(0, 59)), draw(st.integers(0, 59))
-        return f"{h:02d}:{m:02d}:{s:02d}"
-    if form == "scorm":
-        h, m, s = draw(st.integers(0, 9999)), draw(st.integers(0, 59)), draw(st.integers(0, 59))
-        cs = draw(st.one_of(st.just(""), st.integers(0, 99).map(lambda c: f".{c:02d}")))
-        return f"{h:04d}:{m:02d}:{s:02d}{cs}"
-    if form == "weeks_days":
-        w, d = draw(st.integers(0, 520)), draw(st.integers(0, 6))
-        return f"P{w}W{d}D"
-    text = draw(_strict_duration())
-    if form == "lower":
-        return text.lower()
-    if form == "spaces":
-        return draw(st.sampled_from((" ", "\t", "\n"))) + text + draw(st.sampled_from(("", " ")))
-    return "+" + text
 
 
 def durations(strict: bool = True) -> st.SearchStrategy[str]:
@@ -480,6 +462,7 @@ class _Request:
     expand: Expand | None = None
     include_raw_data: bool | None = None
     include_custom_fields: bool | None = None
+    unknown_keys: bool = False
 
     def nested(self) -> _Request:
         """Inside an expanded object of a request with a known expand, relations are ids."""
@@ -548,7 +531,21 @@ def _object(
     optional = {f.name: _wire_value(f, request, depth) for f in fields if f.name not in required}
     if request.include_raw_data and not only_required and "raw_data" in optional:
         needed["raw_data"] = optional.pop("raw_data")
-    return st.fixed_dictionaries(needed, optional=optional)
+    known = st.fixed_dictionaries(needed, optional=optional)
+    if not request.unknown_keys:
+        return known
+    return st.builds(
+        lambda record, extra: {**record, **extra},
+        known,
+        st.dictionaries(_UNKNOWN_KEYS, _json_values(), max_size=2),
+    )
+
+
+#: Keys no model has (model fields are lower-case identifiers).
+_UNKNOWN_KEYS: Final = st.one_of(
+    st.sampled_from(("_links", "externalId", "Grade", "x-vendor", "")),
+    st.text(max_size=8).map(lambda text: "x-" + text),
+)
 
 
 def _model_payload(cls: type, request: _Request) -> st.SearchStrategy[Payload]:
@@ -583,6 +580,7 @@ def payloads(
     expand: str | Mapping[str, Sequence[str] | None] | None = None,
     include_raw_data: bool | None = None,
     include_custom_fields: bool | None = None,
+    unknown_keys: bool = False,
 ) -> st.SearchStrategy[Payload]:
     """Wire dicts that pass strict validation for ``cls`` (a model, a ``Partial*`` class or
     ``Page[X]``), covering the legal space: absent and null keys, every spelling of ids,
@@ -599,10 +597,16 @@ def payloads(
     * ``include_custom_fields=False``: ``custom_fields`` null; ``True``: an object.
 
     The flags apply to expanded objects too. Page envelopes have ``page_size == len(items)``.
+    With ``unknown_keys=True`` records and expanded objects may also carry keys no model has
+    (``"x-vendor"``, ``"_links"``) with JSON values: forward compatibility, which
+    ``structure()`` ignores and ``validate()`` warns about.
     """
     _check_model(cls)
     item_cls = get_args(cls)[0] if _is_page(cls) else cls
-    request = _Request(_expand_arg(expand, item_cls), include_raw_data, include_custom_fields)
+    request = _Request(
+        _expand_arg(expand, item_cls), include_raw_data, include_custom_fields, unknown_keys
+    )
+
     if request == _ANY:
         return _any_payloads(cls)
     items = _model_payload(item_cls, request)
@@ -745,10 +749,18 @@ _BAD_DURATIONS: Final = (
     "P1H",
     "PT1D",
     "P1M1Y",
-    "P1000000000Y",
     "PT1e3S",
     "01:15:00",
     "",
+)
+_NEGATIVE_DURATIONS: Final = ("-PT1H", "-P1D", "-P2W")
+_HUGE_DURATIONS: Final = (
+    "P1000000000Y",
+    "P999999999Y12M",
+    "P1000000000D",
+    "PT" + "9" * 20 + "S",
+    "P" + "1" * 31 + "D",
+    "P1D" + "T1H" * 70,
 )
 
 
@@ -827,7 +839,11 @@ def _bad_values(site: _Site) -> st.SearchStrategy[Any]:
     elif kind == "datetime":
         options.append(st.sampled_from(_BAD_DATETIMES))
     elif kind == "duration":
-        options.append(st.sampled_from(_BAD_DURATIONS))
+        options += [
+            st.sampled_from(_BAD_DURATIONS),
+            st.sampled_from(_NEGATIVE_DURATIONS),
+            st.sampled_from(_HUGE_DURATIONS),
+        ]
     elif kind == "json":
         options.append(
             st.sampled_from(
@@ -885,7 +901,8 @@ def invalid_payloads(cls: Any) -> st.SearchStrategy[tuple[Payload, str]]:
 
 # -- messy payloads ------------------------------------------------------------------------------
 
-_GRADE_SYNONYMS: Final = ("passed", "Passed", "PASSED", "failed", "Failed", "")
+_GRADE_SYNONYMS: Final = ("passed", "Passed", "PASSED", " failed ", "Failed", "")
+_Shape: TypeAlias = tuple[str | tuple[str, ...], st.SearchStrategy[Any]]
 
 
 def _case_variants(word: str) -> st.SearchStrategy[str]:
@@ -898,118 +915,246 @@ def _case_variants(word: str) -> st.SearchStrategy[str]:
     )
 
 
-def _messy_id(text: str) -> st.SearchStrategy[str]:
-    return st.sampled_from(
-        (
-            text.upper(),
-            "{" + text + "}",
-            "{" + text.upper() + "}",
-            "urn:uuid:" + text,
-            text.replace("-", ""),
-            text.replace("-", "").upper(),
+@attrs.frozen
+class _Vendor:
+    """The messy shapes a normalization policy repairs: each shape names the rules it needs."""
+
+    policy: NormalizationPolicy
+
+    def shapes(self, *options: _Shape) -> st.SearchStrategy[Any] | None:
+        enabled = [
+            strategy
+            for rules, strategy in options
+            if all(self.policy.enabled(r) for r in ((rules,) if isinstance(rules, str) else rules))
+        ]
+        return st.one_of(enabled) if enabled else None
+
+    def ids(self, text: str) -> st.SearchStrategy[Any] | None:
+        return self.shapes(
+            ("id.braces", st.sampled_from(("{" + text + "}", "{" + text.upper() + "}"))),
+            ("id.urn", st.just("urn:uuid:" + text)),
+            ("id.hex32", st.sampled_from((text.replace("-", ""), text.replace("-", "").upper()))),
+            ("id.whitespace", st.sampled_from((" " + text, text.upper() + "\n"))),
         )
+
+    def score(self) -> st.SearchStrategy[Any] | None:
+        n = st.integers(0, 1000)
+        fraction = st.builds(lambda k, f: k + f, n, st.sampled_from((0.25, 0.5, 0.75, 0.1)))
+        rounding = {"half_even": "integer.round_half_even", "floor": "integer.floor"}
+        return self.shapes(
+            (
+                "integer.numeric_string",
+                n.flatmap(lambda k: st.sampled_from((str(k), f" {k} ", f"{k}.0", f"{k}.00"))),
+            ),
+            ("integer.percent", n.map(lambda k: f"{k}%")),
+            ("integer.float", n.map(float)),
+            *(
+                [(("integer.float", rounding[self.policy.rounding]), fraction)]
+                if self.policy.rounding in rounding
+                else []
+            ),
+        )
+
+    def open_enum(
+        self, enum: type[Grade] | type[Status], defaults: tuple[str, ...]
+    ) -> st.SearchStrategy[Any] | None:
+        prefix = "grade" if enum is Grade else "status"
+        synonyms = (*defaults, *self.policy.synonyms(enum))
+        return self.shapes(
+            (f"{prefix}.case", st.sampled_from(enum.members()).map(str).flatmap(_case_variants)),
+            *([(f"{prefix}.synonym", st.sampled_from(synonyms))] if synonyms else []),
+        )
+
+    def duration(self) -> st.SearchStrategy[Any] | None:
+        unit = self.policy.duration_unit
+        number = st.integers(0, 10**6)
+        return self.shapes(
+            ("duration.scorm_timespan", st.one_of(_clock(), _scorm())),
+            ("duration.weeks_combined", _weeks_days()),
+            ("duration.case", _strict_duration().map(str.lower)),
+            ("duration.whitespace", _strict_duration().flatmap(_spaced)),
+            ("duration.plus_sign", _strict_duration().map(lambda text: "+" + text)),
+            ("duration.alternative_format", _alternative_duration()),
+            *(
+                [("duration.number", st.one_of(number, number.map(str)))]
+                if unit is not None
+                else []
+            ),
+        )
+
+    def datetime(self, nullable: bool) -> st.SearchStrategy[Any] | None:
+        unit = self.policy.epoch_unit
+        scale = 1000 if unit == "ms" else 1
+        # not 0: in a nullable field that is null, another rule
+        epoch = st.one_of(st.integers(1, 2 * 10**11), st.integers(-(10**10), -1)).map(
+            lambda seconds: seconds * scale
+        )
+        day = _naive_datetimes()
+        if self.policy.naive_timezone.utcoffset(None) != timedelta(0):
+            # local times within a day of the calendar's ends may fall outside it in UTC
+            day = st.datetimes(_NAIVE_MIN + timedelta(days=2), _NAIVE_MAX - timedelta(days=2))
+        return self.shapes(
+            (
+                "datetime.space_separator",
+                st.builds(
+                    lambda v, suffix: _datetime_text(v, " ", "", suffix),
+                    day,
+                    st.sampled_from(("", "Z", "+02:00")),
+                ),
+            ),
+            ("datetime.date_only", day.map(lambda v: f"{v.year:04d}-{v.month:02d}-{v.day:02d}")),
+            ("datetime.whitespace", datetimes().flatmap(_spaced)),
+            # naive times are strictly legal (read as UTC) and the policy's zone otherwise
+            ("datetime.naive", day.map(lambda v: _datetime_text(v, "T", "", ""))),
+            *([("datetime.empty_to_null", st.just(""))] if nullable else []),
+            *([(f"datetime.epoch_{unit}", epoch)] if unit else []),
+        )
+
+
+def _spaced(text: str) -> st.SearchStrategy[str]:
+    return st.builds(
+        lambda left, right: left + text + right,
+        st.sampled_from((" ", "\t", "\n")),
+        st.sampled_from(("", " ")),
     )
 
 
-@st.composite
-def _messy_datetime(draw: st.DrawFn) -> str:
-    value = draw(_naive_datetimes())
-    form = draw(st.sampled_from(("naive", "space", "date")))
-    if form == "date":
-        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
-    sep = " " if form == "space" else "T"
-    suffix = draw(st.sampled_from(("", "Z", "+02:00"))) if form == "space" else ""
-    return _datetime_text(value, sep, "", suffix)
-
-
-def _messy_score() -> st.SearchStrategy[Any]:
-    return st.integers(0, 1000).flatmap(
-        lambda n: st.sampled_from((str(n), f" {n} ", f"{n}.0", f"{n}.00", f"{n}%", float(n)))
+def _clock() -> st.SearchStrategy[str]:
+    return st.builds(
+        lambda h, m, s: f"{h:02d}:{m:02d}:{s:02d}",
+        st.integers(0, 99),
+        st.integers(0, 59),
+        st.integers(0, 59),
     )
 
 
-def _messy_leaf(field: _Field, current: Any) -> st.SearchStrategy[Any] | None:
+def _scorm() -> st.SearchStrategy[str]:
+    return st.builds(
+        lambda h, m, s, cs: f"{h:04d}:{m:02d}:{s:02d}{cs}",
+        st.integers(0, 9999),
+        st.integers(0, 59),
+        st.integers(0, 59),
+        st.one_of(st.just(""), st.integers(0, 99).map(lambda c: f".{c:02d}")),
+    )
+
+
+def _weeks_days() -> st.SearchStrategy[str]:
+    return st.builds(lambda w, d: f"P{w}W{d}D", st.integers(0, 520), st.integers(0, 6))
+
+
+def _alternative_duration() -> st.SearchStrategy[str]:
+    return st.builds(
+        lambda y, mo, d, h, mi, s: f"P{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}",
+        st.integers(0, 9999),
+        st.integers(0, 12),
+        st.integers(0, 30),
+        st.integers(0, 23),
+        st.integers(0, 59),
+        st.integers(0, 59),
+    )
+
+
+def _messy_duration() -> st.SearchStrategy[str]:
+    """Duration text outside the strict profile that the default policy makes canonical."""
+    shapes = _DEFAULT_VENDOR.duration()
+    assert shapes is not None
+    return shapes
+
+
+def _messy_leaf(vendor: _Vendor, field: _Field, current: Any) -> st.SearchStrategy[Any] | None:
     kind = field.kind
     if field.name == "score":
-        return _messy_score()
+        return vendor.score()
     if kind == "grade":
-        return st.one_of(
-            st.sampled_from([str(m) for m in Grade.members()]).flatmap(_case_variants),
-            st.sampled_from(_GRADE_SYNONYMS),
-        )
+        return vendor.open_enum(Grade, _GRADE_SYNONYMS)
     if kind == "status":
-        return st.sampled_from([str(m) for m in Status.members()]).flatmap(_case_variants)
+        return vendor.open_enum(Status, ())
     if kind == "duration":
-        return _messy_duration()
+        return vendor.duration()
     if kind == "datetime":
-        return _messy_datetime()
+        return vendor.datetime(field.nullable)
     if kind == "uuid" and type(current) is str:
-        return _messy_id(current.lower())
+        return vendor.ids(current.lower())
+    if kind == "strings" and vendor.policy.enabled("list.single_to_list"):
+        return st.sampled_from(_LOCALES)
     return None
 
 
 @st.composite
-def _messify(draw: st.DrawFn, node: Payload, cls: type, full: bool) -> Payload:
+def _messify(draw: st.DrawFn, vendor: _Vendor, node: Payload, cls: type, full: bool) -> Payload:
     out = dict(node)
+    missing = full and vendor.policy.enabled("required.missing_to_null")
     for field in _fields(cls):
-        if field.name not in out:
+        if missing and field.name in ("remote_id", "custom_fields") and draw(st.booleans()):
+            out.pop(field.name, None)
             continue
-        if full and field.name in ("remote_id", "custom_fields") and draw(st.booleans()):
-            del out[field.name]
-            continue
-        current = out[field.name]
-        if current is None:
-            continue
+        current = out.get(field.name)
         if field.kind in ("relation", "relations"):
-            out[field.name] = draw(_messy_relation(field, current))
+            if current is not None:
+                out[field.name] = draw(_messy_relation(vendor, field, current))
             continue
-        messy = _messy_leaf(field, current)
+        # absent and null fields may get a messy value too
+        messy = _messy_leaf(vendor, field, current)
         if messy is not None and draw(st.booleans()):
             out[field.name] = draw(messy)
     return out
 
 
 @st.composite
-def _messy_relation(draw: st.DrawFn, field: _Field, current: Any) -> Any:
+def _messy_relation(draw: st.DrawFn, vendor: _Vendor, field: _Field, current: Any) -> Any:
     def element(value: Any) -> Any:
         if type(value) is str:
-            return draw(st.one_of(st.just(value), _messy_id(value.lower())))
+            messy = vendor.ids(value.lower())
+            return draw(st.one_of(st.just(value), messy)) if messy is not None else value
         if type(value) is dict and field.target != JSONObject:
-            return draw(_messify(value, field.target, False))
+            return draw(_messify(vendor, value, field.target, False))
         return value
 
     if field.kind == "relation":
         return element(current)
     items = [element(v) for v in current]
-    if len(items) == 1 and type(items[0]) is str and draw(st.booleans()):
+    single = vendor.policy.enabled("list.single_to_list")
+    if single and len(items) == 1 and type(items[0]) is str and draw(st.booleans()):
         return items[0]  # a list relation given as a single string
     return items
 
 
 @st.composite
-def _messy(draw: st.DrawFn, cls: Any) -> Payload:
-    payload = draw(_any_payloads(cls))
+def _messy(
+    draw: st.DrawFn, vendor: _Vendor, cls: Any, clean: st.SearchStrategy[Payload]
+) -> Payload:
+    payload = draw(clean)
     if _is_page(cls):
         item_cls = get_args(cls)[0]
-        items = [draw(_messify(item, item_cls, True)) for item in payload["items"]]
+        items = [draw(_messify(vendor, item, item_cls, True)) for item in payload["items"]]
         return {**payload, "items": items}
-    messy: Payload = draw(_messify(payload, cls, True))
+    messy: Payload = draw(_messify(vendor, payload, cls, True))
     return messy
 
 
-def messy_payloads(cls: Any, *, policy: object = None) -> st.SearchStrategy[Payload]:
-    """Payloads in the shapes real vendors send, each of which ``lms_schema.normalize()``
-    repairs under the default policy, and nothing else wrong: scores as strings (``"95"``,
-    ``" 95 "``, ``"95.0"``, ``"95%"``) or integral floats; grades and statuses in other cases,
-    with whitespace, or as synonyms (``" pass "``, ``"Passed"``, ``"failed"``, ``""``);
-    durations as ``01:15:00``, SCORM ``0001:15:00.00``, ``P1W2D``, lower case, with
-    whitespace or a ``+``; date-times naive, with a space for ``T`` or date-only; ids
-    braced, ``urn:uuid:``, upper case or 32 hex digits; a one-element list relation as a
-    single string; ``remote_id``/``custom_fields`` missing. Any field may also stay clean.
+_DEFAULT_VENDOR: Final = _Vendor(DEFAULT_POLICY)
 
-    ``policy`` is accepted for the normalizer's ``NormalizationPolicy``; today the shapes
-    drawn are those the default policy repairs (no bare-number durations, no epoch times,
-    no non-integral scores), whatever the policy."""
+
+def messy_payloads(
+    cls: Any, *, policy: NormalizationPolicy | None = None, unknown_keys: bool = False
+) -> st.SearchStrategy[Payload]:
+    """Payloads in the shapes real vendors send, each of which :func:`lms_schema.normalize`
+    repairs under ``policy`` (default: the default policy), and nothing else wrong.
+
+    Every shape belongs to the rule that repairs it and is drawn only when the policy
+    enables that rule: scores as strings (``"95"``, ``" 95 "``, ``"95.00"``), ``"95%"``,
+    ``95.0``; grades and statuses in other cases or with whitespace (``" pass "``,
+    ``"Active"``), grade synonyms (``"Passed"``, ``"failed"``, ``""``) and the policy's
+    own synonyms; durations as ``01:15:00``, SCORM ``0001:15:00.00``, ``P1W2D``, lower case,
+    with whitespace or a ``+``, the alternative format ``P0001-02-03T04:05:06``; date-times
+    with a space for ``T``, date-only, naive, with whitespace, ``""`` where null is allowed;
+    ids braced, ``urn:uuid:``, 32 hex digits, with whitespace; a one-element list given as
+    a single string; ``remote_id``/``custom_fields`` missing. Shapes that need a decision
+    come only with the policy's decision: bare-number durations with ``duration_unit``,
+    epoch timestamps with ``epoch_unit``, non-integral scores with a ``rounding``. Any field
+    may also stay clean. ``unknown_keys`` as for :func:`payloads`."""
     _check_model(cls)
-    del policy
-    return _messy(cls)
+    if policy is not None and not isinstance(policy, NormalizationPolicy):
+        raise InvalidArgument(f"policy must be a NormalizationPolicy, got {policy!r}")
+    vendor = _DEFAULT_VENDOR if policy is None else _Vendor(policy)
+    return _messy(vendor, cls, payloads(cls, unknown_keys=unknown_keys))

@@ -113,10 +113,15 @@ def test_non_object_payloads(payload: Any) -> None:
 
 def test_lone_surrogates_survive_dumps() -> None:
     value = lms_schema.structure({**_payload(), "remote_id": "\ud800"}, Completion)
-    assert lms_schema.dumps(value) == (
-        b'{"id":"%s","remote_id":"\xed\xa0\x80","modified_at":"2021-10-16T00:00:00Z",'
+    data = lms_schema.dumps(value)
+    assert data == (
+        b'{"id":"%s","remote_id":"\\ud800","modified_at":"2021-10-16T00:00:00Z",'
         b'"custom_fields":null}' % U.encode()
     )
+    # found with the fuzz harness's round-trip oracle: the bytes used to be CESU-8
+    # ("\xed\xa0\x80"), not UTF-8, and loads() rejected what dumps() wrote
+    assert lms_schema.loads(data, Completion) == value
+    assert lms_schema.loads(data.decode(), Completion) == value
 
 
 def _payload() -> dict[Any, Any]:
@@ -130,3 +135,24 @@ def _payload() -> dict[Any, Any]:
 
 def _minimal() -> Completion:
     return lms_schema.structure(_payload(), Completion)
+
+
+def _nested_content(levels: int) -> dict[str, Any]:
+    """A content whose expanded relations nest ``levels`` deep: courses[0].contents[0]..."""
+    kinds = ["courses" if level % 2 == 0 else "contents" for level in range(levels)]
+    inner: dict[str, Any] = {"title": "leaf"} if levels % 2 == 0 else {"name": "leaf"}
+    for kind in reversed(kinds):
+        inner = {kind: [inner]}
+    return {**_payload(), **inner}
+
+
+def test_expansion_depth_limit_is_fixed_not_stack_dependent() -> None:
+    limit = lms_schema._converter.MAX_EXPANSION_DEPTH
+    deepest = _nested_content(limit)
+    value = lms_schema.structure(deepest, Content)
+    assert lms_schema.loads(lms_schema.dumps(value), Content) == value
+    report = lms_schema.validate(_nested_content(limit + 1), Content)
+    assert [(i.code, i.message) for i in report.errors] == [
+        ("too_deep", f"expanded relations nest more than {limit} levels deep")
+    ]
+    assert report.errors[0].path.count("[0]") == limit + 1
