@@ -279,9 +279,13 @@ class _StructureBuilder(_Builder):
                 "_set_uuid_int(" + var + ", int(u.replace('-', ''), 16))",
                 f"_set_uuid_safe({var}, _UNKNOWN_SAFETY)",
             ]
-        if tp is datetime:  # parse_datetime's shortcut inline, the function for the rest
+        if tp is datetime:  # parse_datetime's shortcuts inline, the function for the rest
+            # YYYY-MM-DDThh:mm:ssZ, the commonest shape, is told by its separators alone:
+            # fromisoformat accepts exactly ASCII digits everywhere else (tested exhaustively).
             return [
-                f"if type({var}) is str and _common_datetime({var}) is not None:",
+                f"if type({var}) is str and len({var}) == 20 and {var}[4::3] == '--T::Z':",
+                f"    {var} = _fromisoformat({var})",
+                f"elif type({var}) is str and _common_datetime({var}) is not None:",
                 f"    {var} = _fromisoformat({var})",
                 "else:",
                 f"    {var} = _datetime({var})",

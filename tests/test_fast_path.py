@@ -273,6 +273,40 @@ def test_datetime_shortcut_agrees(text: str) -> None:
         assert got.tzinfo == expected.tzinfo
 
 
+_ODD_CHARACTERS = [chr(c) for c in range(0x250)] + [
+    "\u0660",  # ARABIC-INDIC DIGIT ZERO
+    "\u06f1",
+    "\uff11",  # FULLWIDTH DIGIT ONE
+    "\u2007",
+    "\u00b2",
+    "\U0001d7ce",  # MATHEMATICAL BOLD DIGIT ZERO
+]
+
+
+def test_whole_second_utc_shortcut_is_exactly_as_strict_as_the_general_parser() -> None:
+    """The generated code takes YYYY-MM-DDThh:mm:ssZ on its separators alone and trusts
+    fromisoformat with the digits: every other character at every digit position must make
+    the fast path decline exactly when the general parser rejects the text."""
+    fast = structurer(Completion)
+    assert fast is not None
+    base = "2025-08-01T10:00:00Z"
+    for position in (0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18):
+        for char in _ODD_CHARACTERS:
+            text = base[:position] + char + base[position + 1 :]
+            payload = {**_BASE, "completed_at": text}
+            try:
+                expected: Any = _parse_general(text)
+            except ValueError:
+                expected = None
+            try:
+                got: Any = fast(payload).completed_at
+            except Exception:  # noqa: BLE001 - any failure is the fast path declining
+                got = None
+            assert got == expected, text
+            if expected is not None:
+                assert got.utcoffset() == expected.utcoffset()
+
+
 # -- examples ------------------------------------------------------------------------------
 
 _BASE = {
