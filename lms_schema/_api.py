@@ -11,6 +11,7 @@ from ._errors import Issue, ValidationError
 from ._fast import DUMP_OPTIONS, dumper, structurer, unstructurer
 from ._json import decode, encode
 from ._leaf import FieldError
+from ._mirror import bytes_structurer
 
 __all__ = ["dumps", "loads", "structure", "structure_issues", "unstructure"]
 
@@ -60,7 +61,16 @@ def loads(data: bytes | bytearray | memoryview | str, cls: type[T], **kwargs: bo
     """Parse JSON and structure it: ``loads(b'{...}', Completion)``.
 
     Bytes that are not one JSON document give ValidationError with code ``invalid_json``.
+    With msgspec installed (the ``fast`` extra), valid documents are decoded straight into
+    the models; anything it does not take is read by orjson, as without it.
     """
+    if kwargs.keys() <= {"forbid_unknown_keys"}:
+        fast = bytes_structurer(cls, bool(kwargs.get("forbid_unknown_keys")))
+        if fast is not None:
+            try:
+                return cast(T, fast(data))
+            except Exception:  # noqa: BLE001 - any doubt: the orjson path decides
+                pass
     try:
         payload = decode(data)
     except FieldError as exc:
