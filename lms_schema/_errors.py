@@ -58,6 +58,7 @@ CODES: dict[str, str] = {
     "completed_before_started": "completed_at is earlier than started_at",
     "duration_exceeds_interval": "time_duration is longer than completed_at - started_at",
     "negative_score": "a score below zero",
+    "unknown_language": "a languages entry outside the locale codes of the API document",
     "naive_datetime": "a date-time without an offset, read as UTC",
     "page_size_mismatch": "a page whose page_size is not the number of its items",
     "duplicate_id": "an id repeated across the items of a page",

@@ -15,6 +15,7 @@ from ._datetimes import is_naive_text
 from ._durations import Duration
 from ._errors import Issue, PathPart, Report, format_path
 from ._expand import Expand, parse_expand
+from ._locales import LANGUAGE_FIELDS, LOCALES
 from ._models import Page, PartialCompletion, field_types
 from ._request import page_warnings, request_issues
 
@@ -126,7 +127,7 @@ def _clean_check(cls: Any) -> Callable[[Any], bool]:
     so that the full walk only runs when it has something to report."""
     names: dict[Any, str] = {}
     pending = [cls]
-    namespace: dict[str, Any] = {"_naive": is_naive_text, "_field_names": {}}
+    namespace: dict[str, Any] = {"_naive": is_naive_text, "_field_names": {}, "_locales": LOCALES}
     sources = []
 
     def name_of(model: Any) -> str:
@@ -156,7 +157,13 @@ def _clean_check(cls: Any) -> Callable[[Any], bool]:
         ]
         for name, tp in fields.items():
             target, is_list, is_dt = _targets(tp)
-            if is_dt:
+            if name in LANGUAGE_FIELDS:  # an unhashable element raises: _is_clean says False
+                lines += [
+                    f"    v = d.get({name!r})",
+                    "    if type(v) is list and not _locales.issuperset(v):",
+                    "        return False",
+                ]
+            elif is_dt:
                 lines += [
                     f"    v = d.get({name!r})",
                     "    if type(v) is str and v[-1:] not in ('Z', 'z') and _naive(v):",
@@ -198,7 +205,15 @@ def _raw_warnings(payload: Any, cls: Any) -> Iterator[Issue]:
                 continue
             target, is_list, is_dt = _targets(tp)
             value = node[name]
-            if is_dt and type(value) is str and is_naive_text(value):
+            if name in LANGUAGE_FIELDS and type(value) is list:
+                for index, code in enumerate(value):
+                    if type(code) is str and code not in LOCALES:
+                        yield _warning(
+                            (*path, name, index),
+                            "unknown_language",
+                            f"{code!r} is not one of the API document's locale codes",
+                        )
+            elif is_dt and type(value) is str and is_naive_text(value):
                 yield _warning(
                     (*path, name), "naive_datetime", f"{value!r} has no offset; read as UTC"
                 )

@@ -146,3 +146,27 @@ def test_every_code_is_documented() -> None:
     readme = (__import__("pathlib").Path(__file__).parent.parent / "README.md").read_text()
     for code in lms_schema.CODES:
         assert f"`{code}`" in readme, code
+
+
+def test_unknown_language_is_a_warning_at_its_index() -> None:
+    course = {**BASE, "languages": ["en_US", "en_UK", "fr_FR", "klingon"]}
+    report = lms_schema.validate(course, lms_schema.Course)
+    assert report.ok
+    assert [(w.path, w.code, w.message) for w in report.warnings] == [
+        (
+            "$.languages[1]",
+            "unknown_language",
+            "'en_UK' is not one of the API document's locale codes",
+        ),
+        (
+            "$.languages[3]",
+            "unknown_language",
+            "'klingon' is not one of the API document's locale codes",
+        ),
+    ]
+    page = {"cursor": None, "page_size": 1, "items": [{**BASE, "languages": ["eo", "C", "xx_YY"]}]}
+    assert warnings(page, Page[lms_schema.Content]) == [
+        ("$.items[0].languages[2]", "unknown_language")
+    ]
+    assert warnings({**BASE, "languages": ["en_US", "en_GB", "pt_BR"]}, lms_schema.Course) == []
+    assert len(lms_schema._locales.LOCALES) == 324
