@@ -20,6 +20,7 @@ import pytest
 from hypothesis import event, given, note
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
+from test_fast_path import _nodes
 
 import lms_schema
 from lms_schema import Completion, Page, PartialEnrollment, User, _mirror
@@ -68,16 +69,6 @@ _TOKENS = [
     b'["' + _UUID.encode() + b'"]', b"[1.0]", b'{"x":1e400}', b'{"x":18446744073709551616}',
 ]  # fmt: skip
 _KEYS = ["unknown_key", "score", "id", "user", "started_at", "custom_fields", "items", "order"]
-
-
-def _nodes(payload: Any) -> list[Any]:
-    out, stack = [], [payload]
-    while stack:
-        node = stack.pop()
-        if type(node) in (dict, list):
-            out.append(node)
-            stack.extend(node.values() if type(node) is dict else node)
-    return out
 
 
 @st.composite
