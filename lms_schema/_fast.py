@@ -224,14 +224,13 @@ class _StructureBuilder(_Builder):
 
     def construct(self, target: type, names: list[str]) -> list[str]:
         """Build the instance: slot by slot when that is what ``__init__`` would do."""
-        setters = _slot_setters(target, names)
-        if setters is None:
+        builder = _builder_class(target, names)
+        if builder is None:
             args = ", ".join(f"{name}=f_{name}" for name in names)
             return [f"    return {self.const(target)}({args})"]
-        lines = [f"    o = _new({self.const(target)})"]
-        for name in names:
-            lines.append(f"    {self.const(setters[name])}(o, f_{name})")
-        return [*lines, "    return o"]
+        lines = [f"    o = _new({self.const(builder)})"]
+        lines += [f"    o.{name} = f_{name}" for name in names]
+        return [*lines, f"    o.__class__ = {self.const(target)}", "    return o"]
 
     def check(self, var: str, tp: Any) -> list[str]:
         """Statements that check ``var`` (of field type ``tp``) and replace it by its value."""
@@ -333,31 +332,46 @@ class _StructureBuilder(_Builder):
         return name
 
 
-def _slot_setters(cls: type, names: list[str]) -> dict[str, Callable[[Any, Any], None]] | None:
-    """The slot setters of ``cls`` if its ``__init__`` only assigns the given fields.
+_BUILDERS: dict[type, type | None] = {}
 
-    Setting the slots directly gives the same instance as ``__init__`` for these classes
-    (slotted, no validators, converters or post-init hooks), in about half the time.
+
+def _builder_class(cls: type, names: list[str]) -> type | None:
+    """A private subclass of ``cls`` in which the generated code fills an instance.
+
+    For a frozen slotted class whose ``__init__`` only assigns the given fields (no
+    validators, converters or init hooks), filling the slots of a ``_Building`` instance with
+    plain attribute stores and then setting its ``__class__`` to ``cls`` gives the same
+    instance as ``cls(**fields)``, in a fifth of the time: the subclass adds no slots and
+    keeps the default ``__setattr__``, so the stores are the interpreter's fastest, and the
+    layouts are equal, so the class can be switched. No instance of it is ever returned.
+    None when that does not hold; the generated code then calls ``cls``.
     """
+    if cls in _BUILDERS:
+        return _BUILDERS[cls]
     fields = attrs.fields(cls)
+    builder: type | None = None
     if (
-        {a.name for a in fields} != set(names)
-        or any(a.validator is not None or a.converter is not None for a in fields)
-        or hasattr(cls, "__attrs_post_init__")
-        or hasattr(cls, "__attrs_pre_init__")
-        or "__dict__" in dir(cls)
+        {a.name for a in fields} == set(names)
+        and all(a.validator is None and a.converter is None for a in fields)
+        and not hasattr(cls, "__attrs_post_init__")
+        and not hasattr(cls, "__attrs_pre_init__")
+        and "__dict__" not in dir(cls)
     ):
-        return None
-    setters = {}
-    for name in names:
-        for klass in cls.__mro__:
-            slot = klass.__dict__.get(name)
-            if slot is not None and type(slot).__name__ == "member_descriptor":
-                setters[name] = slot.__set__
-                break
-        else:
-            return None
-    return setters
+        namespace = {
+            "__slots__": (),
+            "__setattr__": object.__setattr__,
+            "__delattr__": object.__delattr__,
+            "__module__": __name__,
+            "__qualname__": f"_Building{cls.__name__}",
+        }
+        builder = type(f"_Building{cls.__name__}", (cls,), namespace)
+        try:  # the one thing that could still differ: switching the class
+            probe = _new(builder)
+            probe.__class__ = cls
+        except TypeError:  # pragma: no cover - a layout CPython will not switch
+            builder = None
+    _BUILDERS[cls] = builder
+    return builder
 
 
 _MISSING = object()

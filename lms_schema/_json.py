@@ -29,23 +29,66 @@ def check_json_object(value: object) -> dict[str, Any]:
     """
     if type(value) is not dict:
         raise FieldError("wrong_type", f"expected an object or null, got {json_type_name(value)}")
-    # Most objects (custom_fields) are flat: strings, booleans, nulls, small ints. One pass.
-    for key, item in value.items():
-        kind = type(item)
-        if type(key) is not str or not (
-            kind is str
-            or item is None
-            or kind is bool
-            or (kind is int and _INT_MIN <= item <= _INT_MAX)
-        ):
-            break
-    else:
-        return value
+    if _scan_dict(value, _SCAN_LEVELS):
+        return value  # type: ignore[return-value]
     return _check_tree(value)  # type: ignore[return-value]
+
+
+#: Levels below a verbatim object that the quick recursive scan looks into (far fewer than
+#: MAX_DEPTH, so it cannot find a value too deep, nor exhaust the stack); anything deeper,
+#: and anything it does not accept, is decided (and explained) by the iterative walk.
+_SCAN_LEVELS = 6
+
+
+def _scan_dict(node: dict[Any, Any], levels: int) -> bool:
+    """True if ``node`` is a JSON object nested at most ``levels`` more levels; False means
+    "not shown": :func:`_check_tree` decides."""
+    for key, item in node.items():
+        kind = type(item)
+        if type(key) is not str:
+            return False
+        if kind is str or item is None or kind is bool:
+            continue
+        if kind is int:
+            if not _INT_MIN <= item <= _INT_MAX:
+                return False
+        elif kind is dict:
+            if not levels or not _scan_dict(item, levels - 1):
+                return False
+        elif kind is list:
+            if not levels or not _scan_list(item, levels - 1):
+                return False
+        elif kind is not float or item - item != 0.0:  # inf - inf and nan - nan are nan
+            return False
+    return True
+
+
+def _scan_list(node: list[Any], levels: int) -> bool:
+    """:func:`_scan_dict` for an array."""
+    for item in node:
+        kind = type(item)
+        if kind is str or item is None or kind is bool:
+            continue
+        if kind is int:
+            if not _INT_MIN <= item <= _INT_MAX:
+                return False
+        elif kind is dict:
+            if not levels or not _scan_dict(item, levels - 1):
+                return False
+        elif kind is list:
+            if not levels or not _scan_list(item, levels - 1):
+                return False
+        elif kind is not float or item - item != 0.0:
+            return False
+    return True
 
 
 def check_json_value(value: object) -> object:
     """Return ``value`` itself if it is any JSON value (the rules of :func:`check_json_object`)."""
+    if type(value) is dict and _scan_dict(value, _SCAN_LEVELS):
+        return value
+    if type(value) is list and _scan_list(value, _SCAN_LEVELS):
+        return value
     if type(value) in _CONTAINERS:
         return _check_tree(value)
     if type(value) not in _SCALARS:
