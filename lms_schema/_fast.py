@@ -366,7 +366,7 @@ def _builder_class(cls: type, names: list[str]) -> type | None:
         }
         builder = type(f"_Building{cls.__name__}", (cls,), namespace)
         try:  # the one thing that could still differ: switching the class
-            probe = _new(builder)
+            probe: Any = _new(builder)
             probe.__class__ = cls
         except TypeError:  # pragma: no cover - a layout CPython will not switch
             builder = None

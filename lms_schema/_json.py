@@ -30,7 +30,7 @@ def check_json_object(value: object) -> dict[str, Any]:
     if type(value) is not dict:
         raise FieldError("wrong_type", f"expected an object or null, got {json_type_name(value)}")
     if _scan_dict(value, _SCAN_LEVELS):
-        return value  # type: ignore[return-value]
+        return value
     return _check_tree(value)  # type: ignore[return-value]
 
 

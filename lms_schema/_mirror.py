@@ -3,10 +3,11 @@
 Optional: used by :func:`lms_schema.loads` only when msgspec is installed (the ``fast``
 extra). For a model or ``Page[model]`` it generates, once, msgspec Structs whose fields have
 exact JSON types only (``str`` for ids, date-times, durations and enum values, which our own
-leaf code parses; ``dict`` for expanded objects, which the dict functions of
-:mod:`lms_schema._fast` structure), and a function building the attrs instances from their
-attributes with the checks of the dict fast path. Every mirror forbids unknown fields, so
-msgspec decodes (and checks) every byte of the document.
+leaf code parses; ``dict`` for verbatim objects; the mirror of the model for expanded objects,
+down to :data:`~lms_schema._fast.FAST_MAX_DEPTH` nested expansions), and functions building
+the attrs instances from their attributes with the checks of the dict fast path. Every mirror
+forbids unknown fields, so msgspec decodes (and checks) every byte of the document; a
+document with unknown keys anywhere takes the orjson path.
 
 Like the dict fast path it may only *decline*: anything msgspec refuses (unknown keys, lone
 surrogates, integers past 64 bits, any wrong type) and any doubt of the generated code raise,
@@ -75,14 +76,17 @@ def _msgspec() -> ModuleType | None:
 
 
 class _MirrorBuilder(_StructureBuilder):
-    """Generates mirror functions (reading Struct attributes) for the root and, for a
-    ``Page``, its items; expanded objects below them get the dict functions of the base."""
+    """Generates mirror functions (reading Struct attributes) for the root, its ``Page``
+    items and the expanded objects below them, down to :data:`FAST_MAX_DEPTH` nested
+    expansions; below that, expanded objects are decoded as dicts and get the dict functions
+    of the base class (which decline them)."""
 
     def __init__(self, forbid_unknown_keys: bool, msgspec: ModuleType) -> None:
         super().__init__(forbid_unknown_keys)
         self.msgspec = msgspec
         self.mirror = False
-        self.structs: dict[Any, Any] = {}
+        self.structs: dict[tuple[Any, int], Any] = {}
+        self.mirror_helpers: dict[tuple[Any, int], str] = {}
 
     def key(self, cls: Any) -> Any:
         return (cls, self.depth, "mirror") if self.mirror else (cls, self.depth)
@@ -93,6 +97,14 @@ class _MirrorBuilder(_StructureBuilder):
             return self.name_of(cls)
         finally:
             self.mirror = False
+
+    def nested_mirror(self, cls: Any) -> str:
+        """The mirror function of a model expanded one level below the current one."""
+        self.depth += 1
+        try:
+            return self.mirror_name(cls)
+        finally:
+            self.depth -= 1
 
     def build_mirror(self, root: Any) -> Callable[[Any], Any]:
         """The function for ``root``'s mirror (the base class builds the rest the same way)."""
@@ -130,9 +142,7 @@ class _MirrorBuilder(_StructureBuilder):
             else:
                 lines.extend("    " + line for line in body)
         if item is not None:
-            self.depth += 1
-            element = self.mirror_name(item)
-            self.depth -= 1
+            element = self.nested_mirror(item)
             lines += [
                 "    f_items = s.items",
                 f"    f_items = [{element}(x) for x in f_items]",
@@ -152,15 +162,22 @@ class _MirrorBuilder(_StructureBuilder):
             return [f"if {var} is not None:", *("    " + line for line in body)]
         return body
 
+    def object_function(self, target: Any) -> str:
+        """The function for an expanded object or verbatim object of wire type ``target``."""
+        if target == JSONObject:
+            return "_json_object"
+        if self.depth + 1 <= FAST_MAX_DEPTH:
+            return self.nested_mirror(target)
+        return self.nested(target)  # a dict: its function declines
+
     def mirror_members(self, var: str, members: tuple[Any, ...]) -> list[str]:
-        if len(members) == 2 and UUID in members:  # a str or a dict: msgspec said so
+        if len(members) == 2 and UUID in members:  # a str or an object: msgspec said so
             target = next(m for m in members if m is not UUID)
-            obj = "_json_object" if target == JSONObject else self.nested(target)
             return [
                 f"if type({var}) is str:",
                 f"    {var} = _uuid({var})",
                 "else:",
-                f"    {var} = {obj}({var})",
+                f"    {var} = {self.object_function(target)}({var})",
             ]
         (tp,) = members
         if tp is str:
@@ -187,12 +204,35 @@ class _MirrorBuilder(_StructureBuilder):
         if isinstance(tp, type) and issubclass(tp, OpenEnum):
             known, enum = self.const(tp._members), self.const(tp)
             return [f"{var} = {known}.get({var}) or _str_new({enum}, {var})"]
-        return self.check_members(var, members)  # durations, objects, lists, models
+        if _is_model(tp) or tp == JSONObject:
+            return [f"{var} = {self.object_function(tp)}({var})"]
+        if get_origin(tp) is list:
+            (element,) = get_args(tp)
+            helper = self.mirror_element(element)
+            return [f"{var} = [{helper}(x) for x in {var}]"] if helper else []
+        return self.check_members(var, members)  # durations
 
-    def struct(self, cls: Any) -> Any:
-        """The msgspec Struct mirroring ``cls`` (a model or ``Page[model]``)."""
+    def mirror_element(self, tp: Any) -> str | None:
+        """The name of a function for one list element of wire type (None: kept as is)."""
+        body = self.mirror_check("x", tp)
+        if not body:
+            return None
+        key = (tp, self.depth)
+        name = self.mirror_helpers.get(key)
+        if name is None:
+            name = self.mirror_helpers[key] = f"mirror_element_{len(self.mirror_helpers)}"
+            lines = [f"def {name}(x):", *("    " + line for line in body), "    return x"]
+            body_text = "\n".join(lines[1:])
+            bound = [n for n in self.namespace if not n.startswith("__") and n in body_text]
+            lines[0] = f"def {name}(x, {', '.join(f'{n}={n}' for n in bound)}):"
+            exec("\n".join(lines), self.namespace)
+        return name
+
+    def struct(self, cls: Any, depth: int = 0) -> Any:
+        """The msgspec Struct mirroring ``cls`` (a model or ``Page[model]``) at ``depth``
+        nested expansions."""
         msgspec = self.msgspec
-        struct = self.structs.get(cls)
+        struct = self.structs.get((cls, depth))
         if struct is not None:
             return struct
         item = _page_item(cls)
@@ -200,27 +240,25 @@ class _MirrorBuilder(_StructureBuilder):
             hints: dict[str, Any] = {
                 "cursor": str | None,
                 "page_size": int,
-                "items": list[self.struct(item)],  # type: ignore[misc]
+                "items": list[self.struct(item, depth + 1)],  # type: ignore[misc]
             }
             required = set(hints)
         else:
-            hints = field_types(cls)
+            hints = {name: self.wire_type(tp, depth) for name, tp in field_types(cls).items()}
             required = {a.name for a in attrs.fields(cls) if a.default is attrs.NOTHING}
         fields = [
-            (name, self.wire_type(tp)) if name in required else (name, self.wire_type(tp), ABSENT)
-            for name, tp in hints.items()
+            (name, tp) if name in required else (name, tp, ABSENT) for name, tp in hints.items()
         ]
         base = get_origin(cls) or cls
         struct = msgspec.defstruct(
-            f"{base.__name__}Wire", fields, kw_only=True, forbid_unknown_fields=True
+            f"{base.__name__}Wire{depth}", fields, kw_only=True, forbid_unknown_fields=True
         )
-        self.structs[cls] = struct
+        self.structs[cls, depth] = struct
         return struct
 
-    def wire_type(self, tp: Any) -> Any:
-        """The exact JSON type of a field: what msgspec decodes without interpreting."""
-        if get_origin(tp) is list and isinstance(get_args(tp)[0], type(self.msgspec.Struct)):
-            return tp  # the items of a Page: already a mirror
+    def wire_type(self, tp: Any, depth: int) -> Any:
+        """The exact JSON type of a field: what msgspec decodes without interpreting (an
+        expanded object within :data:`FAST_MAX_DEPTH`: its mirror Struct)."""
         members, nullable = _members(tp)
         wire: list[Any] = []
         for member in members:
@@ -230,11 +268,13 @@ class _MirrorBuilder(_StructureBuilder):
                 isinstance(member, type) and issubclass(member, OpenEnum)
             ):
                 kind = str
+            elif _is_model(member) and depth + 1 <= FAST_MAX_DEPTH:
+                kind = self.struct(member, depth + 1)
             elif member == JSONObject or _is_model(member):
                 kind = dict
             elif get_origin(member) is list:
-                kind = list
-            else:
+                kind = list[self.wire_type(get_args(member)[0], depth)]  # type: ignore[misc]
+            else:  # pragma: no cover - the models have no other field types
                 return Any
             if kind not in wire:
                 wire.append(kind)

@@ -28,6 +28,7 @@ from lms_schema import strategies as lst
 from lms_schema._api import structure_issues
 from lms_schema._converter import converter
 from lms_schema._errors import Issue
+from lms_schema._fast import FAST_MAX_DEPTH
 from lms_schema._json import decode
 from lms_schema._leaf import FieldError
 from lms_schema._mirror import bytes_structurer
@@ -215,6 +216,46 @@ def test_examples() -> None:
     assert lms_schema.loads(base + b',"raw_data":{"a":"\\ud800"}}', Completion).raw_data == {
         "a": "\ud800"
     }
+
+
+def test_expanded_objects_at_and_past_the_fast_depth() -> None:
+    """Expanded objects are mirrors down to FAST_MAX_DEPTH nested expansions; one level
+    deeper the mirror path declines and the orjson path gives the same model."""
+
+    def course(levels: int) -> dict[str, Any]:
+        """A course expanded ``levels`` deep: course -> contents -> courses -> ..."""
+        leaf: dict[str, Any] = {"languages": ["en"], "duration": "PT1H"}
+        node = {"name": "leaf", **leaf} if levels % 2 else {"title": "leaf", **leaf}
+        for level in range(levels - 1, 0, -1):  # the object at nesting `level`
+            if level % 2:
+                node = {"name": f"course {level}", "contents": [node, _UUID]}
+            else:
+                node = {"title": f"content {level}", "courses": [_UUID, node]}
+        return node
+
+    base = {
+        "id": _UUID,
+        "remote_id": None,
+        "modified_at": "2021-10-16T00:00:00Z",
+        "custom_fields": None,
+    }
+    fast = bytes_structurer(Completion)
+    assert fast is not None
+    # Completion.course -> contents -> courses: each level a different mirror.
+    at_limit = json.dumps({**base, "course": course(FAST_MAX_DEPTH)}).encode()
+    past_limit = json.dumps({**base, "course": course(FAST_MAX_DEPTH + 1)}).encode()
+    value = _assert_agree(Completion, at_limit, False)
+    assert value is not _DECLINED
+    assert value.course.contents[0].courses[1].languages == ["en"]
+    assert _assert_agree(Completion, past_limit, False) is _DECLINED
+    deep: Any = lms_schema.loads(past_limit, Completion)
+    assert deep == lms_schema.structure(json.loads(past_limit), Completion)
+    assert deep.course.contents[0].courses[1].contents[0].title == "leaf"
+    # An unknown key in an expanded object: the mirror declines, orjson decides.
+    unknown = json.dumps({**base, "user": {"first_name": "Ana", "nickname": "A"}}).encode()
+    assert _assert_agree(Completion, unknown, False) is _DECLINED
+    with_unknown: Any = lms_schema.loads(unknown, Completion)
+    assert with_unknown.user.first_name == "Ana"
 
 
 def test_unsupported_classes_and_deep_documents() -> None:
