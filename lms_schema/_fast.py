@@ -278,17 +278,8 @@ class _StructureBuilder(_Builder):
                 "_set_uuid_int(" + var + ", int(u.replace('-', ''), 16))",
                 f"_set_uuid_safe({var}, _UNKNOWN_SAFETY)",
             ]
-        if tp is datetime:  # parse_datetime's shortcuts inline, the function for the rest
-            # YYYY-MM-DDThh:mm:ssZ, the commonest shape, is told by its separators alone:
-            # fromisoformat accepts exactly ASCII digits everywhere else (tested exhaustively).
-            return [
-                f"if type({var}) is str and len({var}) == 20 and {var}[4::3] == '--T::Z':",
-                f"    {var} = _fromisoformat({var})",
-                f"elif type({var}) is str and _common_datetime({var}) is not None:",
-                f"    {var} = _fromisoformat({var})",
-                "else:",
-                f"    {var} = _datetime({var})",
-            ]
+        if tp is datetime:
+            return self.datetime_check(var, f"type({var}) is str and ")
         if tp is Duration:
             return [f"{var} = _duration({var})"]
         if isinstance(tp, type) and issubclass(tp, OpenEnum):
@@ -314,6 +305,24 @@ class _StructureBuilder(_Builder):
                 f"{var} = [{helper}(x) for x in {var}]" if helper else f"{var} = list({var})",
             ]
         raise TypeError(f"no fast path for {tp!r}")  # pragma: no cover
+
+    def datetime_check(self, var: str, is_str: str) -> list[str]:
+        """parse_datetime's shortcuts inline, the function for the rest (``is_str``: the test
+        that ``var`` is a str, empty when that is known).
+
+        YYYY-MM-DDThh:mm:ssZ and the same with 3 or 6 fraction digits, the commonest shapes
+        by far, are told by their length and separators alone: fromisoformat accepts exactly
+        ASCII digits everywhere else, which is what RFC 3339 asks (tested exhaustively)."""
+        return [
+            f"if {is_str}len({var}) == 20 and {var}[4::3] == '--T::Z' or {is_str}"
+            f"{var}[4:20:3] == '--T::.' and {var}[-1] == 'Z' and"
+            f" (len({var}) == 24 or len({var}) == 27):",
+            f"    {var} = _fromisoformat({var})",
+            f"elif {is_str}_common_datetime({var}) is not None:",
+            f"    {var} = _fromisoformat({var})",
+            "else:",
+            f"    {var} = _datetime({var})",
+        ]
 
     def element_helper(self, tp: Any) -> str | None:
         """The name of a function checking one list element (None: any value, kept)."""

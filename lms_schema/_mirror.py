@@ -194,13 +194,7 @@ class _MirrorBuilder(_StructureBuilder):
                 f"_set_uuid_safe({var}, _UNKNOWN_SAFETY)",
             ]
         if tp is datetime:
-            return [
-                f"if len({var}) == 20 and {var}[4::3] == '--T::Z'"
-                f" or _common_datetime({var}) is not None:",
-                f"    {var} = _fromisoformat({var})",
-                "else:",
-                f"    {var} = _datetime({var})",
-            ]
+            return self.datetime_check(var, "")
         if isinstance(tp, type) and issubclass(tp, OpenEnum):
             known, enum = self.const(tp._members), self.const(tp)
             return [f"{var} = {known}.get({var}) or _str_new({enum}, {var})"]

@@ -22,6 +22,8 @@ from typing import Any
 from uuid import UUID
 
 import attrs
+import orjson
+import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
 
@@ -41,6 +43,7 @@ from lms_schema._converter import converter, issues_from_exception, strict_conve
 from lms_schema._datetimes import _parse_general, parse_datetime
 from lms_schema._errors import Issue
 from lms_schema._fast import DUMP_OPTIONS, dumper, structurer, unstructurer
+from lms_schema._mirror import bytes_structurer
 from lms_schema._json import encode
 from lms_schema._models import MODELS
 from lms_schema._request import page_warnings
@@ -286,14 +289,18 @@ _ODD_CHARACTERS = [chr(c) for c in range(0x250)] + [
 ]
 
 
-def test_whole_second_utc_shortcut_is_exactly_as_strict_as_the_general_parser() -> None:
-    """The generated code takes YYYY-MM-DDThh:mm:ssZ on its separators alone and trusts
-    fromisoformat with the digits: every other character at every digit position must make
-    the fast path decline exactly when the general parser rejects the text."""
+@pytest.mark.parametrize(
+    "base", ["2025-08-01T10:00:00Z", "2025-08-01T10:00:00.123Z", "2025-08-01T10:00:00.123456Z"]
+)
+def test_utc_shortcuts_are_exactly_as_strict_as_the_general_parser(base: str) -> None:
+    """The generated code takes YYYY-MM-DDThh:mm:ss[.fff|.ffffff]Z on its length and
+    separators alone and trusts fromisoformat with the digits: every other character at every
+    digit position must make both fast paths (dicts and bytes) decline exactly when the
+    general parser rejects the text."""
     fast = structurer(Completion)
-    assert fast is not None
-    base = "2025-08-01T10:00:00Z"
-    for position in (0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18):
+    from_bytes = bytes_structurer(Completion)
+    assert fast is not None and from_bytes is not None
+    for position in [i for i, c in enumerate(base) if c.isdigit()]:
         for char in _ODD_CHARACTERS:
             text = base[:position] + char + base[position + 1 :]
             payload = {**_BASE, "completed_at": text}
@@ -301,13 +308,16 @@ def test_whole_second_utc_shortcut_is_exactly_as_strict_as_the_general_parser() 
                 expected: Any = _parse_general(text)
             except ValueError:
                 expected = None
-            try:
-                got: Any = fast(payload).completed_at
-            except Exception:  # noqa: BLE001 - any failure is the fast path declining
-                got = None
-            assert got == expected, text
-            if expected is not None:
-                assert got.utcoffset() == expected.utcoffset()
+            for path in (fast, from_bytes):
+                try:
+                    got: Any = path(payload if path is fast else orjson.dumps(payload))
+                    got = got.completed_at
+                except Exception:  # noqa: BLE001 - any failure is the fast path declining
+                    got = None
+                assert got == expected, text
+                if expected is not None:
+                    assert got.utcoffset() == expected.utcoffset()
+                    assert got.microsecond == expected.microsecond
 
 
 # -- examples ------------------------------------------------------------------------------
