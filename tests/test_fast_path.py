@@ -43,8 +43,8 @@ from lms_schema._converter import converter, issues_from_exception, strict_conve
 from lms_schema._datetimes import _parse_general, parse_datetime
 from lms_schema._errors import Issue
 from lms_schema._fast import DUMP_OPTIONS, dumper, structurer, unstructurer
-from lms_schema._mirror import bytes_structurer
 from lms_schema._json import encode
+from lms_schema._mirror import bytes_structurer
 from lms_schema._models import MODELS
 from lms_schema._request import page_warnings
 from lms_schema._validate import (
@@ -338,6 +338,39 @@ def test_the_fast_path_builds_every_supported_class() -> None:
     assert structurer(Page) is None
     assert unstructurer(Page) is not None and dumper(Page) is not None
     assert unstructurer(dict) is None
+
+
+def test_instances_are_of_the_model_classes_and_frozen() -> None:
+    """The generated code fills a private subclass and then switches the class: every
+    instance it returns, nested ones included, is of the model class itself and frozen."""
+    payload = {
+        **_BASE,
+        "user": {"id": _BASE["id"], "first_name": "Ana"},
+        "course": {"name": "Safety", "categories": [{"name": "Ops"}, _BASE["id"]]},
+    }
+    page = {"cursor": None, "page_size": 1, "items": [payload]}
+    from_dicts, from_bytes = structurer(Page[Completion]), bytes_structurer(Page[Completion])
+    assert from_dicts is not None and from_bytes is not None
+    for value in (from_dicts(page), from_bytes(orjson.dumps(page))):
+        assert type(value) is Page
+        completion: Any = value.items[0]
+        kinds = [
+            type(completion),
+            type(completion.user),
+            type(completion.course),
+            type(completion.course.categories[0]),
+        ]
+        assert kinds == [
+            Completion,
+            lms_schema.PartialUser,
+            lms_schema.PartialCourse,
+            lms_schema.PartialCategory,
+        ]
+        assert completion == lms_schema.structure(payload, Completion)
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            completion.score = 1
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            del completion.course.name
 
 
 def test_forbid_unknown_keys_is_honoured() -> None:
