@@ -341,8 +341,9 @@ def test_the_fast_path_builds_every_supported_class() -> None:
 
 
 def test_instances_are_of_the_model_classes_and_frozen() -> None:
-    """The generated code fills a private subclass and then switches the class: every
-    instance it returns, nested ones included, is of the model class itself and frozen."""
+    """The generated code fills an instance of a private class of the same layout and then
+    switches its class: every instance it returns, nested ones included, is of the model
+    class itself and frozen, and no model gains a subclass."""
     payload = {
         **_BASE,
         "user": {"id": _BASE["id"], "first_name": "Ana"},
@@ -371,6 +372,12 @@ def test_instances_are_of_the_model_classes_and_frozen() -> None:
             completion.score = 1
         with pytest.raises(attrs.exceptions.FrozenInstanceError):
             del completion.course.name
+    partials = [lms_schema.PartialUser, lms_schema.PartialCourse, lms_schema.PartialCategory]
+    public = [getattr(lms_schema, name) for name in lms_schema.__all__]
+    classes: list[type] = [*MODELS, *partials, Page]
+    for cls in classes:
+        subclasses: list[type] = cls.__subclasses__()
+        assert all(sub in public for sub in subclasses), cls
 
 
 def test_forbid_unknown_keys_is_honoured() -> None:
