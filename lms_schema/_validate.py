@@ -10,7 +10,7 @@ from typing import Any, cast, get_args, get_origin
 import attrs
 
 from ._api import structure_issues
-from ._converter import _is_model, _is_page, _is_wire_class, _union_args
+from ._converter import MAX_EXPANSION_DEPTH, _is_model, _is_page, _is_wire_class, _union_args
 from ._datetimes import is_naive_text
 from ._durations import Duration
 from ._errors import Issue, PathPart, Report, format_path
@@ -189,12 +189,18 @@ def _clean_check(cls: Any) -> Callable[[Any], bool]:
     return cast(Callable[[Any], bool], namespace[names[cls]])
 
 
+#: Objects :func:`_raw_warnings` descends through: a page, its item and the most expanded
+#: relations that structure (deeper ones are a ``too_deep`` error). The bound also ends the
+#: walk on payloads built in Python that contain themselves.
+_WALK_LEVELS = MAX_EXPANSION_DEPTH + 2
+
+
 def _raw_warnings(payload: Any, cls: Any) -> Iterator[Issue]:
     """Unknown keys and naive date-times, found by walking the payload beside the model."""
-    stack: list[tuple[Any, Any, tuple[PathPart, ...]]] = [(payload, cls, ())]
+    stack: list[tuple[Any, Any, tuple[PathPart, ...], int]] = [(payload, cls, (), 1)]
     while stack:
-        node, model, path = stack.pop()
-        if type(node) is not dict:
+        node, model, path, level = stack.pop()
+        if type(node) is not dict or level > _WALK_LEVELS:
             continue
         fields = _field_types(model)
         for key in node:
@@ -220,9 +226,9 @@ def _raw_warnings(payload: Any, cls: Any) -> Iterator[Issue]:
             elif target is not None:
                 if is_list and type(value) is list:
                     for index in reversed(range(len(value))):
-                        stack.append((value[index], target, (*path, name, index)))
+                        stack.append((value[index], target, (*path, name, index), level + 1))
                 elif not is_list:
-                    stack.append((value, target, (*path, name)))
+                    stack.append((value, target, (*path, name), level + 1))
 
 
 def _semantic_warnings(value: Any) -> Iterator[Issue]:

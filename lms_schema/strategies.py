@@ -33,6 +33,7 @@ failing examples shrink to small payloads, and none of them filters.
 
 from __future__ import annotations
 
+import copy
 import functools
 import string
 import uuid
@@ -815,7 +816,9 @@ def _bad_values(site: _Site) -> st.SearchStrategy[Any]:
         types_ = [1, True, [], *([] if kind == "page_cursor" else ["x", None])]
     if not_null:
         types_.append(None)
-    options: list[st.SearchStrategy[Any]] = [st.sampled_from(types_)]
+    # _BAD_TYPES holds one [] and one {} for every example: each example gets its own copy,
+    # so that a consumer mutating one example cannot change the next.
+    options: list[st.SearchStrategy[Any]] = [st.sampled_from(types_).map(copy.deepcopy)]
     if kind in ("uuid", "relation", "element"):
         options.append(uuids().flatmap(lambda u: st.sampled_from(_bad_uuid_texts(u))))
     elif kind == "datetime":

@@ -119,7 +119,9 @@ def _mutated(draw: st.DrawFn) -> tuple[Any, Any]:
     payload = copy.deepcopy(payload)
     for _ in range(draw(st.integers(1, 2))):
         node = draw(st.sampled_from(_nodes(payload)))
-        bad = draw(st.sampled_from(_BAD_VALUES) | _datetime_texts() | _ids)
+        # A copy: the [] and {} of _BAD_VALUES must not collect mutations across examples
+        # (they did, and a later example made a payload that contained itself).
+        bad = copy.deepcopy(draw(st.sampled_from(_BAD_VALUES) | _datetime_texts() | _ids))
         if type(node) is list:
             if node:
                 node[draw(st.integers(0, len(node) - 1))] = bad

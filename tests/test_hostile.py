@@ -156,3 +156,32 @@ def test_expansion_depth_limit_is_fixed_not_stack_dependent() -> None:
         ("too_deep", f"expanded relations nest more than {limit} levels deep")
     ]
     assert report.errors[0].path.count("[0]") == limit + 1
+
+
+def test_payloads_that_contain_themselves() -> None:
+    """Payloads built in Python can be cyclic; every entry point ends with too_deep."""
+    loop: dict[str, Any] = {}
+    loop["a"] = loop
+    spiral: list[Any] = []
+    spiral.append(spiral)
+    course: dict[str, Any] = {"name": "c"}
+    course["contents"] = [{"title": "t", "courses": [course]}]
+    base = _payload()
+    cases: list[tuple[Any, Any, list[tuple[str, str]]]] = [
+        ({**base, "raw_data": loop}, Completion, [("$.raw_data", "too_deep")]),
+        ({**base, "custom_fields": {"l": spiral}}, Completion, [("$.custom_fields", "too_deep")]),
+    ]
+    for payload, cls, expected in cases:
+        assert [(i.path, i.code) for i in lms_schema.validate(payload, cls).errors] == expected
+        assert [(i.path, i.code) for i in lms_schema.normalize(payload, cls).errors] == expected
+    cyclic = {**base, "course": course}
+    report = lms_schema.validate(cyclic, Completion)
+    # $.course is the first expansion; the 33rd (MAX_EXPANSION_DEPTH + 1) is too deep.
+    assert [(i.path, i.code) for i in report.errors] == [
+        ("$.course" + ".contents[0].courses[0]" * 16, "too_deep")
+    ]
+    assert [i.code for i in lms_schema.normalize(cyclic, Completion).errors] == ["too_deep"]
+    page: dict[str, Any] = {"cursor": None, "page_size": 1, "items": []}
+    page["items"].append(page)
+    report = lms_schema.validate(page, Page[Completion])
+    assert [(i.path, i.code) for i in report.errors][:1] == [("$.items[0].id", "missing_key")]

@@ -700,3 +700,44 @@ def test_readme_example_rejects_bad_payloads_cleanly(case: tuple[dict[str, Any],
     payload, _ = case
     with pytest.raises(lms_schema.ValidationError):
         completion_to_row(payload)
+
+
+_POISON = "poisoned by an earlier example"
+
+
+def _containers(value: Any) -> list[Any]:
+    out, stack = [], [value]
+    while stack:
+        node = stack.pop()
+        if type(node) is dict:
+            out.append(node)
+            stack.extend(node.values())
+        elif type(node) is list:
+            out.append(node)
+            stack.extend(node)
+        elif type(node) is tuple:  # invalid_payloads: (payload, (path, code))
+            stack.extend(node)
+    return out
+
+
+@pytest.mark.parametrize(
+    "strategy",
+    [strategies.payloads, strategies.invalid_payloads, strategies.messy_payloads],
+    ids=["payloads", "invalid_payloads", "messy_payloads"],
+)
+def test_examples_share_no_mutable_objects(strategy: Any) -> None:
+    """A consumer may mutate what it is given: no dict or list of one example may show up in
+    a later one (sampled_from would hand out the same object every time)."""
+
+    @settings(max_examples=300, database=None)
+    @given(st.sampled_from([*MODELS, Page[Completion]]).flatmap(strategy))
+    def mutate_everything(example: Any) -> None:
+        containers = _containers(example)
+        assert not any(_POISON in c for c in containers)
+        for container in containers:
+            if type(container) is dict:
+                container[_POISON] = 1
+            else:
+                container.append(_POISON)
+
+    mutate_everything()
