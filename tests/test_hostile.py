@@ -185,3 +185,27 @@ def test_payloads_that_contain_themselves() -> None:
     page["items"].append(page)
     report = lms_schema.validate(page, Page[Completion])
     assert [(i.path, i.code) for i in report.errors][:1] == [("$.items[0].id", "missing_key")]
+
+
+def test_hand_built_models_with_non_json_verbatim_objects() -> None:
+    """As the README says: dumps() writes a hand-built model as it is; validate() of its
+    unstructured form finds what is not JSON."""
+    import attrs
+
+    loop: dict[str, Any] = {}
+    loop["a"] = loop
+    model = _minimal()
+    cases: list[tuple[Any, str, type[Exception] | None]] = [
+        (loop, "too_deep", ValueError),
+        ({"s": {1, 2}}, "not_json", TypeError),
+        ({"n": float("nan")}, "not_json", None),
+    ]
+    for raw, code, raised in cases:
+        built = attrs.evolve(model, raw_data=raw)
+        report = lms_schema.validate(lms_schema.unstructure(built), Completion)
+        assert [(i.path, i.code) for i in report.errors] == [("$.raw_data", code)]
+        if raised is None:
+            assert b'"raw_data":{"n":null}' in lms_schema.dumps(built)  # orjson: NaN -> null
+        else:
+            with pytest.raises(raised):
+                lms_schema.dumps(built)

@@ -706,7 +706,8 @@ _POISON = "poisoned by an earlier example"
 
 
 def _containers(value: Any) -> list[Any]:
-    out, stack = [], [value]
+    out: list[Any] = []
+    stack = [value]
     while stack:
         node = stack.pop()
         if type(node) is dict:
