@@ -157,12 +157,7 @@ def _check_har(path: Path, args: argparse.Namespace, out: TextIO) -> tuple[int, 
 
 
 def _validate_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    forced = None
-    if args.model is not None:
-        forced = model_for(args.model)
-        if forced is None:
-            err.write(f"lms-schema: unknown model {args.model!r}\n")
-            return 2
+    forced = args.model  # a model class (resolved by main) or None
     records = invalid = skipped = 0
     for path in _files(args.paths, _VALIDATED):
         if path.suffix.lower() == _HAR:
@@ -217,12 +212,7 @@ def _validate_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
 
 def _normalize_command(args: argparse.Namespace, out: BinaryIO, err: TextIO) -> int:
     """Normalized payloads as JSON Lines on ``out``; fixes and errors on ``err``."""
-    forced = None
-    if args.model is not None:
-        forced = model_for(args.model)
-        if forced is None:
-            err.write(f"lms-schema: unknown model {args.model!r}\n")
-            return 2
+    forced = args.model  # a model class (resolved by main) or None
     try:
         policy = NormalizationPolicy(
             disabled=args.disable,
@@ -300,6 +290,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--disable", action="append", default=[], metavar="RULE", help="switch a rule off"
     )
     args = parser.parse_args(argv)
+    if args.model is not None:
+        name, args.model = args.model, model_for(args.model)
+        if args.model is None:
+            sys.stderr.write(f"lms-schema: unknown model {name!r}\n")
+            return 2
     if args.command == "normalize":
         return _normalize_command(args, sys.stdout.buffer, sys.stderr)
     return _validate_command(args, sys.stdout, sys.stderr)

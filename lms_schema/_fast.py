@@ -123,12 +123,23 @@ class _Builder:
         return name
 
     def build(self, root: Any) -> Callable[[Any], Any]:
-        root_name = self.name_of(root)
+        return self.compile(self.name_of(root))
+
+    def compile(self, name: str) -> Callable[[Any], Any]:
+        """Generate and run the source of every pending function; return function ``name``."""
         sources = []
         while self.pending:
             sources.append(self.source(self.pending.pop()))
         exec("\n\n".join(sources), self.namespace)
-        return typing.cast(Callable[[Any], Any], self.namespace[root_name])
+        return typing.cast(Callable[[Any], Any], self.namespace[name])
+
+    def function(self, name: str, argument: str, body: list[str]) -> str:
+        """The source of ``def name(argument): body``, with every global the body uses bound
+        as a default argument (fast local access). Names of generated functions not yet
+        defined stay global (models recurse)."""
+        text = "\n".join("    " + line for line in body)
+        bound = [n for n in self.namespace if not n.startswith("__") and n in text]
+        return f"def {name}({', '.join([argument, *(f'{n}={n}' for n in bound)])}):\n{text}"
 
     def source(self, cls: Any) -> str:  # pragma: no cover - defined by subclasses
         raise NotImplementedError
@@ -192,119 +203,117 @@ class _StructureBuilder(_Builder):
             hints = field_types(cls)
             target = cls
             required = {a.name for a in attrs.fields(cls) if a.default is attrs.NOTHING}
-        lines = [
-            f"def {self.name_of(cls)}(d):",
-            "    if type(d) is not dict:",
-            "        raise _DeclinedError",
-            "    get = d.get",
-        ]
+        lines = ["if type(d) is not dict:", "    raise _DeclinedError", "get = d.get"]
         if self.forbid:
-            lines.append("    n = 0")
+            lines.append("n = 0")
         for name, tp in hints.items():
             var = f"f_{name}"
-            lines.append(f"    {var} = get({name!r}, _MISSING)")
-            lines.append(f"    if {var} is _MISSING:")
+            lines.append(f"{var} = get({name!r}, _MISSING)")
+            lines.append(f"if {var} is _MISSING:")
             if name in required:
-                lines.append("        raise _DeclinedError")
+                lines.append("    raise _DeclinedError")
             else:
-                lines.append(f"        {var} = ABSENT")
-            lines.append("    else:")
+                lines.append(f"    {var} = ABSENT")
+            lines.append("else:")
             if self.forbid:
-                lines.append("        n += 1")
-            lines.extend("        " + line for line in self.check(var, tp))
+                lines.append("    n += 1")
+            lines.extend("    " + line for line in self.check(var, tp))
         if self.forbid:
-            lines += ["    if n != len(d):", "        raise _DeclinedError"]
+            lines += ["if n != len(d):", "    raise _DeclinedError"]
         lines += self.construct(target, list(hints))
-        # Bind every global the body uses as a default argument (fast local access); names
-        # of generated functions stay global (they may be defined later: models recurse).
-        body = "\n".join(lines[1:])
-        bound = [n for n in self.namespace if not n.startswith("__") and n in body]
-        lines[0] = f"def {self.name_of(cls)}(d, {', '.join(f'{n}={n}' for n in bound)}):"
-        return "\n".join(lines)
+        return self.function(self.name_of(cls), "d", lines)
 
     def construct(self, target: type, names: list[str]) -> list[str]:
         """Build the instance: slot by slot when that is what ``__init__`` would do."""
-        builder = _builder_class(target, names)
-        if builder is None:
+        builder = _builder_class(target)
+        if builder is None or {a.name for a in attrs.fields(target)} != set(names):
             args = ", ".join(f"{name}=f_{name}" for name in names)
-            return [f"    return {self.const(target)}({args})"]
-        lines = [f"    o = _new({self.const(builder)})"]
-        lines += [f"    o.{name} = f_{name}" for name in names]
-        return [*lines, f"    o.__class__ = {self.const(target)}", "    return o"]
+            return [f"return {self.const(target)}({args})"]
+        lines = [f"o = _new({self.const(builder)})"]
+        lines += [f"o.{name} = f_{name}" for name in names]
+        return [*lines, f"o.__class__ = {self.const(target)}", "return o"]
 
-    def check(self, var: str, tp: Any) -> list[str]:
-        """Statements that check ``var`` (of field type ``tp``) and replace it by its value."""
+    def check(self, var: str, tp: Any, typed: bool = False) -> list[str]:
+        """Statements that check ``var`` (of field type ``tp``) and replace it by its value.
+
+        ``typed``: ``var`` is known to have the field's exact JSON type (msgspec decoded it
+        into a mirror, :mod:`lms_schema._mirror`), so type tests are left out and expanded
+        objects are mirrors; otherwise it is any decoded JSON value."""
         members, nullable = _members(tp)
-        body = self.check_members(var, members)
-        if nullable:
-            if not body:
-                return []
+        body = self.check_members(var, members, typed)
+        if nullable and body:
             return [f"if {var} is not None:", *("    " + line for line in body)]
-        if not body:
-            return []
         return body
 
-    def check_members(self, var: str, members: tuple[Any, ...]) -> list[str]:
+    def check_members(self, var: str, members: tuple[Any, ...], typed: bool) -> list[str]:
+        decline = ["    raise _DeclinedError"]
         if len(members) == 2 and UUID in members:
             target = next(m for m in members if m is not UUID)
-            if target == JSONObject:
-                obj = f"_json_object({var})"
-            else:
-                obj = f"{self.nested(target)}({var})"
+            call = f"{var} = {self.object_function(target, typed)}({var})"
+            if typed:  # a str or an object: msgspec said so
+                return [
+                    f"if type({var}) is str:",
+                    f"    {var} = _uuid({var})",
+                    "else:",
+                    f"    {call}",
+                ]
             return [
                 f"if type({var}) is str:",
                 f"    {var} = _uuid({var})",
                 f"elif type({var}) is dict:",
-                f"    {var} = {obj}",
+                f"    {call}",
                 "else:",
-                "    raise _DeclinedError",
+                *decline,
             ]
         if len(members) != 1:  # pragma: no cover - the models have no other unions
             raise TypeError(f"no fast path for {members!r}")
         (tp,) = members
+        not_str = "" if typed else f"type({var}) is not str or "
         if tp is str:
-            return [f"if type({var}) is not str:", "    raise _DeclinedError"]
-        if tp is int:
-            return [
-                f"if type({var}) is not int or not {_INT64_MIN} <= {var} <= {_INT64_MAX}:",
-                "    raise _DeclinedError",
-            ]
+            return [] if typed else [f"if type({var}) is not str:", *decline]
+        if tp is int:  # msgspec decodes integers of any size
+            not_int = "" if typed else f"type({var}) is not int or "
+            return [f"if {not_int}not {_INT64_MIN} <= {var} <= {_INT64_MAX}:", *decline]
         if tp is UUID:  # ids rarely repeat: _ids._parse_str inline, without its cache
             return [
-                f"if type({var}) is not str or _uuid_shape({var}) is None:",
-                "    raise _DeclinedError",
+                f"if {not_str}_uuid_shape({var}) is None:",
+                *decline,
                 f"u = {var}",
                 f"{var} = _new(_UUID)",
                 "_set_uuid_int(" + var + ", int(u.replace('-', ''), 16))",
                 f"_set_uuid_safe({var}, _UNKNOWN_SAFETY)",
             ]
         if tp is datetime:
-            return self.datetime_check(var, f"type({var}) is str and ")
+            return self.datetime_check(var, "" if typed else f"type({var}) is str and ")
         if tp is Duration:
             return [f"{var} = _duration({var})"]
         if isinstance(tp, type) and issubclass(tp, OpenEnum):
-            known = self.const(tp._members)
-            enum = self.const(tp)
-            return [
-                f"if type({var}) is not str:",
-                "    raise _DeclinedError",
-                f"{var} = {known}.get({var}) or _str_new({enum}, {var})",
-            ]
+            known, enum = self.const(tp._members), self.const(tp)
+            lookup = f"{var} = {known}.get({var}) or _str_new({enum}, {var})"
+            return [lookup] if typed else [f"if type({var}) is not str:", *decline, lookup]
         if tp == JSONObject:
             return [f"_json_object({var})"]
         if tp is Any:
             return []
         if _is_model(tp):
-            return [f"{var} = {self.nested(tp)}({var})"]
+            return [f"{var} = {self.object_function(tp, typed)}({var})"]
         if get_origin(tp) is list:
             (element,) = get_args(tp)
-            helper = self.element_helper(element)
+            helper = self.element_helper(element, typed)
+            if typed:  # a list of its own, from msgspec
+                return [f"{var} = [{helper}(x) for x in {var}]"] if helper else []
             return [
                 f"if type({var}) is not list:",
-                "    raise _DeclinedError",
+                *decline,
                 f"{var} = [{helper}(x) for x in {var}]" if helper else f"{var} = list({var})",
             ]
         raise TypeError(f"no fast path for {tp!r}")  # pragma: no cover
+
+    def object_function(self, target: Any, typed: bool) -> str:
+        """The function for an expanded object (or a verbatim object) of type ``target``."""
+        if target == JSONObject:
+            return "_json_object"
+        return self.nested(target)
 
     def datetime_check(self, var: str, is_str: str) -> list[str]:
         """parse_datetime's shortcuts inline, the function for the rest (``is_str``: the test
@@ -324,32 +333,30 @@ class _StructureBuilder(_Builder):
             f"    {var} = _datetime({var})",
         ]
 
-    def element_helper(self, tp: Any) -> str | None:
+    def element_helper(self, tp: Any, typed: bool) -> str | None:
         """The name of a function checking one list element (None: any value, kept)."""
         if _is_model(tp):
-            return self.nested(tp)
-        body = self.check("x", tp)
+            return self.object_function(tp, typed)
+        body = self.check("x", tp, typed)
         if not body:
             return None
-        name = self.helpers.get((tp, self.depth))
+        key = (tp, self.depth, typed)
+        name = self.helpers.get(key)
         if name is None:
-            name = self.helpers[tp, self.depth] = f"element_{len(self.helpers)}"
-            source = "\n".join(
-                [f"def {name}(x):", *("    " + line for line in body), "    return x"]
-            )
-            exec(source, self.namespace)
+            name = self.helpers[key] = f"element_{len(self.helpers)}"
+            exec(self.function(name, "x", [*body, "return x"]), self.namespace)
         return name
 
 
 _BUILDERS: dict[type, type | None] = {}
 
 
-def _builder_class(cls: type, names: list[str]) -> type | None:
+def _builder_class(cls: type) -> type | None:
     """A private class with the layout of ``cls``, in which the generated code fills an
     instance before switching its ``__class__`` to ``cls``.
 
-    For a frozen slotted class whose ``__init__`` only assigns the given fields (no
-    validators, converters or init hooks), that gives the same instance as ``cls(**fields)``
+    For a frozen slotted class whose ``__init__`` only assigns its fields (no validators,
+    converters or init hooks), that gives the same instance as ``cls(**fields)``
     in a third of the time: the builder keeps the default ``__setattr__``, so the stores are
     the interpreter's fastest. It is a sibling of the class that adds ``cls``'s slots (same
     base, same slots), not a subclass of ``cls``: it never shows among the model's
@@ -365,7 +372,6 @@ def _builder_class(cls: type, names: list[str]) -> type | None:
     solid = next((k for k in cls.__mro__ if k.__dict__.get("__slots__")), None)
     if (
         solid is not None
-        and {a.name for a in fields} == set(names)
         and all(a.validator is None and a.converter is None for a in fields)
         and not hasattr(cls, "__attrs_post_init__")
         and not hasattr(cls, "__attrs_pre_init__")

@@ -64,7 +64,8 @@ def _scan_dict(node: dict[Any, Any], levels: int) -> bool:
 
 
 def _scan_list(node: list[Any], levels: int) -> bool:
-    """:func:`_scan_dict` for an array."""
+    """:func:`_scan_dict` for an array. (One function over ``items()`` and
+    ``zip(repeat(""), array)`` pairs was measured 40 % slower on ``raw_data``.)"""
     for item in node:
         kind = type(item)
         if kind is str or item is None or kind is bool:

@@ -38,8 +38,6 @@ from ._absent import ABSENT, JSONObject
 from ._durations import Duration
 from ._enums import OpenEnum
 from ._fast import (
-    _INT64_MAX,
-    _INT64_MIN,
     FAST_MAX_DEPTH,
     _DeclinedError,
     _is_model,
@@ -86,7 +84,6 @@ class _MirrorBuilder(_StructureBuilder):
         self.msgspec = msgspec
         self.mirror = False
         self.structs: dict[tuple[Any, int], Any] = {}
-        self.mirror_helpers: dict[tuple[Any, int], str] = {}
 
     def key(self, cls: Any) -> Any:
         return (cls, self.depth, "mirror") if self.mirror else (cls, self.depth)
@@ -98,28 +95,23 @@ class _MirrorBuilder(_StructureBuilder):
         finally:
             self.mirror = False
 
-    def nested_mirror(self, cls: Any) -> str:
-        """The mirror function of a model expanded one level below the current one."""
-        self.depth += 1
-        try:
-            return self.mirror_name(cls)
-        finally:
-            self.depth -= 1
-
     def build_mirror(self, root: Any) -> Callable[[Any], Any]:
         """The function for ``root``'s mirror (the base class builds the rest the same way)."""
-        name = self.mirror_name(root)
-        sources = []
-        while self.pending:
-            sources.append(self.source(self.pending.pop()))
-        exec("\n\n".join(sources), self.namespace)
-        return typing.cast(Callable[[Any], Any], self.namespace[name])
+        return self.compile(self.mirror_name(root))
+
+    def object_function(self, target: Any, typed: bool) -> str:
+        if typed and target != JSONObject and self.depth + 1 <= FAST_MAX_DEPTH:
+            self.depth += 1  # the mirror of a model expanded one level below
+            try:
+                return self.mirror_name(target)
+            finally:
+                self.depth -= 1
+        return super().object_function(target, typed)  # below: a dict, declined
 
     def source(self, key: Any) -> str:
         if len(key) == 2:
             return super().source(key)
         cls, self.depth, _ = key
-        fname = self.mirror_name(cls)
         item = _page_item(cls)
         if item is not None:
             hints: dict[str, Any] = {"cursor": str | None, "page_size": int}
@@ -128,99 +120,24 @@ class _MirrorBuilder(_StructureBuilder):
             hints = field_types(cls)
             target = cls
             required = {a.name for a in attrs.fields(cls) if a.default is attrs.NOTHING}
-        lines = [f"def {fname}(s):"]
+        lines = []
         names = list(hints)
         for name, tp in hints.items():
             # Absent keys are ABSENT already (the Struct's default); missing required ones
             # made msgspec refuse the document.
             var = f"f_{name}"
-            lines.append(f"    {var} = s.{name}")
-            body = self.mirror_check(var, tp)
+            lines.append(f"{var} = s.{name}")
+            body = self.check(var, tp, typed=True)
             if body and name not in required:
-                lines.append(f"    if {var} is not ABSENT:")
-                lines.extend("        " + line for line in body)
-            else:
+                lines.append(f"if {var} is not ABSENT:")
                 lines.extend("    " + line for line in body)
+            else:
+                lines.extend(body)
         if item is not None:
-            element = self.nested_mirror(item)
-            lines += [
-                "    f_items = s.items",
-                f"    f_items = [{element}(x) for x in f_items]",
-            ]
+            lines.append(f"f_items = [{self.object_function(item, True)}(x) for x in s.items]")
             names.append("items")
         lines += self.construct(target, names)
-        body_text = "\n".join(lines[1:])
-        bound = [n for n in self.namespace if not n.startswith("__") and n in body_text]
-        lines[0] = f"def {fname}(s, {', '.join(f'{n}={n}' for n in bound)}):"
-        return "\n".join(lines)
-
-    def mirror_check(self, var: str, tp: Any) -> list[str]:
-        """Like ``check``, for a value of the field's wire type (what msgspec checked)."""
-        members, nullable = _members(tp)
-        body = self.mirror_members(var, members)
-        if nullable and body:
-            return [f"if {var} is not None:", *("    " + line for line in body)]
-        return body
-
-    def object_function(self, target: Any) -> str:
-        """The function for an expanded object or verbatim object of wire type ``target``."""
-        if target == JSONObject:
-            return "_json_object"
-        if self.depth + 1 <= FAST_MAX_DEPTH:
-            return self.nested_mirror(target)
-        return self.nested(target)  # a dict: its function declines
-
-    def mirror_members(self, var: str, members: tuple[Any, ...]) -> list[str]:
-        if len(members) == 2 and UUID in members:  # a str or an object: msgspec said so
-            target = next(m for m in members if m is not UUID)
-            return [
-                f"if type({var}) is str:",
-                f"    {var} = _uuid({var})",
-                "else:",
-                f"    {var} = {self.object_function(target)}({var})",
-            ]
-        (tp,) = members
-        if tp is str:
-            return []
-        if tp is int:  # msgspec decodes integers of any size
-            return [f"if not {_INT64_MIN} <= {var} <= {_INT64_MAX}:", "    raise _DeclinedError"]
-        if tp is UUID:
-            return [
-                f"if _uuid_shape({var}) is None:",
-                "    raise _DeclinedError",
-                f"u = {var}",
-                f"{var} = _new(_UUID)",
-                "_set_uuid_int(" + var + ", int(u.replace('-', ''), 16))",
-                f"_set_uuid_safe({var}, _UNKNOWN_SAFETY)",
-            ]
-        if tp is datetime:
-            return self.datetime_check(var, "")
-        if isinstance(tp, type) and issubclass(tp, OpenEnum):
-            known, enum = self.const(tp._members), self.const(tp)
-            return [f"{var} = {known}.get({var}) or _str_new({enum}, {var})"]
-        if _is_model(tp) or tp == JSONObject:
-            return [f"{var} = {self.object_function(tp)}({var})"]
-        if get_origin(tp) is list:
-            (element,) = get_args(tp)
-            helper = self.mirror_element(element)
-            return [f"{var} = [{helper}(x) for x in {var}]"] if helper else []
-        return self.check_members(var, members)  # durations
-
-    def mirror_element(self, tp: Any) -> str | None:
-        """The name of a function for one list element of wire type (None: kept as is)."""
-        body = self.mirror_check("x", tp)
-        if not body:
-            return None
-        key = (tp, self.depth)
-        name = self.mirror_helpers.get(key)
-        if name is None:
-            name = self.mirror_helpers[key] = f"mirror_element_{len(self.mirror_helpers)}"
-            lines = [f"def {name}(x):", *("    " + line for line in body), "    return x"]
-            body_text = "\n".join(lines[1:])
-            bound = [n for n in self.namespace if not n.startswith("__") and n in body_text]
-            lines[0] = f"def {name}(x, {', '.join(f'{n}={n}' for n in bound)}):"
-            exec("\n".join(lines), self.namespace)
-        return name
+        return self.function(self.mirror_name(cls), "s", lines)
 
     def struct(self, cls: Any, depth: int = 0) -> Any:
         """The msgspec Struct mirroring ``cls`` (a model or ``Page[model]``) at ``depth``

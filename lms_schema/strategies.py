@@ -536,6 +536,11 @@ def _model_payload(cls: type, request: _Request) -> st.SearchStrategy[Payload]:
     return _object(_fields(cls), required, request, 0)
 
 
+def _language_lists() -> st.SearchStrategy[list[str]]:
+    """``languages``: locale codes of the API document, and any other text."""
+    return st.lists(st.one_of(st.sampled_from(_LOCALES), st.text()), max_size=3)
+
+
 _WIRE_LEAVES: dict[str, Callable[[], st.SearchStrategy[Any]]] = {
     "uuid": uuids,
     "str": st.text,
@@ -545,7 +550,7 @@ _WIRE_LEAVES: dict[str, Callable[[], st.SearchStrategy[Any]]] = {
     "grade": grades,
     "status": statuses,
     "json": json_objects,
-    "strings": lambda: st.lists(st.one_of(st.sampled_from(_LOCALES), st.text()), max_size=3),
+    "strings": _language_lists,
 }
 
 
@@ -640,7 +645,7 @@ _VALUE_LEAVES: dict[str, Callable[[], st.SearchStrategy[Any]]] = {
     "grade": lambda: grades().map(Grade),
     "status": lambda: statuses().map(Status),
     "json": json_objects,
-    "strings": lambda: st.lists(st.one_of(st.sampled_from(_LOCALES), st.text()), max_size=3),
+    "strings": _language_lists,
 }
 
 
