@@ -7,16 +7,12 @@
 >>> result = lms_schema.normalize(messy, lms_schema.Completion)   # lenient; every change in .fixes
 """
 
-from ._absent import ABSENT, Absent, JSONObject
 from ._api import dumps, loads, structure, unstructure
-from ._converter import configure_converter, converter
-from ._durations import Duration, DurationError, format_duration, parse_duration
-from ._enums import Grade, OpenEnum, Status
-from ._errorbodies import ErrorDetail, ErrorResponse, HTTPValidationError
-from ._errors import CODES, Issue, Report, ValidationError
+from ._convert.converter import configure_converter, converter
 from ._exchange import validate_exchange
-from ._expand import Expand, Expansion, format_expand, parse_expand
-from ._models import (
+from ._lenient.policy import RULES, NormalizationPolicy
+from ._models.errorbodies import ErrorDetail, ErrorResponse, HTTPValidationError
+from ._models.models import (
     Category,
     Completion,
     Content,
@@ -34,8 +30,8 @@ from ._models import (
     User,
 )
 from ._normalize import Fix, Normalized, normalize
-from ._policy import RULES, NormalizationPolicy
-from ._query import (
+from ._request.expand import Expand, Expansion, format_expand, parse_expand
+from ._request.query import (
     CategoryByIdQuery,
     CategoryQuery,
     CompletionByIdQuery,
@@ -53,6 +49,10 @@ from ._query import (
     UserQuery,
 )
 from ._validate import validate
+from ._values.absent import ABSENT, Absent, JSONObject
+from ._values.durations import Duration, DurationError, format_duration, parse_duration
+from ._values.enums import Grade, OpenEnum, Status
+from ._values.issues import CODES, Issue, Report, ValidationError
 
 __version__ = "0.1.0"
 

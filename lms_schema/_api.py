@@ -6,12 +6,12 @@ from typing import Any, TypeVar, cast
 
 import orjson
 
-from ._converter import converter, issues_from_exception, strict_converter
-from ._errors import Issue, ValidationError
-from ._fast import DUMP_OPTIONS, dumper, structurer, unstructurer
-from ._json import decode, encode
-from ._leaf import FieldError
-from ._mirror import bytes_structurer
+from ._convert.converter import converter, issues_from_exception, strict_converter
+from ._gen.fast import DUMP_OPTIONS, dumper, structurer, unstructurer
+from ._gen.mirror import bytes_structurer
+from ._values.issues import Issue, ValidationError
+from ._values.jsonvalue import decode, encode
+from ._values.leaf import FieldError
 
 __all__ = ["dumps", "loads", "structure", "structure_issues", "unstructure"]
 

@@ -24,17 +24,17 @@ from typing import Any, BinaryIO, TextIO
 
 import attrs
 
-from ._absent import ABSENT
 from ._api import structure_issues
-from ._errors import Issue, Report
 from ._exchange import PREFIX, url_path, validate_exchange
-from ._har import read_har
-from ._json import decode, encode
-from ._leaf import FieldError
-from ._models import MODELS, Page
+from ._lenient.policy import NormalizationPolicy
+from ._models.models import MODELS, Page
 from ._normalize import normalize
-from ._policy import NormalizationPolicy
+from ._request.har import read_har
 from ._validate import validate
+from ._values.absent import ABSENT
+from ._values.issues import Issue, Report
+from ._values.jsonvalue import decode, encode
+from ._values.leaf import FieldError
 
 __all__ = ["main"]
 

@@ -19,16 +19,16 @@ from urllib.parse import unquote, urlsplit
 
 import attrs
 
-from ._absent import ABSENT
-from ._errorbodies import ErrorResponse, HTTPValidationError
-from ._errors import Issue, Report
-from ._filters import filter_warnings
-from ._ids import parse_uuid
-from ._json import decode
-from ._leaf import FieldError, json_type_name
-from ._models import Page
-from ._query import QUERIES, Query
+from ._models.errorbodies import ErrorResponse, HTTPValidationError
+from ._models.models import Page
+from ._request.filters import filter_warnings
+from ._request.query import QUERIES, Query
 from ._validate import validate
+from ._values.absent import ABSENT
+from ._values.ids import parse_uuid
+from ._values.issues import Issue, Report
+from ._values.jsonvalue import decode
+from ._values.leaf import FieldError, json_type_name
 
 __all__ = ["ENDPOINTS", "PREFIX", "Endpoint", "resolve", "url_path", "validate_exchange"]
 

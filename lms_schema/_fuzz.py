@@ -41,12 +41,12 @@ from hypothesis import strategies as st
 
 from . import strategies
 from ._api import dumps, loads, structure, unstructure
-from ._errors import ValidationError
-from ._json import decode
-from ._leaf import FieldError
-from ._models import MODELS, Page
+from ._models.models import MODELS, Page
 from ._normalize import normalize
 from ._validate import validate
+from ._values.issues import ValidationError
+from ._values.jsonvalue import decode
+from ._values.leaf import FieldError
 
 __all__ = ["TARGETS", "check_bytes", "check_payload", "fuzz_body", "fuzz_one", "main"]
 

@@ -15,9 +15,9 @@ def _hypothesis_setup_hook() -> None:
     from hypothesis import strategies as st
 
     from . import strategies
-    from ._durations import Duration
-    from ._enums import Grade, Status
-    from ._models import MODELS, Page
+    from ._models.models import MODELS, Page
+    from ._values.durations import Duration
+    from ._values.enums import Grade, Status
 
     for cls in (*MODELS, *strategies.PARTIAL_MODELS):
         st.register_type_strategy(cls, strategies.models(cls))

@@ -1,10 +1,10 @@
 """``normalize()``: repair messy upstream payloads into canonical ones, recording every change.
 
 The engine walks the payload beside the model's field types, with the same type analysis as
-the strict converter (:func:`lms_schema._converter.field_hook`). One table maps a leaf type to
-its lenient reader (:mod:`lms_schema._lenient`), so a rule applies wherever its type occurs
-(``int`` covers ``score``, ``order`` and ``page_size``); nothing depends on field names. The
-walk is compiled once per (model, policy); per record it only calls the compiled nodes.
+the strict converter (:func:`lms_schema._convert.converter.field_hook`). One table maps a leaf
+type to its lenient reader (:mod:`lms_schema._lenient.readers`), so a rule applies wherever its
+type occurs (``int`` covers ``score``, ``order`` and ``page_size``); nothing depends on field
+names. The walk is compiled once per (model, policy); per record it only calls the compiled nodes.
 
 The repaired wire payload is then structured strictly, so ``.value`` always passes strict
 validation and ``structure(result.payload, cls) == result.value`` by construction.
@@ -21,15 +21,10 @@ from uuid import UUID
 
 import attrs
 
-from ._absent import ABSENT, Absent, JSONObject
 from ._api import structure_issues
-from ._converter import _describe, _is_model, _is_page, _structure_str, _union_args
-from ._durations import Duration
-from ._enums import OpenEnum
-from ._errors import Issue, PathPart, format_path
-from ._json import check_json_object, encode
-from ._leaf import FieldError, json_type_name
-from ._lenient import (
+from ._convert.converter import _describe, _is_model, _is_page, _structure_str, _union_args
+from ._lenient.policy import DEFAULT_POLICY, NormalizationPolicy
+from ._lenient.readers import (
     Reader,
     datetime_reader,
     duration_reader,
@@ -37,8 +32,13 @@ from ._lenient import (
     integer_reader,
     uuid_reader,
 )
-from ._models import field_types
-from ._policy import DEFAULT_POLICY, NormalizationPolicy
+from ._models.models import field_types
+from ._values.absent import ABSENT, Absent, JSONObject
+from ._values.durations import Duration
+from ._values.enums import OpenEnum
+from ._values.issues import Issue, PathPart, format_path
+from ._values.jsonvalue import check_json_object, encode
+from ._values.leaf import FieldError, json_type_name
 
 __all__ = ["Fix", "Normalized", "normalize"]
 

@@ -10,14 +10,20 @@ from typing import Any, cast, get_args, get_origin
 import attrs
 
 from ._api import structure_issues
-from ._converter import MAX_EXPANSION_DEPTH, _is_model, _is_page, _is_wire_class, _union_args
-from ._datetimes import is_naive_text
-from ._durations import Duration
-from ._errors import Issue, PathPart, Report, format_path
-from ._expand import Expand, parse_expand
-from ._locales import LANGUAGE_FIELDS, LOCALES
-from ._models import Page, PartialCompletion, field_types
-from ._request import page_warnings, request_issues
+from ._convert.converter import (
+    MAX_EXPANSION_DEPTH,
+    _is_model,
+    _is_page,
+    _is_wire_class,
+    _union_args,
+)
+from ._models.models import Page, PartialCompletion, field_types
+from ._request.expand import Expand, parse_expand
+from ._request.expectations import page_warnings, request_issues
+from ._values.datetimes import is_naive_text
+from ._values.durations import Duration
+from ._values.issues import Issue, PathPart, Report, format_path
+from ._values.locales import LANGUAGE_FIELDS, LOCALES
 
 __all__ = ["validate"]
 

@@ -46,13 +46,8 @@ import attrs
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from ._absent import ABSENT, Absent, JSONObject
-from ._durations import MAX_DIGITS, MAX_MICROSECONDS, MAX_MONTHS, Duration
-from ._enums import Grade, Status
-from ._errors import ValidationError, format_path
-from ._expand import Expand as ParsedExpand
-from ._expand import parse_expand
-from ._models import (
+from ._lenient.policy import DEFAULT_POLICY, NormalizationPolicy
+from ._models.models import (
     REQUIRED_KEYS,
     Page,
     PartialCategory,
@@ -65,7 +60,12 @@ from ._models import (
     _PartialBase,
     field_types,
 )
-from ._policy import DEFAULT_POLICY, NormalizationPolicy
+from ._request.expand import Expand as ParsedExpand
+from ._request.expand import parse_expand
+from ._values.absent import ABSENT, Absent, JSONObject
+from ._values.durations import MAX_DIGITS, MAX_MICROSECONDS, MAX_MONTHS, Duration
+from ._values.enums import Grade, Status
+from ._values.issues import ValidationError, format_path
 
 __all__ = [
     "datetimes",

@@ -8,7 +8,7 @@ from pathlib import Path
 import lms_schema
 
 ROOT = Path(__file__).parent.parent
-SOURCE = "".join(p.read_text() for p in sorted((ROOT / "lms_schema").glob("*.py")))
+SOURCE = "".join(p.read_text() for p in sorted((ROOT / "lms_schema").rglob("*.py")))
 README = (ROOT / "README.md").read_text()
 
 # an issue code is the string literal right after the path of Issue(...) / _issue(...) /

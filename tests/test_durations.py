@@ -1,4 +1,4 @@
-"""Tests for lms_schema._durations: strict ISO 8601 grammar, exact values, canonical text."""
+"""Tests for lms_schema._values.durations: strict ISO 8601 grammar, exact values, canonical text."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lms_schema._durations import (
+from lms_schema._values.durations import (
     MAX_MICROSECONDS,
     MAX_MONTHS,
     Duration,

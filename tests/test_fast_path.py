@@ -1,4 +1,4 @@
-"""The fast path (generated functions, ``lms_schema._fast``) against the cattrs path.
+"""The fast path (generated functions, ``lms_schema._gen.fast``) against the cattrs path.
 
 For any payload, valid or not: the fast path succeeds exactly when the cattrs path does, with
 an equal model (same offsets, same dumped bytes); when it declines, the public functions give
@@ -39,20 +39,20 @@ from lms_schema import (
 )
 from lms_schema import strategies as lst
 from lms_schema._api import structure_issues
-from lms_schema._converter import converter, issues_from_exception, strict_converter
-from lms_schema._datetimes import _parse_general, parse_datetime
-from lms_schema._errors import Issue
-from lms_schema._fast import DUMP_OPTIONS, dumper, structurer, unstructurer
-from lms_schema._json import encode
-from lms_schema._mirror import bytes_structurer
-from lms_schema._models import MODELS
-from lms_schema._request import page_warnings
+from lms_schema._convert.converter import converter, issues_from_exception, strict_converter
+from lms_schema._gen.fast import DUMP_OPTIONS, dumper, structurer, unstructurer
+from lms_schema._gen.mirror import bytes_structurer
+from lms_schema._models.models import MODELS
+from lms_schema._request.expectations import page_warnings
 from lms_schema._validate import (
     _completion_warnings,
     _is_clean,
     _raw_warnings,
     _semantic_warnings,
 )
+from lms_schema._values.datetimes import _parse_general, parse_datetime
+from lms_schema._values.issues import Issue
+from lms_schema._values.jsonvalue import encode
 
 # -- payloads ------------------------------------------------------------------------------
 

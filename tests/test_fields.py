@@ -13,9 +13,9 @@ import pytest
 
 import lms_schema
 from lms_schema import Completion, Content, Course, Grade, PartialSkill, Status, User
-from lms_schema._datetimes import format_datetime, parse_datetime
-from lms_schema._ids import parse_uuid
-from lms_schema._leaf import FieldError
+from lms_schema._values.datetimes import format_datetime, parse_datetime
+from lms_schema._values.ids import parse_uuid
+from lms_schema._values.leaf import FieldError
 
 U = "018b18ef-c487-703c-afd9-0ca478ccd9d6"
 BASE: dict[str, Any] = {

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 import lms_schema
+import lms_schema._convert.converter
 from lms_schema import Completion, Content, Page, ValidationError
 
 U = "018b18ef-c487-703c-afd9-0ca478ccd9d6"
@@ -147,7 +148,7 @@ def _nested_content(levels: int) -> dict[str, Any]:
 
 
 def test_expansion_depth_limit_is_fixed_not_stack_dependent() -> None:
-    limit = lms_schema._converter.MAX_EXPANSION_DEPTH
+    limit = lms_schema._convert.converter.MAX_EXPANSION_DEPTH
     deepest = _nested_content(limit)
     value = lms_schema.structure(deepest, Content)
     assert lms_schema.loads(lms_schema.dumps(value), Content) == value

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lms_schema._json import (
+from lms_schema._values.jsonvalue import (
     _SCAN_LEVELS,
     MAX_DEPTH,
     _check_tree,
@@ -25,7 +25,7 @@ from lms_schema._json import (
     check_json_object,
     check_json_value,
 )
-from lms_schema._leaf import FieldError
+from lms_schema._values.leaf import FieldError
 
 
 class _Str(str):

@@ -1,4 +1,4 @@
-"""The bytes fast path (msgspec mirrors, ``lms_schema._mirror``) against the orjson path.
+"""The bytes fast path (msgspec mirrors, ``lms_schema._gen.mirror``) against the orjson path.
 
 For any input, valid JSON or not: the mirror path either declines or gives a model equal to
 the one the orjson path (``decode`` + ``structure``) gives, with the same offsets; and
@@ -23,16 +23,17 @@ from hypothesis.control import currently_in_test_context
 from test_fast_path import _nodes
 
 import lms_schema
-from lms_schema import Completion, Page, PartialEnrollment, User, _mirror
+from lms_schema import Completion, Page, PartialEnrollment, User
 from lms_schema import strategies as lst
 from lms_schema._api import structure_issues
-from lms_schema._converter import converter
-from lms_schema._errors import Issue
-from lms_schema._fast import FAST_MAX_DEPTH
-from lms_schema._json import decode
-from lms_schema._leaf import FieldError
-from lms_schema._mirror import bytes_structurer
-from lms_schema._models import MODELS
+from lms_schema._convert.converter import converter
+from lms_schema._gen import mirror as _mirror
+from lms_schema._gen.fast import FAST_MAX_DEPTH
+from lms_schema._gen.mirror import bytes_structurer
+from lms_schema._models.models import MODELS
+from lms_schema._values.issues import Issue
+from lms_schema._values.jsonvalue import decode
+from lms_schema._values.leaf import FieldError
 
 _targets: list[Any] = [*MODELS, Page[Completion], Page[User], PartialEnrollment]
 _classes = st.sampled_from(_targets)

@@ -13,6 +13,7 @@ import cattrs
 import pytest
 
 import lms_schema
+import lms_schema._models.models
 from lms_schema import (
     ABSENT,
     Category,
@@ -145,7 +146,7 @@ BASE = {
 }
 
 
-@pytest.mark.parametrize("model", lms_schema._models.MODELS, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("model", lms_schema._models.models.MODELS, ids=lambda m: m.__name__)
 def test_minimal_payload_of_every_model_keeps_absent_absent(model: type) -> None:
     value: object = lms_schema.structure(BASE, model)
     for field in attrs.fields(model):
@@ -154,7 +155,7 @@ def test_minimal_payload_of_every_model_keeps_absent_absent(model: type) -> None
     assert lms_schema.unstructure(value) == BASE
 
 
-@pytest.mark.parametrize("model", lms_schema._models.MODELS, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("model", lms_schema._models.models.MODELS, ids=lambda m: m.__name__)
 def test_null_stays_null_for_every_optional_field(model: type) -> None:
     optional = [f.name for f in attrs.fields(model) if f.name not in BASE]
     payload = {**BASE, **dict.fromkeys(optional)}
@@ -164,7 +165,7 @@ def test_null_stays_null_for_every_optional_field(model: type) -> None:
 
 
 @pytest.mark.parametrize("key", ["id", "remote_id", "modified_at", "custom_fields"])
-@pytest.mark.parametrize("model", lms_schema._models.MODELS, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("model", lms_schema._models.models.MODELS, ids=lambda m: m.__name__)
 def test_every_required_key_is_required(model: type, key: str) -> None:
     payload = {k: v for k, v in BASE.items() if k != key}
     with pytest.raises(ValidationError) as info:

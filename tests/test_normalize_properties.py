@@ -26,10 +26,10 @@ from lms_schema import (
     structure,
     unstructure,
 )
-from lms_schema._absent import Absent, JSONObject
-from lms_schema._converter import _is_model, _is_page, _union_args
-from lms_schema._datetimes import parse_datetime
-from lms_schema._models import MODELS, field_types
+from lms_schema._convert.converter import _is_model, _is_page, _union_args
+from lms_schema._models.models import MODELS, field_types
+from lms_schema._values.absent import Absent, JSONObject
+from lms_schema._values.datetimes import parse_datetime
 from lms_schema.strategies import messy_payloads, payloads
 
 CLASSES: tuple[Any, ...] = (*MODELS, *(Page[m] for m in MODELS))  # type: ignore[valid-type]

@@ -33,12 +33,12 @@ from lms_schema import (
     parse_expand,
     validate_exchange,
 )
-from lms_schema._absent import Absent, JSONObject
-from lms_schema._converter import _union_args
-from lms_schema._datetimes import format_datetime
+from lms_schema._convert.converter import _union_args
 from lms_schema._exchange import ENDPOINTS, Endpoint
-from lms_schema._models import MODELS, field_types
-from lms_schema._relations import relations
+from lms_schema._models.models import MODELS, field_types
+from lms_schema._models.relations import relations
+from lms_schema._values.absent import Absent, JSONObject
+from lms_schema._values.datetimes import format_datetime
 
 HOST = "https://api.bindbee.dev"
 RELATIONAL = [m for m in MODELS if relations(m)]

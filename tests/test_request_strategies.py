@@ -20,8 +20,8 @@ from test_request_properties import expands as any_expands
 from lms_schema import Expand, Expansion, Page, format_expand, parse_expand, validate_exchange
 from lms_schema import strategies as lst
 from lms_schema._exchange import ENDPOINTS, Endpoint
-from lms_schema._models import MODELS
-from lms_schema._relations import relations
+from lms_schema._models.models import MODELS
+from lms_schema._models.relations import relations
 
 HOST = "https://api.bindbee.dev"
 #: The mutation properties repeat the local-strategy ones of test_request_properties.py with

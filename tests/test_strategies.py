@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 import lms_schema
+import lms_schema._models.models
 from lms_schema import (
     Completion,
     Content,
@@ -34,9 +35,9 @@ from lms_schema import (
     User,
     strategies,
 )
-from lms_schema._errors import format_path
 from lms_schema._hypothesis import _hypothesis_setup_hook
-from lms_schema._models import MODELS
+from lms_schema._models.models import MODELS
+from lms_schema._values.issues import format_path
 
 PAGES: tuple[Any, ...] = tuple(Page[cls] for cls in MODELS)  # type: ignore[valid-type]
 SECONDARY: tuple[Any, ...] = (*strategies.PARTIAL_MODELS, *PAGES)
@@ -296,7 +297,7 @@ def test_payloads_follow_expand(cls: Any) -> None:
                 fields = selection[name]
                 if fields is None:
                     if field.target != lms_schema.JSONObject:
-                        assert set(lms_schema._models.REQUIRED_KEYS) <= set(element)
+                        assert set(lms_schema._models.models.REQUIRED_KEYS) <= set(element)
                 else:
                     assert set(fields) <= set(element) <= {*fields, "id"}
 
@@ -448,7 +449,7 @@ def _relation_form(value: Any, target: Any) -> str:
         return "uuid-upper" if value != value.lower() else "uuid"
     if target == lms_schema.JSONObject:
         return "object"
-    full = set(lms_schema._models.REQUIRED_KEYS) <= set(value)
+    full = set(lms_schema._models.models.REQUIRED_KEYS) <= set(value)
     return "expanded" if full else "partial"
 
 

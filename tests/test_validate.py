@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 import lms_schema
+import lms_schema._values.locales
 from lms_schema import Completion, Issue, Page, Report, ValidationError
 
 U = "018b18ef-c487-703c-afd9-0ca478ccd9d6"
@@ -169,4 +170,4 @@ def test_unknown_language_is_a_warning_at_its_index() -> None:
         ("$.items[0].languages[2]", "unknown_language")
     ]
     assert warnings({**BASE, "languages": ["en_US", "en_GB", "pt_BR"]}, lms_schema.Course) == []
-    assert len(lms_schema._locales.LOCALES) == 324
+    assert len(lms_schema._values.locales.LOCALES) == 324

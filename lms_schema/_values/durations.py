@@ -36,7 +36,7 @@ from typing import Any, Final
 
 import isodate
 
-from ._leaf import FieldError, json_type_name
+from .leaf import FieldError, json_type_name
 
 __all__ = ["Duration", "DurationError", "format_duration", "parse_duration"]
 

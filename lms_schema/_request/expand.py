@@ -32,9 +32,9 @@ from typing import Any
 
 import attrs
 
-from ._errors import Issue, ValidationError
-from ._leaf import json_type_name
-from ._relations import model_of, relations
+from .._models.relations import model_of, relations
+from .._values.issues import Issue, ValidationError
+from .._values.leaf import json_type_name
 
 __all__ = ["EXPAND_PATH", "Expand", "Expansion", "format_expand", "parse_expand"]
 

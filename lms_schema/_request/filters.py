@@ -26,14 +26,14 @@ from uuid import UUID
 
 import attrs
 
-from ._absent import ABSENT
-from ._converter import _union_args
-from ._datetimes import format_datetime
-from ._enums import OpenEnum
-from ._errors import Issue, format_path
-from ._models import Page
-from ._query import Query
-from ._relations import relations
+from .._convert.converter import _union_args
+from .._models.models import Page
+from .._models.relations import relations
+from .._values.absent import ABSENT
+from .._values.datetimes import format_datetime
+from .._values.enums import OpenEnum
+from .._values.issues import Issue, format_path
+from .query import Query
 
 __all__ = ["filter_warnings"]
 

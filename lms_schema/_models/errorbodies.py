@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import attrs
 
-from ._absent import ABSENT, Absent, JSONObject
+from .._values.absent import ABSENT, Absent, JSONObject
 
 __all__ = ["ERROR_BODIES", "ErrorDetail", "ErrorResponse", "HTTPValidationError"]
 

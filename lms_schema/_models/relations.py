@@ -14,9 +14,9 @@ from uuid import UUID
 
 import attrs
 
-from ._absent import JSONObject
-from ._converter import _is_model, _union_args
-from ._models import Page, field_types
+from .._convert.converter import _is_model, _union_args
+from .._values.absent import JSONObject
+from .models import Page, field_types
 
 __all__ = ["Relation", "model_of", "relations"]
 

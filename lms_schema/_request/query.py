@@ -45,14 +45,14 @@ from uuid import UUID
 
 import attrs
 
-from ._converter import _union_args
-from ._datetimes import format_datetime, parse_datetime
-from ._enums import Grade, OpenEnum, Status
-from ._errors import Issue, ValidationError
-from ._expand import Expand, parse_expand
-from ._ids import parse_uuid
-from ._leaf import FieldError, json_type_name
-from ._models import Category, Completion, Content, Course, Enrollment, Skill, User
+from .._convert.converter import _union_args
+from .._models.models import Category, Completion, Content, Course, Enrollment, Skill, User
+from .._values.datetimes import format_datetime, parse_datetime
+from .._values.enums import Grade, OpenEnum, Status
+from .._values.ids import parse_uuid
+from .._values.issues import Issue, ValidationError
+from .._values.leaf import FieldError, json_type_name
+from .expand import Expand, parse_expand
 
 __all__ = [
     "QUERIES",

@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from ._leaf import FieldError, json_type_name
+from .leaf import FieldError, json_type_name
 
 __all__ = ["MAX_DEPTH", "check_json_object", "check_json_value", "decode", "encode"]
 

@@ -14,9 +14,9 @@ from typing import Any
 
 import attrs
 
-from ._errors import Issue, PathPart, format_path
-from ._json import decode
-from ._leaf import FieldError, json_type_name
+from .._values.issues import Issue, PathPart, format_path
+from .._values.jsonvalue import decode
+from .._values.leaf import FieldError, json_type_name
 
 __all__ = ["HarExchange", "read_har"]
 

@@ -4,7 +4,7 @@ Optional: used by :func:`lms_schema.loads` only when msgspec is installed (the `
 extra). For a model or ``Page[model]`` it generates, once, msgspec Structs whose fields have
 exact JSON types only (``str`` for ids, date-times, durations and enum values, which our own
 leaf code parses; ``dict`` for verbatim objects; the mirror of the model for expanded objects,
-down to :data:`~lms_schema._fast.FAST_MAX_DEPTH` nested expansions), and functions building
+down to :data:`~lms_schema._gen.fast.FAST_MAX_DEPTH` nested expansions), and functions building
 the attrs instances from their attributes with the checks of the dict fast path. Every mirror
 forbids unknown fields, so msgspec decodes (and checks) every byte of the document; a
 document with unknown keys anywhere takes the orjson path.
@@ -34,10 +34,11 @@ from uuid import UUID
 
 import attrs
 
-from ._absent import ABSENT, JSONObject
-from ._durations import Duration
-from ._enums import OpenEnum
-from ._fast import (
+from .._models.models import Page, field_types
+from .._values.absent import ABSENT, JSONObject
+from .._values.durations import Duration
+from .._values.enums import OpenEnum
+from .fast import (
     FAST_MAX_DEPTH,
     _DeclinedError,
     _is_model,
@@ -46,7 +47,6 @@ from ._fast import (
     _StructureBuilder,
     _supported,
 )
-from ._models import Page, field_types
 
 __all__ = ["bytes_structurer"]
 

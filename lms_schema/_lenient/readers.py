@@ -20,13 +20,13 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Context, Decimal
 from typing import Any, Final
 
-from ._converter import _structure_int, _wrong_type
-from ._datetimes import format_datetime, is_naive_text, parse_datetime
-from ._durations import MAX_MICROSECONDS, Duration, DurationError, parse_duration
-from ._enums import Grade, OpenEnum
-from ._ids import parse_uuid
-from ._leaf import FieldError
-from ._policy import NormalizationPolicy
+from .._convert.converter import _structure_int, _wrong_type
+from .._values.datetimes import format_datetime, is_naive_text, parse_datetime
+from .._values.durations import MAX_MICROSECONDS, Duration, DurationError, parse_duration
+from .._values.enums import Grade, OpenEnum
+from .._values.ids import parse_uuid
+from .._values.leaf import FieldError
+from .policy import NormalizationPolicy
 
 __all__ = [
     "DEFAULT_SYNONYMS",

@@ -20,10 +20,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, get_origin
 
-from ._errors import Issue, PathPart, format_path
-from ._expand import Expand, Expansion
-from ._models import REQUIRED_KEYS, Page
-from ._relations import Relation, model_of, relations
+from .._models.models import REQUIRED_KEYS, Page
+from .._models.relations import Relation, model_of, relations
+from .._values.issues import Issue, PathPart, format_path
+from .expand import Expand, Expansion
 
 __all__ = ["page_warnings", "request_issues"]
 

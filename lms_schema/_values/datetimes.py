@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from ._leaf import FieldError, json_type_name
+from .leaf import FieldError, json_type_name
 
 __all__ = ["format_datetime", "is_naive_text", "parse_datetime"]
 

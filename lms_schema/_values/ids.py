@@ -6,7 +6,7 @@ import re
 import uuid
 from functools import lru_cache
 
-from ._leaf import FieldError, json_type_name
+from .leaf import FieldError, json_type_name
 
 __all__ = ["format_uuid", "parse_uuid"]
 

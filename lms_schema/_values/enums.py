@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Self
 
-from ._leaf import FieldError, json_type_name
+from .leaf import FieldError, json_type_name
 
 __all__ = ["Grade", "OpenEnum", "Status"]
 

@@ -20,9 +20,9 @@ from uuid import UUID
 
 import attrs
 
-from ._absent import ABSENT, Absent, JSONObject
-from ._durations import Duration
-from ._enums import Grade, Status
+from .._values.absent import ABSENT, Absent, JSONObject
+from .._values.durations import Duration
+from .._values.enums import Grade, Status
 
 __all__ = [
     "BASE_KEYS",

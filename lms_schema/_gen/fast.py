@@ -1,8 +1,8 @@
 """The fast path: generated straight-line structure and unstructure functions per model.
 
-The cattrs path (:mod:`lms_schema._converter`) is the definition of the contract: it collects
-every problem with its JSONPath. This module generates, once per class, a plain function that
-does the same checks inline (exact JSON types, then the same cached leaf parsers), builds the
+The cattrs path (:mod:`lms_schema._convert.converter`) is the definition of the contract: it
+collects every problem with its JSONPath. This module generates, once per class, a plain function
+that does the same checks inline (exact JSON types, then the same cached leaf parsers), builds the
 attrs instance once and, at the first problem of any kind, raises. :func:`lms_schema.structure`
 then runs the cattrs path on the same payload for the detailed errors. So the fast path may
 only ever *decline*; the errors, and everything it does not handle, come from one place::
@@ -16,8 +16,8 @@ only ever *decline*; the errors, and everything it does not handle, come from on
 ``tests/test_fast_path.py`` checks that both paths agree on valid and invalid payloads.
 
 The generated unstructure functions give exactly the output of the cattrs unstructure hooks
-(:func:`lms_schema._converter._unstructure_value`), to which they fall back for any value that
-is not of its field's declared type.
+(:func:`lms_schema._convert.converter._unstructure_value`), to which they fall back for any
+value that is not of its field's declared type.
 """
 
 from __future__ import annotations
@@ -33,16 +33,16 @@ from uuid import UUID
 import attrs
 import orjson
 
-from ._absent import ABSENT, Absent, JSONObject
-from ._converter import _unstructure_value
-from ._datetimes import _common as _common_datetime
-from ._datetimes import format_datetime, parse_datetime
-from ._durations import Duration, parse_duration
-from ._enums import OpenEnum
-from ._ids import _match as _uuid_shape
-from ._ids import _parse_str as _parse_uuid_text
-from ._json import check_json_object
-from ._models import Page, _PartialBase, field_types, wire_order
+from .._convert.converter import _unstructure_value
+from .._models.models import Page, _PartialBase, field_types, wire_order
+from .._values.absent import ABSENT, Absent, JSONObject
+from .._values.datetimes import _common as _common_datetime
+from .._values.datetimes import format_datetime, parse_datetime
+from .._values.durations import Duration, parse_duration
+from .._values.enums import OpenEnum
+from .._values.ids import _match as _uuid_shape
+from .._values.ids import _parse_str as _parse_uuid_text
+from .._values.jsonvalue import check_json_object
 
 __all__ = ["DUMP_OPTIONS", "dumper", "structurer", "unstructurer"]
 
@@ -176,7 +176,7 @@ class _StructureBuilder(_Builder):
     def key(self, cls: Any) -> Any:
         """Functions are generated per (class, expansion depth): past
         :data:`FAST_MAX_DEPTH` nested expansions the generated function declines, and the
-        cattrs path applies :data:`~lms_schema._converter.MAX_EXPANSION_DEPTH`."""
+        cattrs path applies :data:`~lms_schema._convert.converter.MAX_EXPANSION_DEPTH`."""
         return (cls, self.depth)
 
     def nested(self, cls: Any) -> str:
@@ -237,7 +237,7 @@ class _StructureBuilder(_Builder):
         """Statements that check ``var`` (of field type ``tp``) and replace it by its value.
 
         ``typed``: ``var`` is known to have the field's exact JSON type (msgspec decoded it
-        into a mirror, :mod:`lms_schema._mirror`), so type tests are left out and expanded
+        into a mirror, :mod:`lms_schema._gen.mirror`), so type tests are left out and expanded
         objects are mirrors; otherwise it is any decoded JSON value."""
         members, nullable = _members(tp)
         body = self.check_members(var, members, typed)
@@ -425,7 +425,7 @@ def structurer(cls: Any, forbid_unknown_keys: bool = False) -> Callable[[Any], A
 
 
 def format_datetime_fast(value: datetime) -> str:
-    """:func:`~lms_schema._datetimes.format_datetime`, quicker for UTC values."""
+    """:func:`~lms_schema._values.datetimes.format_datetime`, quicker for UTC values."""
     if value.tzinfo is UTC:
         text = value.isoformat()
         if value.microsecond:

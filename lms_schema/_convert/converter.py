@@ -26,16 +26,16 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, override
 
-from ._absent import ABSENT, Absent, JSONObject
-from ._datetimes import format_datetime, parse_datetime
-from ._durations import Duration, parse_duration
-from ._enums import OpenEnum
-from ._errorbodies import ERROR_BODIES
-from ._errors import Issue, PathPart, format_path
-from ._ids import parse_uuid
-from ._json import check_json_object, check_json_value
-from ._leaf import FieldError, json_type_name
-from ._models import Page, _PartialBase, field_types, wire_order
+from .._models.errorbodies import ERROR_BODIES
+from .._models.models import Page, _PartialBase, field_types, wire_order
+from .._values.absent import ABSENT, Absent, JSONObject
+from .._values.datetimes import format_datetime, parse_datetime
+from .._values.durations import Duration, parse_duration
+from .._values.enums import OpenEnum
+from .._values.ids import parse_uuid
+from .._values.issues import Issue, PathPart, format_path
+from .._values.jsonvalue import check_json_object, check_json_value
+from .._values.leaf import FieldError, json_type_name
 
 __all__ = ["configure_converter", "converter", "issues_from_exception", "strict_converter"]
 

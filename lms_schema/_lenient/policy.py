@@ -21,7 +21,7 @@ from typing import Any, Final, Literal
 
 import attrs
 
-from ._enums import Grade, OpenEnum, Status
+from .._values.enums import Grade, OpenEnum, Status
 
 __all__ = ["DEFAULT_POLICY", "RULES", "NormalizationPolicy"]
 
