@@ -215,6 +215,14 @@ def _validate_arguments(parser: argparse.ArgumentParser) -> None:
         help="stop printing problems after N (they are still counted)",
     )
     parser.add_argument(
+        "--chunk-size",
+        type=_positive,
+        default=_CHUNK_BYTES,
+        metavar="BYTES",
+        help=f"with --jobs, JSON Lines files larger than this are checked in chunks of about "
+        f"this size (default {_CHUNK_BYTES >> 20} MiB)",
+    )
+    parser.add_argument(
         "--jobs",
         "-j",
         type=_positive,
@@ -290,7 +298,7 @@ def _process(job: tuple[Unit, RunConfig]) -> UnitResult:
 def _validate(args: argparse.Namespace) -> int:
     out, err = sys.stdout, sys.stderr
     jobs = args.jobs
-    config = _config(args, _CHUNK_BYTES if jobs > 1 else 0)
+    config = _config(args, args.chunk_size if jobs > 1 else 0)
     if args.paths.count("-") > 1:
         raise _Usage("standard input (-) can be read once")
     planned = plan(args.paths, config.read)

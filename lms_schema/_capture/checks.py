@@ -160,7 +160,8 @@ def check_record(record: Record, model: type | None, options: CheckOptions) -> O
         return _exchange(record, options)
     payload = record.payload
     if isinstance(payload, FieldError):
-        return Outcome("checked", [issue_dict(record, Issue("$", payload.code, payload.message))])
+        issue = Issue("$", payload.code, payload.message)
+        return Outcome("checked", [issue_dict(record, issue, _joined(record.position, "$"))])
     assert model is not None
     if kind == "envelope":
         report = validate({**payload, "items": []}, Page[model], forbid_unknown_keys=options.strict)  # type: ignore[valid-type]

@@ -244,7 +244,8 @@ class _Chain(io.RawIOBase):
             buffer[:n] = self._prefix[:n]
             self._prefix = self._prefix[n:]
             return n
-        data = self._source.read(len(buffer))
+        read = getattr(self._source, "read1", self._source.read)  # no waiting for more
+        data = read(len(buffer))
         buffer[: len(data)] = data
         return len(data)
 
@@ -255,8 +256,9 @@ def _chain(prefix: bytes, source: IO[bytes]) -> IO[bytes]:
 
 def _read_head(stream: IO[bytes], n: int) -> bytes:
     head = b""
+    read = getattr(stream, "read1", stream.read)
     while len(head) < n:
-        more = stream.read(n - len(head))
+        more = read(n - len(head))
         if not more:
             break
         head += more
@@ -565,11 +567,11 @@ def _json_stream(stream: IO[bytes], display: str) -> Iterator[Record]:
 
 
 def _stream_error(exc: Exception) -> FieldError:
-    text = str(exc)
-    if isinstance(exc, ijson.IncompleteJSONError) and "premature EOF" in text.lower() or (
-        "parse error: premature EOF" in text
-    ):
-        return FieldError("invalid_json", f"not valid JSON: {text} (the document is cut off: truncated?)")
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if "premature eof" in text.lower() or "incomplete" in text.lower():
+        return FieldError(
+            "invalid_json", f"not valid JSON: {text} (the document is cut off: truncated?)"
+        )
     return FieldError("invalid_json", f"not valid JSON: {text}")
 
 
