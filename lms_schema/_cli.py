@@ -21,7 +21,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
 from typing import IO, Any, TextIO
 
 from ._capture import report
@@ -69,12 +68,8 @@ _PROGRESS_DELAY = 1.0
 _CHUNK_BYTES = 16 << 20
 
 
-class _Usage(Exception):
+class _UsageError(Exception):
     """A usage problem found after parsing: message, exit status 2."""
-
-
-class _Interrupted(Exception):
-    """Ctrl-C during a run: the partial summary is printed."""
 
 
 # -- output -------------------------------------------------------------------------------------
@@ -112,10 +107,14 @@ class _Printer:
         else:
             self.out.write(report.text_line(issue) + "\n")
 
-    def finish(self, summary: report.Summary, status: int, seconds: float, interrupted: bool) -> None:
+    def finish(
+        self, summary: report.Summary, status: int, seconds: float, interrupted: bool
+    ) -> None:
         if self.fmt == "json":
             extra = {"not_printed": self.held_back}
-            obj = summary.as_json(exit_status=status, seconds=seconds, interrupted=interrupted, **extra)
+            obj = summary.as_json(
+                exit_status=status, seconds=seconds, interrupted=interrupted, **extra
+            )
             self.out.write(report.json_line(obj) + "\n")
         elif self.fmt == "junit":
             self.out.write(report.junit_document(self.files, summary, seconds))
@@ -127,7 +126,7 @@ def _progress(total_bytes: int, err: TextIO) -> Any:
     if not err.isatty():
         return None
     try:
-        from tqdm import tqdm
+        from tqdm import tqdm  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - tqdm is a dependency
         return None
     return tqdm(
@@ -253,7 +252,7 @@ def _config(args: argparse.Namespace, chunk_bytes: int = 0) -> RunConfig:
         try:
             model = resolve_model(args.model)
         except ValueError as exc:
-            raise _Usage(str(exc)) from None
+            raise _UsageError(str(exc)) from None
     return RunConfig(
         model=model,
         read=ReadOptions(input_format=args.input_format, chunk_bytes=chunk_bytes),
@@ -300,7 +299,7 @@ def _validate(args: argparse.Namespace) -> int:
     jobs = args.jobs
     config = _config(args, args.chunk_size if jobs > 1 else 0)
     if args.paths.count("-") > 1:
-        raise _Usage("standard input (-) can be read once")
+        raise _UsageError("standard input (-) can be read once")
     planned = plan(args.paths, config.read)
     summary = report.Summary(skipped_files=dict(planned.skipped))
     printer = _Printer(args.format, out, args.warnings, args.max_errors)
@@ -461,7 +460,7 @@ class _Sink:
 def _policy(args: argparse.Namespace) -> NormalizationPolicy:
     unknown = sorted(set(args.disable) - RULES.keys())
     if unknown:
-        raise _Usage(
+        raise _UsageError(
             f"unknown normalization rule(s) in --disable: {', '.join(map(repr, unknown))}; "
             f"the rules are: {', '.join(RULES)}"
         )
@@ -474,7 +473,7 @@ def _policy(args: argparse.Namespace) -> NormalizationPolicy:
             rounding=args.rounding,
         )
     except ValueError as exc:
-        raise _Usage(str(exc)) from None
+        raise _UsageError(str(exc)) from None
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -493,16 +492,16 @@ def _normalize(args: argparse.Namespace) -> int:
     policy = _policy(args)
     config = _config(args)
     if args.paths.count("-") > 1:
-        raise _Usage("standard input (-) can be read once")
-    planned = plan(args.paths, config.read)
+        raise _UsageError("standard input (-) can be read once")
+    planned = plan(args.paths, config.read, ("json", "jsonl"))
     units = [item for item in planned.items if isinstance(item, Unit)]
     targets = [t for t in (args.output, args.rejects, args.fixes) if t is not None and t != "-"]
     for target in targets:
         for unit in units:
             if unit.path != "-" and _same_file(target, unit.path):
-                raise _Usage(f"refusing to write {target}: it is one of the inputs")
+                raise _UsageError(f"refusing to write {target}: it is one of the inputs")
     if len(set(map(os.path.abspath, targets))) != len(targets):
-        raise _Usage("-o, --rejects and --fixes must name different files")
+        raise _UsageError("-o, --rejects and --fixes must name different files")
     sinks: list[_Sink] = []
     try:
         output = _Sink(args.output)
@@ -513,7 +512,7 @@ def _normalize(args: argparse.Namespace) -> int:
     except OSError as exc:
         for sink in sinks:
             sink.discard()
-        raise _Usage(f"cannot write output: {exc.strerror or exc}") from None
+        raise _UsageError(f"cannot write output: {exc.strerror or exc}") from None
     summary = report.Summary(skipped_files=dict(planned.skipped))
     read = written = rejected = fixed = problems = 0
     started = time.perf_counter()
@@ -531,10 +530,10 @@ def _normalize(args: argparse.Namespace) -> int:
                 err.write(f"lms-schema: {report.escape(item.display)}: {shown}\n")
             for record in read_unit(item, config.read):
                 if record.kind == "notice":
-                    issue = issue_dict(record, record.payload)
-                    if issue["severity"] == "error":
+                    notice = issue_dict(record, record.payload)
+                    if notice["severity"] == "error":
                         problems += 1
-                    err.write(report.text_line(issue) + "\n")
+                    err.write(report.text_line(notice) + "\n")
                     continue
                 if record.kind == "exchange":
                     problems += 1
@@ -560,10 +559,10 @@ def _normalize(args: argparse.Namespace) -> int:
                     errors = [Issue("$", payload.code, payload.message)]
                     result = None
                 else:
-                    target: Any = model
+                    cls: Any = model
                     if record.kind == "record" and _is_page(payload):
-                        target = Page[model]  # type: ignore[valid-type]
-                    result = normalize(payload, target, policy=policy)
+                        cls = Page[model]  # type: ignore[valid-type]
+                    result = normalize(payload, cls, policy=policy)
                     errors = list(result.errors)
                     for fix in result.fixes:
                         fixed += 1
@@ -585,7 +584,11 @@ def _normalize(args: argparse.Namespace) -> int:
                         entry = {
                             **position,
                             "errors": [
-                                {"path": _prefixed(record, i.path), "code": i.code, "message": i.message}
+                                {
+                                    "path": _prefixed(record, i.path),
+                                    "code": i.code,
+                                    "message": i.message,
+                                }
                                 for i in errors
                             ],
                             "payload": None if isinstance(payload, FieldError) else payload,
@@ -693,7 +696,7 @@ def _sample(args: argparse.Namespace) -> int:
     try:
         import hypothesis  # noqa: F401
     except ImportError:
-        raise _Usage(
+        raise _UsageError(
             "lms-schema sample needs Hypothesis: pip install 'lms-schema[hypothesis]'"
         ) from None
     from ._capture.sample import draw
@@ -701,11 +704,11 @@ def _sample(args: argparse.Namespace) -> int:
     try:
         model = resolve_model(args.model)
     except ValueError as exc:
-        raise _Usage(str(exc)) from None
+        raise _UsageError(str(exc)) from None
     try:
         records = draw(model, args.n, args.kind, args.expand, args.seed, args.page)
     except ValueError as exc:
-        raise _Usage(str(exc)) from None
+        raise _UsageError(str(exc)) from None
     out = sys.stdout.buffer
     for record in records:
         out.write(encode(record) + b"\n")
@@ -780,7 +783,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         try:
             return int(args.run(args))
-        except _Usage as exc:
+        except _UsageError as exc:
             sys.stderr.write(f"lms-schema: {exc}\n")
             return 2
         except KeyboardInterrupt:
@@ -794,6 +797,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
-
-
-

@@ -67,7 +67,9 @@ def jsonl(*records: Any) -> str:
     return "".join(json.dumps(r) + "\n" for r in records)
 
 
-def issues_of(result: subprocess.CompletedProcess[str]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def issues_of(
+    result: subprocess.CompletedProcess[str],
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     objects = [json.loads(line) for line in result.stdout.splitlines()]
     assert objects[-1]["type"] == "summary"
     assert all(o["type"] == "issue" for o in objects[:-1])
@@ -80,7 +82,11 @@ def issues_of(result: subprocess.CompletedProcess[str]) -> tuple[list[dict[str, 
 def test_a_record_an_array_and_a_page_each_item_a_record(tmp_path: Path) -> None:
     (tmp_path / "user.json").write_text(json.dumps(GOOD))
     (tmp_path / "skills.json").write_text(json.dumps([GOOD, {**GOOD, "id": "nope"}, GOOD]))
-    page = {"cursor": None, "page_size": 3, "items": [COMPLETION, {**COMPLETION, "score": "9"}, COMPLETION]}
+    page = {
+        "cursor": None,
+        "page_size": 3,
+        "items": [COMPLETION, {**COMPLETION, "score": "9"}, COMPLETION],
+    }
     (tmp_path / "completions-page.json").write_text(json.dumps(page))
     result = cli("validate", str(tmp_path))
     assert result.returncode == 1
@@ -111,7 +117,9 @@ def test_a_page_envelope_is_checked_too(tmp_path: Path) -> None:
     path.write_text(json.dumps({"cursor": 3, "page_size": 1, "items": [GOOD]}))
     result = cli("validate", str(path))
     assert result.returncode == 1
-    assert lines(result.stdout) == [f"{path}: $.cursor: expected a string or null, got integer [wrong_type]"]
+    assert lines(result.stdout) == [
+        f"{path}: $.cursor: expected a string or null, got integer [wrong_type]"
+    ]
     assert "invalid page envelopes: 1" in result.stderr
 
 
@@ -121,21 +129,28 @@ def test_json_lines_and_ndjson_with_line_numbers(tmp_path: Path) -> None:
     result = cli("validate", str(tmp_path))
     assert result.returncode == 1
     out = lines(result.stdout)
-    assert out[0] == f"{tmp_path}/users.jsonl:2: $.id: expected a UUID string, got integer [wrong_type]"
+    assert (
+        out[0]
+        == f"{tmp_path}/users.jsonl:2: $.id: expected a UUID string, got integer [wrong_type]"
+    )
     assert out[1].startswith(f"{tmp_path}/users.jsonl:4: $: not valid JSON: ")
     assert out[1].endswith("[invalid_json]")
     assert lines(result.stderr)[0].startswith("5 records checked: 3 valid, 2 invalid")
 
 
 def test_gzip_by_suffix_and_by_magic_bytes(tmp_path: Path) -> None:
-    (tmp_path / "users.jsonl.gz").write_bytes(gzip.compress(jsonl(GOOD, {**GOOD, "id": 2}).encode()))
+    (tmp_path / "users.jsonl.gz").write_bytes(
+        gzip.compress(jsonl(GOOD, {**GOOD, "id": 2}).encode())
+    )
     (tmp_path / "skill.json").write_bytes(gzip.compress(json.dumps(GOOD).encode()))  # no .gz
     result = cli("validate", str(tmp_path))
     assert result.returncode == 1
     assert lines(result.stdout) == [
         f"{tmp_path}/users.jsonl.gz:2: $.id: expected a UUID string, got integer [wrong_type]"
     ]
-    assert lines(result.stderr)[0].startswith("3 records checked: 2 valid, 1 invalid, 0 warnings in 2 files")
+    assert lines(result.stderr)[0].startswith(
+        "3 records checked: 2 valid, 1 invalid, 0 warnings in 2 files"
+    )
 
 
 def test_a_corrupt_gzip_file_is_an_io_problem(tmp_path: Path) -> None:
@@ -208,14 +223,20 @@ def test_a_large_array_and_a_large_page_stream_item_by_item(tmp_path: Path) -> N
     with array.open("w") as handle:
         handle.write("[")
         for index in range(count):
-            handle.write(("," if index else "") + json.dumps(record if index != 17_001 else {**record, "id": 1}))
+            handle.write(
+                ("," if index else "")
+                + json.dumps(record if index != 17_001 else {**record, "id": 1})
+            )
         handle.write("]")
     page = tmp_path / "skills-page.json"
     with page.open("w") as handle:
         handle.write('{"cursor": null, "items": [')
         for index in range(count):
             item = {**record, "id": f"018b18ef-c487-703c-afd9-{index:012x}"}
-            handle.write(("," if index else "") + json.dumps(item if index != 17_002 else {**item, "remote_id": 7}))
+            handle.write(
+                ("," if index else "")
+                + json.dumps(item if index != 17_002 else {**item, "remote_id": 7})
+            )
         handle.write('], "page_size": 17}')
     assert array.stat().st_size > 16 << 20
     result = cli("validate", "--warnings", str(array), str(page))
@@ -232,7 +253,7 @@ def test_a_large_array_and_a_large_page_stream_item_by_item(tmp_path: Path) -> N
 def test_a_truncated_large_array_says_so(tmp_path: Path) -> None:
     path = tmp_path / "users.json"
     record = json.dumps({**GOOD, "custom_fields": {"n": "x" * 1000}})
-    path.write_text("[" + ",".join([record] * 17_500)[: -500])
+    path.write_text("[" + ",".join([record] * 17_500)[:-500])
     result = cli("validate", str(path))
     assert result.returncode == 1
     (last,) = [line for line in lines(result.stdout) if "invalid_json" in line]
@@ -300,7 +321,9 @@ def test_your_own_model_class(tmp_path: Path) -> None:
     path.write_text(jsonl({**COMPLETION, "tenant": "acme"}, {**COMPLETION, "tenant": 5}))
     result = cli("validate", "--model", "mine.models:MyCompletion", str(path), extra_path=tmp_path)
     assert result.returncode == 1, result.stderr
-    assert lines(result.stdout) == [f"{path}:2: $.tenant: expected a string, got integer [wrong_type]"]
+    assert lines(result.stdout) == [
+        f"{path}:2: $.tenant: expected a string, got integer [wrong_type]"
+    ]
     bad = cli("validate", "--model", "mine.models:Nope", str(path), extra_path=tmp_path)
     assert bad.returncode == 2
     assert "has no attribute 'Nope'" in bad.stderr
@@ -316,7 +339,9 @@ def test_an_empty_directory_and_unread_suffixes_are_not_a_pass(tmp_path: Path) -
         "skipped in directories (not an input suffix): 1 .txt",
         f"lms-schema: no payloads found in {tmp_path}",
     ]
-    assert lines(result.stderr)[0].startswith("0 records checked: 0 valid, 0 invalid, 0 warnings in 1 file")
+    assert lines(result.stderr)[0].startswith(
+        "0 records checked: 0 valid, 0 invalid, 0 warnings in 1 file"
+    )
     assert cli("validate", "--allow-empty", str(tmp_path)).returncode == 0
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -327,10 +352,15 @@ def test_a_missing_path_among_good_ones(tmp_path: Path) -> None:
     (tmp_path / "user.json").write_text(json.dumps(GOOD))
     (tmp_path / "skill.json").write_text(json.dumps(GOOD))
     result = cli(
-        "validate", str(tmp_path / "user.json"), str(tmp_path / "nosuch.json"), str(tmp_path / "skill.json")
+        "validate",
+        str(tmp_path / "user.json"),
+        str(tmp_path / "nosuch.json"),
+        str(tmp_path / "skill.json"),
     )
     assert result.returncode == 2
-    assert lines(result.stdout) == [f"{tmp_path}/nosuch.json: $: No such file or directory [unreadable]"]
+    assert lines(result.stdout) == [
+        f"{tmp_path}/nosuch.json: $: No such file or directory [unreadable]"
+    ]
     assert lines(result.stderr)[0].startswith("2 records checked: 2 valid, 0 invalid")
     assert "unreadable: 1 path" in result.stderr
 
@@ -399,7 +429,9 @@ def test_the_json_format(tmp_path: Path) -> None:
     assert summary["files"] == 1
     assert summary["interrupted"] is False
     page = tmp_path / "users-page.json"
-    page.write_text(json.dumps({"cursor": None, "page_size": 2, "items": [GOOD, {**GOOD, "id": "x"}]}))
+    page.write_text(
+        json.dumps({"cursor": None, "page_size": 2, "items": [GOOD, {**GOOD, "id": "x"}]})
+    )
     issues, _ = issues_of(cli("validate", "--format", "json", str(page)))
     assert [(i["record"], i["path"], i["line"], i["id"], i["code"]) for i in issues] == [
         ("$.items[1]", "$.items[1].id", None, "x", "invalid_uuid"),
@@ -452,18 +484,39 @@ def test_quiet_prints_no_summary(tmp_path: Path) -> None:
 
 def test_normalize_with_rejects_and_fixes(tmp_path: Path) -> None:
     source = tmp_path / "completions.jsonl"
-    text = jsonl(
-        {**COMPLETION, "grade": "passed"},
-        {**COMPLETION, "score": "abc"},
-    ) + "{broken\n"
+    text = (
+        jsonl(
+            {**COMPLETION, "grade": "passed"},
+            {**COMPLETION, "score": "abc"},
+        )
+        + "{broken\n"
+    )
     source.write_text(text)
     page = tmp_path / "completions-page.json"
     page.write_text(
-        json.dumps({"cursor": None, "page_size": 2, "items": [{**COMPLETION, "score": "95"}, {**COMPLETION, "user": 3}]})
+        json.dumps(
+            {
+                "cursor": None,
+                "page_size": 2,
+                "items": [{**COMPLETION, "score": "95"}, {**COMPLETION, "user": 3}],
+            }
+        )
     )
-    out, rejects, fixes = tmp_path / "out.jsonl", tmp_path / "rejects.jsonl", tmp_path / "fixes.jsonl"
+    out, rejects, fixes = (
+        tmp_path / "out.jsonl",
+        tmp_path / "rejects.jsonl",
+        tmp_path / "fixes.jsonl",
+    )
     result = cli(
-        "normalize", str(source), str(page), "-o", str(out), "--rejects", str(rejects), "--fixes", str(fixes)
+        "normalize",
+        str(source),
+        str(page),
+        "-o",
+        str(out),
+        "--rejects",
+        str(rejects),
+        "--fixes",
+        str(fixes),
     )
     assert result.returncode == 1
     assert "5 records read = 2 written + 3 rejected; 2 fixes" in result.stderr
@@ -483,8 +536,24 @@ def test_normalize_with_rejects_and_fixes(tmp_path: Path) -> None:
     assert rejected[2]["payload"] == {**COMPLETION, "user": 3}
     fixed = [json.loads(line) for line in fixes.read_text().splitlines()]
     assert fixed == [
-        {"file": str(source), "line": 1, "record": "$", "path": "$.grade", "rule": "grade.synonym", "before": "passed", "after": "PASS"},
-        {"file": str(page), "line": None, "record": "$.items[0]", "path": "$.items[0].score", "rule": "integer.numeric_string", "before": "95", "after": 95},
+        {
+            "file": str(source),
+            "line": 1,
+            "record": "$",
+            "path": "$.grade",
+            "rule": "grade.synonym",
+            "before": "passed",
+            "after": "PASS",
+        },
+        {
+            "file": str(page),
+            "line": None,
+            "record": "$.items[0]",
+            "path": "$.items[0].score",
+            "rule": "integer.numeric_string",
+            "before": "95",
+            "after": 95,
+        },
     ]
     assert source.read_text() == text  # the input is untouched
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
@@ -515,7 +584,10 @@ def test_a_wrong_rule_lists_the_valid_ones(tmp_path: Path) -> None:
     source.write_text(jsonl(GOOD))
     result = cli("normalize", "--disable", "grade.nope", str(source))
     assert result.returncode == 2
-    assert "unknown normalization rule(s) in --disable: 'grade.nope'; the rules are: grade.case, " in result.stderr
+    assert (
+        "unknown normalization rule(s) in --disable: 'grade.nope'; the rules are: grade.case, "
+        in result.stderr
+    )
 
 
 def _interrupt(args: list[str], first: bytes, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -551,12 +623,25 @@ def test_ctrl_c_prints_the_partial_summary_and_exits_130(tmp_path: Path) -> None
     assert "Traceback" not in result.stderr
     assert "lms-schema: interrupted" in result.stderr
     assert "2 records checked: 1 valid, 1 invalid" in result.stderr
-    assert lines(result.stdout) == ["<stdin>:2: $.id: expected a UUID string, got integer [wrong_type]"]
+    assert lines(result.stdout) == [
+        "<stdin>:2: $.id: expected a UUID string, got integer [wrong_type]"
+    ]
 
 
 def test_an_interrupted_normalize_leaves_no_output_file(tmp_path: Path) -> None:
     result = _interrupt(
-        ["normalize", "--model", "user", "--input-format", "jsonl", "-", "-o", "out.jsonl", "--rejects", "r.jsonl"],
+        [
+            "normalize",
+            "--model",
+            "user",
+            "--input-format",
+            "jsonl",
+            "-",
+            "-o",
+            "out.jsonl",
+            "--rejects",
+            "r.jsonl",
+        ],
         jsonl(GOOD, GOOD).encode(),
         tmp_path,
     )
@@ -593,7 +678,11 @@ def test_a_closed_pipe_exits_quietly(tmp_path: Path) -> None:
 def test_jobs_2_gives_the_output_of_jobs_1(tmp_path: Path) -> None:
     big = tmp_path / "completions.jsonl"
     records = [
-        {**COMPLETION, "score": "x"} if n % 97 == 0 else {**COMPLETION, "extra": n} if n % 89 == 0 else COMPLETION
+        {**COMPLETION, "score": "x"}
+        if n % 97 == 0
+        else {**COMPLETION, "extra": n}
+        if n % 89 == 0
+        else COMPLETION
         for n in range(3000)
     ]
     big.write_text(jsonl(*records))
@@ -601,7 +690,17 @@ def test_jobs_2_gives_the_output_of_jobs_1(tmp_path: Path) -> None:
     (tmp_path / "b-users.jsonl").write_text("\n" + jsonl({**GOOD, "id": 2}))
     for fmt in ("text", "json"):
         one = cli("validate", "--warnings", "--format", fmt, str(tmp_path))
-        two = cli("validate", "--warnings", "--format", fmt, "--jobs", "2", "--chunk-size", "50000", str(tmp_path))
+        two = cli(
+            "validate",
+            "--warnings",
+            "--format",
+            fmt,
+            "--jobs",
+            "2",
+            "--chunk-size",
+            "50000",
+            str(tmp_path),
+        )
         assert one.returncode == two.returncode == 1
         if fmt == "json":
             strip = [json.loads(line) for line in lines(one.stdout)]
@@ -651,9 +750,13 @@ def test_sample_writes_records_of_each_kind() -> None:
     again = cli("sample", "--model", "completion", "-n", "5", "--seed", "3")
     assert again.stdout == valid.stdout
     invalid = cli("sample", "--model", "user", "-n", "4", "--kind", "invalid")
-    assert [lms_schema.validate(json.loads(x), lms_schema.User).ok for x in lines(invalid.stdout)] == [False] * 4
+    assert [
+        lms_schema.validate(json.loads(x), lms_schema.User).ok for x in lines(invalid.stdout)
+    ] == [False] * 4
     messy = cli("sample", "--model", "completion", "-n", "4", "--kind", "messy")
-    assert all(lms_schema.normalize(json.loads(x), lms_schema.Completion).ok for x in lines(messy.stdout))
+    assert all(
+        lms_schema.normalize(json.loads(x), lms_schema.Completion).ok for x in lines(messy.stdout)
+    )
     expanded = cli("sample", "--model", "completion", "-n", "3", "--expand", "user")
     for record in map(json.loads, lines(expanded.stdout)):
         assert record.get("user") is None or isinstance(record["user"], dict)

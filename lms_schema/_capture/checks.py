@@ -67,7 +67,7 @@ def resolve_model(spec: str) -> type:
             module = importlib.import_module(module_name)
         except ImportError as exc:
             raise ValueError(f"cannot import {module_name!r} for --model {spec}: {exc}") from None
-        cls = module
+        cls: Any = module
         for part in attribute.split("."):
             cls = getattr(cls, part, None)
             if cls is None:
@@ -77,7 +77,9 @@ def resolve_model(spec: str) -> type:
         return cls
     model = _NAMES.get(spec.lower())
     if model is None:
-        raise ValueError(f"unknown model {spec!r} (one of {', '.join(model_names())}, or package.module:Class)")
+        raise ValueError(
+            f"unknown model {spec!r} (one of {', '.join(model_names())}, or package.module:Class)"
+        )
     return model
 
 
@@ -173,7 +175,7 @@ def check_record(record: Record, model: type | None, options: CheckOptions) -> O
             target = Page[model]  # type: ignore[valid-type]
         report = validate(payload, target, forbid_unknown_keys=options.strict)
         found = [*report.errors, *report.warnings, *record.extra]
-        if kind != "envelope" and target is model:
+        if target is model:
             mismatch = _mismatch(payload, model)
             if mismatch is not None:
                 found.append(mismatch)
@@ -191,7 +193,7 @@ def _is_page(payload: Any) -> bool:
 
 
 @functools.cache
-def _fields(model: type) -> frozenset[str]:
+def _fields(model: Any) -> frozenset[str]:
     return frozenset(a.name for a in attrs.fields(model))
 
 
@@ -205,6 +207,7 @@ def _mismatch(payload: Any, model: type) -> Issue | None:
     if len(unknown) < 2:
         return None
     best: tuple[int, type] | None = None
+    other: Any
     for other in MODELS:
         if issubclass(model, other) or issubclass(other, model):
             continue
@@ -257,9 +260,7 @@ def _exchange(record: Record, options: CheckOptions) -> Outcome:
     errors = list(report.errors)
     warnings = list(report.warnings)
     if (
-        300 <= entry.status < 500
-        and errors
-        and all(e.code == "unknown_endpoint" for e in errors)
+        300 <= entry.status < 500 and errors and all(e.code == "unknown_endpoint" for e in errors)
     ):  # a redirect or the server's own 404 for a path it does not serve: it behaved
         warnings = [
             attrs.evolve(
@@ -272,7 +273,8 @@ def _exchange(record: Record, options: CheckOptions) -> Outcome:
     if mime and not any(mark in mime for mark in _NOT_JSON):
         errors = [
             attrs.evolve(
-                e, message=f"the body is {entry.mime_type} (content.mimeType), not JSON: {e.message}"
+                e,
+                message=f"the body is {entry.mime_type} (content.mimeType), not JSON: {e.message}",
             )
             if e.code == "invalid_json" and e.path == "$"
             else e
@@ -289,7 +291,4 @@ def _exchange(record: Record, options: CheckOptions) -> Outcome:
                 severity="warning",
             )
         )
-    issues = [issue_dict(record, i) for i in (*errors, *warnings)]
-    for issue in issues:
-        issue["id"] = None
-    return Outcome("checked", issues)
+    return Outcome("checked", [issue_dict(record, i) for i in (*errors, *warnings)])

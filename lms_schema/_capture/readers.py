@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import itertools
 import os
 import re
 import zlib
@@ -148,15 +149,14 @@ def format_of(path: str) -> Format | None:
 
 
 def _suffix(name: str) -> str:
-    suffix = "".join(Path(name).suffixes[-2:]).lower() or "(none)"
-    return suffix
+    return "".join(Path(name).suffixes[-2:]).lower() or "(none)"
 
 
-def plan(paths: Sequence[str], options: ReadOptions) -> Plan:
+def plan(paths: Sequence[str], options: ReadOptions, formats: Sequence[Format] = FORMATS) -> Plan:
     """The units of ``paths`` in order: a directory is walked recursively (sorted) and
     yields its files with a known suffix (others are counted in ``skipped``); a named file is
     read whatever its name; a JSON Lines file larger than ``options.chunk_bytes`` is split
-    into chunks at line boundaries."""
+    into chunks at line boundaries. Files of other ``formats`` are skipped in directories."""
     items: list[Unit | Missing] = []
     skipped: dict[str, int] = {}
     total = 0
@@ -171,7 +171,7 @@ def plan(paths: Sequence[str], options: ReadOptions) -> Plan:
                 for name in sorted(names):
                     child = os.path.join(root, name)
                     fmt = format_of(name)
-                    if fmt is None:
+                    if fmt is None or fmt not in formats:
                         suffix = _suffix(name)
                         skipped[suffix] = skipped.get(suffix, 0) + 1
                         continue
@@ -221,7 +221,7 @@ def _split(path: str, fmt: Format | None, size: int, options: ReadOptions) -> li
     bounds.append(size)
     return [
         Unit(path, fmt, start, end, chunk)
-        for chunk, (start, end) in enumerate(zip(bounds, bounds[1:], strict=False))
+        for chunk, (start, end) in enumerate(itertools.pairwise(bounds))
     ]
 
 
@@ -289,11 +289,16 @@ def _decoded(raw: IO[bytes], unit: Unit, notices: list[Issue]) -> IO[bytes]:
         try:
             stream = io.BytesIO(zlib.decompress(stream.read()))
         except zlib.error as exc:
-            raise _Unreadable(f"not valid zlib data ({exc})") from None
+            raise _UnreadableError(f"not valid zlib data ({exc})") from None
     head = _read_head(stream, 4)
     if head.startswith(_BOM):
         notices.append(
-            Issue("$", "bom", "the file starts with a UTF-8 byte-order mark (ignored)", severity="warning")
+            Issue(
+                "$",
+                "bom",
+                "the file starts with a UTF-8 byte-order mark (ignored)",
+                severity="warning",
+            )
         )
         return _chain(head[3:], stream)
     encoding = _utf16(head)
@@ -302,7 +307,7 @@ def _decoded(raw: IO[bytes], unit: Unit, notices: list[Issue]) -> IO[bytes]:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as exc:
-            raise _Unreadable(f"not valid {encoding.upper()} text ({exc.reason})") from None
+            raise _UnreadableError(f"not valid {encoding.upper()} text ({exc.reason})") from None
         if text.startswith("\ufeff"):
             notices.append(
                 Issue(
@@ -317,7 +322,7 @@ def _decoded(raw: IO[bytes], unit: Unit, notices: list[Issue]) -> IO[bytes]:
     return _chain(head, stream)
 
 
-class _Unreadable(Exception):
+class _UnreadableError(Exception):
     """An input whose bytes cannot be turned into JSON text (bad gzip, bad UTF-16)."""
 
 
@@ -364,8 +369,8 @@ def read_unit(unit: Unit, options: ReadOptions) -> Iterator[Record]:
                 yield from _har(stream.read(), unit.display)
             else:
                 yield from _json(stream, unit.display, options)
-        except (_Unreadable, OSError, EOFError, zlib.error) as exc:
-            message = str(exc) if isinstance(exc, _Unreadable) else _io_message(exc)
+        except (_UnreadableError, OSError, EOFError, zlib.error) as exc:
+            message = str(exc) if isinstance(exc, _UnreadableError) else _io_message(exc)
             yield _unreadable(unit, message)
     finally:
         if handle is not None:
@@ -528,7 +533,7 @@ def _json_stream(stream: IO[bytes], display: str) -> Iterator[Record]:
     if start == b"[":
         index = -1
         try:
-            for index, element in enumerate(ijson.items(stream, "item", use_float=True)):  # noqa: B007
+            for index, element in enumerate(ijson.items(stream, "item", use_float=True)):
                 yield Record(display, None, (index,), "element", element)
         except ijson.JSONError as exc:
             yield Record(display, None, (index + 1,), "element", _stream_error(exc))
@@ -556,8 +561,9 @@ def _json_stream(stream: IO[bytes], display: str) -> Iterator[Record]:
     def envelope() -> dict[str, Any] | None:
         document = getattr(side, "value", None)
         if _is_page(document):
-            del document["items"]
-            return cast(dict[str, Any], document)
+            page = cast(dict[str, Any], document)
+            del page["items"]
+            return page
         whole.append(document)  # an object without an items array: one record
         return None
 

@@ -207,9 +207,7 @@ def github_line(issue: dict[str, Any]) -> str:
     return f"::{level} {','.join(props)}::{_gh_data(message)}"
 
 
-def junit_document(
-    files: dict[str, list[dict[str, Any]]], summary: Summary, seconds: float
-) -> str:
+def junit_document(files: dict[str, list[dict[str, Any]]], summary: Summary, seconds: float) -> str:
     """JUnit XML: one test case per file, failing with its errors (warnings in system-out)."""
     cases = []
     failures = 0
@@ -228,7 +226,7 @@ def junit_document(
             text = "\n".join(text_line(i) for i in warnings)
             body += f"<system-out>{xml_escape(_xml_safe(text))}</system-out>"
         cases.append(
-            f"<testcase classname=\"lms-schema\" name={quoteattr(_xml_safe(escape(file)))}>"
+            f'<testcase classname="lms-schema" name={quoteattr(_xml_safe(escape(file)))}>'
             f"{body}</testcase>"
         )
     return (
@@ -248,7 +246,9 @@ def _xml_safe(text: str) -> str:
 
 
 def _codes(table: dict[str, int]) -> str:
-    return ", ".join(f"{code} {n}" for code, n in sorted(table.items(), key=lambda kv: (-kv[1], kv[0])))
+    return ", ".join(
+        f"{code} {n}" for code, n in sorted(table.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
 
 
 def summary_text(

@@ -32,8 +32,8 @@ class RunConfig:
     how to read and how to check."""
 
     model: type | None = None
-    read: ReadOptions = ReadOptions()
-    check: CheckOptions = CheckOptions()
+    read: ReadOptions = attrs.field(factory=ReadOptions)
+    check: CheckOptions = attrs.field(factory=CheckOptions)
 
 
 def unit_model(unit: Unit, config: RunConfig) -> type | None:

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 import gzip
+import re
 import zlib
 from typing import Any
 
