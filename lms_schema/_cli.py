@@ -122,22 +122,41 @@ class _Printer:
 
 
 def _progress(total_bytes: int, err: TextIO) -> Any:
-    """A progress bar on stderr when it is a terminal and the run takes over a second."""
+    """A progress bar on stderr when it is a terminal and the run takes over a second:
+    records, records/s, and the bytes of the files done of their total."""
     if not err.isatty():
         return None
     try:
         from tqdm import tqdm  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - tqdm is a dependency
         return None
-    return tqdm(
-        total=total_bytes or None,
-        unit="B",
+    bar = tqdm(
+        unit=" records",
         unit_scale=True,
         delay=_PROGRESS_DELAY,
         file=err,
         leave=False,
         dynamic_ncols=True,
+        mininterval=0.25,
     )
+    bar.total_bytes = total_bytes
+    bar.done_bytes = 0
+    return bar
+
+
+def _advance_bytes(bar: Any, done: int) -> None:
+    bar.done_bytes += done
+    total = bar.total_bytes
+    bar.set_postfix_str(f"{_size(bar.done_bytes)} of {_size(total)} read", refresh=False)
+
+
+def _size(n: int) -> str:
+    value = float(n)
+    for unit in ("B", "kB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{n} B"  # pragma: no cover
 
 
 def _exit_status(summary: report.Summary, args: argparse.Namespace, missing: int) -> int:
@@ -324,20 +343,28 @@ def _validate(args: argparse.Namespace) -> int:
                 err.write(f"lms-schema: {report.escape(item.display)}: {shown}\n")
             if result is None:
                 summary.files += 1
-                for record, outcome in iter_unit(item, config):
+                pending = 0
+                for _, outcome in iter_unit(item, config):
                     summary.add(outcome.status, outcome.issues, outcome.reason)
                     for issue in outcome.issues:
                         printer.issue(issue)
-                    if bar is not None and record.kind != "notice":
-                        bar.set_postfix_str(f"{summary.records:,} records", refresh=False)
+                    if bar is not None:
+                        pending += 1
+                        if pending == 1000:
+                            bar.update(pending)
+                            pending = 0
+                if bar is not None:
+                    bar.update(pending)
             else:
                 offset = offsets.get(item.path, 0) if item.chunk else 0
                 for issue in result.shifted(offset):
                     printer.issue(issue)
                 offsets[item.path] = offset + result.lines
                 summary.merge(result.summary)
+                if bar is not None:
+                    bar.update(result.summary.records)
             if bar is not None and item.path != "-":
-                bar.update(_unit_bytes(item))
+                _advance_bytes(bar, _unit_bytes(item))
     except KeyboardInterrupt:
         interrupted = True
     finally:
