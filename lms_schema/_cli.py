@@ -291,8 +291,9 @@ def _ignore_sigint() -> None:
 def _results(
     items: Sequence[Unit | Missing], config: RunConfig, jobs: int
 ) -> Iterator[tuple[Unit | Missing, UnitResult | None]]:
-    """Each planned item with its result, in order; units run in ``jobs`` processes."""
-    units = [item for item in items if isinstance(item, Unit)]
+    """Each planned item with its result, in order; units run in ``jobs`` processes (None:
+    run it here, as standard input always is)."""
+    units = [item for item in items if isinstance(item, Unit) and item.path != "-"]
     if jobs <= 1 or len(units) <= 1:
         for item in items:
             yield item, None
@@ -302,7 +303,8 @@ def _results(
     try:
         results = pool.imap(_process, [(unit, config) for unit in units], chunksize=1)
         for item in items:
-            yield item, (next(results) if isinstance(item, Unit) else None)
+            pooled = isinstance(item, Unit) and item.path != "-"
+            yield item, (next(results) if pooled else None)
         pool.close()
     finally:
         pool.terminate()
@@ -327,8 +329,9 @@ def _validate(args: argparse.Namespace) -> int:
     bar = _progress(planned.total_bytes, err)
     offsets: dict[str, int] = {}
     interrupted = False
+    results = _results(planned.items, config, jobs)
     try:
-        for item, result in _results(planned.items, config, jobs):
+        for item, result in results:
             if isinstance(item, Missing):
                 missing += 1
                 issue = _missing_issue(item)
@@ -368,6 +371,7 @@ def _validate(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         interrupted = True
     finally:
+        results.close()  # stops the pool at once
         if bar is not None:
             bar.close()
     seconds = time.perf_counter() - started

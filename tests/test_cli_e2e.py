@@ -762,3 +762,59 @@ def test_sample_writes_records_of_each_kind() -> None:
         assert record.get("user") is None or isinstance(record["user"], dict)
     bad = cli("sample", "--model", "completion", "--expand", "nope")
     assert bad.returncode == 2 and "nope" in bad.stderr
+
+
+def test_sample_without_hypothesis_says_what_to_install(tmp_path: Path) -> None:
+    blocker = tmp_path / "hypothesis"
+    blocker.mkdir()
+    (blocker / "__init__.py").write_text("raise ImportError('hypothesis is not installed')\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "lms_schema", "sample", "--model", "completion"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])},
+        timeout=120,
+    )
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "lms-schema: lms-schema sample needs Hypothesis: pip install 'lms-schema[hypothesis]'\n"
+    )
+
+
+def test_ctrl_c_with_jobs_stops_the_workers(tmp_path: Path) -> None:
+    path = tmp_path / "completions.jsonl"
+    path.write_text(
+        jsonl(*[{**COMPLETION, "score": "x"} if n % 50 == 0 else COMPLETION for n in range(60_000)])
+    )
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "lms_schema",
+            "validate",
+            "-j",
+            "2",
+            "--chunk-size",
+            "100000",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env(),
+    )
+    time.sleep(2.5)
+    process.send_signal(signal.SIGINT)
+    try:
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    text = err.decode()
+    if process.returncode == 1:  # the machine was fast enough to finish first: no interrupt
+        assert "200000 records checked" in text
+        return
+    assert process.returncode == 130, text
+    assert "Traceback" not in text
+    assert "lms-schema: interrupted" in text
+    assert " records checked: " in text
+    assert out.decode().startswith(f"{path}:1: $.score")
