@@ -44,6 +44,7 @@ exit status:
   2    usage or I/O problems: a missing or unreadable path, a file whose model cannot be
        told, no record found at all (unless --allow-empty)
   130  interrupted (Ctrl-C); the partial summary is printed
+  141  standard output was closed (| head): stopped quietly
 """
 
 _VALIDATE_EXAMPLES = """\

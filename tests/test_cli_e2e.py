@@ -818,3 +818,19 @@ def test_ctrl_c_with_jobs_stops_the_workers(tmp_path: Path) -> None:
     assert "lms-schema: interrupted" in text
     assert " records checked: " in text
     assert out.decode().startswith(f"{path}:1: $.score")
+
+
+def test_a_page_on_a_json_lines_line_is_its_items(tmp_path: Path) -> None:
+    path = tmp_path / "users.jsonl"
+    page = {"cursor": None, "page_size": 2, "items": [GOOD, {**GOOD, "id": 4}]}
+    path.write_text(jsonl(GOOD, page))
+    result = cli("validate", "--format", "json", str(path))
+    issues, summary = issues_of(result)
+    assert [(i["line"], i["record"], i["path"]) for i in issues] == [
+        (2, "$.items[1]", "$.items[1].id")
+    ]
+    assert (summary["records"], summary["invalid"]) == (3, 1)
+    text = cli("validate", str(path))
+    assert lines(text.stdout) == [
+        f"{path}:2: $.items[1].id: expected a UUID string, got integer [wrong_type]"
+    ]

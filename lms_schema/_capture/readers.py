@@ -433,7 +433,17 @@ def _truncated(exc: FieldError, data: bytes) -> FieldError:
 def _jsonl(stream: IO[bytes], display: str) -> Iterator[Record]:
     for number, line in enumerate(stream, start=1):
         if not line.isspace():
-            yield Record(display, number, (), "record", _decode(line))
+            yield from _line(display, number, line)
+
+
+def _line(display: str, number: int, line: bytes) -> Iterator[Record]:
+    """A JSON Lines line: one record, or a page's items and envelope (at that line)."""
+    document = _decode(line)
+    if _is_page(document):
+        items = document.pop("items")
+        yield from _page(display, iter(items), lambda: document, lambda: None, number)
+    else:
+        yield Record(display, number, (), "record", document)
 
 
 def _jsonl_range(raw: IO[bytes], unit: Unit) -> Iterator[Record]:
@@ -449,7 +459,7 @@ def _jsonl_range(raw: IO[bytes], unit: Unit) -> Iterator[Record]:
         left -= len(line)
         number += 1
         if not line.isspace():
-            yield Record(unit.display, number, (), "record", _decode(line))
+            yield from _line(unit.display, number, line)
 
 
 def _json(stream: IO[bytes], display: str, options: ReadOptions) -> Iterator[Record]:
@@ -479,6 +489,7 @@ def _page(
     items: Iterator[Any],
     envelope: Callable[[], dict[str, Any] | None],
     error: Callable[[], FieldError | None],
+    line: int | None = None,
 ) -> Iterator[Record]:
     """The items of a page one by one (repeated ids flagged on the later item), then the
     envelope (known once the items are read) with ``page_size`` checked against the number
@@ -502,10 +513,10 @@ def _page(
                 )
             else:
                 first[key] = index
-        yield Record(display, None, ("items", index), "item", item, extra)
+        yield Record(display, line, ("items", index), "item", item, extra)
     failure = error()
     if failure is not None:
-        yield Record(display, None, ("items", count), "item", failure)
+        yield Record(display, line, ("items", count), "item", failure)
         return
     document = envelope()
     if document is None:
@@ -522,7 +533,7 @@ def _page(
                 severity="warning",
             ),
         )
-    yield Record(display, None, (), "envelope", document, checks)
+    yield Record(display, line, (), "envelope", document, checks)
 
 
 def _json_stream(stream: IO[bytes], display: str) -> Iterator[Record]:
