@@ -20,7 +20,7 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from typing import IO, Any, TextIO
 
 from ._capture import report
@@ -291,7 +291,7 @@ def _ignore_sigint() -> None:
 
 def _results(
     items: Sequence[Unit | Missing], config: RunConfig, jobs: int
-) -> Iterator[tuple[Unit | Missing, UnitResult | None]]:
+) -> Generator[tuple[Unit | Missing, UnitResult | None], None, None]:
     """Each planned item with its result, in order; units run in ``jobs`` processes (None:
     run it here, as standard input always is)."""
     units = [item for item in items if isinstance(item, Unit) and item.path != "-"]
