@@ -28,6 +28,7 @@ import itertools
 import os
 import re
 import zlib
+from array import array
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, Literal, cast
@@ -494,25 +495,23 @@ def _page(
     """The items of a page one by one (repeated ids flagged on the later item), then the
     envelope (known once the items are read) with ``page_size`` checked against the number
     of items. ``envelope()`` None: the document was no page after all, and is one record."""
-    first: dict[str, int] = {}
+    seen = _SeenIds()
     count = 0
     for index, item in enumerate(items):
         count = index + 1
         extra: tuple[Issue, ...] = ()
         ident = item.get("id") if type(item) is dict else None
         if type(ident) is str:
-            key = ident.lower()
-            if key in first:
+            first = seen.first(ident.lower(), index)
+            if first is not None:
                 extra = (
                     Issue(
                         "$.id",
                         "duplicate_id",
-                        f"id {ident} is also the id of $.items[{first[key]}]",
+                        f"id {ident} is also the id of $.items[{first}]",
                         severity="warning",
                     ),
                 )
-            else:
-                first[key] = index
         yield Record(display, line, ("items", index), "item", item, extra)
     failure = error()
     if failure is not None:
@@ -534,6 +533,52 @@ def _page(
             ),
         )
     yield Record(display, line, (), "envelope", document, checks)
+
+
+class _SeenIds:
+    """The ids of a page's items so far, in 12 bytes each (a dict of id strings takes about
+    170): a 64-bit fingerprint (the string's hash) and the first index, in open-addressing
+    arrays. Two different ids share a fingerprint with a probability of about n**2 / 2**65
+    (1 in 4 million for 3 million ids); that would report a repeated id that is not one."""
+
+    def __init__(self) -> None:
+        self._keys = array("q", bytes(8 * 1024))
+        self._values = array("I", bytes(4 * 1024))
+        self._used = 0
+
+    def first(self, key: str, index: int) -> int | None:
+        """The index ``key`` was first seen at, or None (and ``index`` is recorded)."""
+        fingerprint = hash(key) or 1  # 0 marks an empty slot
+        keys = self._keys
+        mask = len(keys) - 1
+        slot = fingerprint & mask
+        while True:
+            found = keys[slot]
+            if found == 0:
+                keys[slot] = fingerprint
+                self._values[slot] = index
+                self._used += 1
+                if self._used * 4 > len(keys) * 3:
+                    self._grow()
+                return None
+            if found == fingerprint:
+                return int(self._values[slot])
+            slot = (slot + 1) & mask
+
+    def _grow(self) -> None:
+        old_keys, old_values = self._keys, self._values
+        size = len(old_keys) * 2
+        keys = array("q", bytes(8 * size))
+        values = array("I", bytes(4 * size))
+        mask = size - 1
+        for fingerprint, value in zip(old_keys, old_values, strict=True):
+            if fingerprint:
+                slot = fingerprint & mask
+                while keys[slot]:
+                    slot = (slot + 1) & mask
+                keys[slot] = fingerprint
+                values[slot] = value
+        self._keys, self._values = keys, values
 
 
 def _json_stream(stream: IO[bytes], display: str) -> Iterator[Record]:
