@@ -598,6 +598,11 @@ def _normalize(args: argparse.Namespace) -> int:
                     errors = list(result.errors)
                     for fix in result.fixes:
                         fixed += 1
+                        if fixes is None and not args.quiet:  # no fixes file: on stderr
+                            place = report.where(issue_dict(record, Issue("$", "", "")))
+                            path = report.escape(_prefixed(record, fix.path))
+                            rest = report.escape(str(fix)[len(fix.path) :])  # ": A -> B [rule]"
+                            err.write(f"{place}: fixed {path}{rest}\n")
                         if fixes is not None:
                             entry = {
                                 **position,
