@@ -243,6 +243,22 @@ FIXES: list[tuple[type, str, Any, NormalizationPolicy | None, Any, str]] = [
     (Completion, "completed_at", " ", None, None, "datetime.empty_to_null"),
     (Completion, "completed_at", 0, None, None, "datetime.empty_to_null"),
     (Completion, "completed_at", 0, EPOCH_S, None, "datetime.empty_to_null"),
+    (
+        Completion,
+        "started_at",
+        "1998-12-31T23:59:60Z",
+        None,
+        "1998-12-31T23:59:59.999999Z",
+        "datetime.leap_second",
+    ),
+    (
+        Completion,
+        "started_at",
+        "1998-12-31T15:59:60.25-08:00",
+        None,
+        "1998-12-31T15:59:59.999999-08:00",
+        "datetime.leap_second",
+    ),
     # ids
     (Completion, "user", "{" + UPPER_ID + "}", None, ID, "id.braces"),
     (Completion, "user", "urn:uuid:" + ID, None, ID, "id.urn"),

@@ -58,6 +58,8 @@ RULES: Final[Mapping[str, str]] = MappingProxyType(
         "datetime.epoch_s": "a number of seconds since 1970 (policy epoch_unit='s')",
         "datetime.epoch_ms": "a number of milliseconds since 1970 (policy epoch_unit='ms')",
         "datetime.empty_to_null": "'' or 0 in a nullable date-time field becomes null",
+        "datetime.leap_second": "a leap second (second 60 at 23:59 UTC, which datetime cannot "
+        "hold) becomes second 59.999999 of the same minute",
         # ids
         "id.whitespace": "surrounding whitespace removed from a UUID",
         "id.braces": "a braced GUID: '{3C90C3CC-...}' -> '3c90c3cc-...'",

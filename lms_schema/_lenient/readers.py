@@ -21,7 +21,12 @@ from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Context, Decimal
 from typing import Any, Final
 
 from .._convert.converter import _structure_int, _wrong_type
-from .._values.datetimes import format_datetime, is_naive_text, parse_datetime
+from .._values.datetimes import (
+    format_datetime,
+    is_naive_text,
+    leap_second_as_59,
+    parse_datetime,
+)
 from .._values.durations import MAX_MICROSECONDS, Duration, DurationError, parse_duration
 from .._values.enums import Grade, OpenEnum
 from .._values.ids import parse_uuid
@@ -340,6 +345,15 @@ _US_PER_EPOCH_UNIT: Final = {"s": 1_000_000, "ms": 1_000}
 _MINUTE: Final = timedelta(minutes=1)
 
 
+def _is_leap_second(text: str) -> bool:
+    """True when strict mode rejects ``text`` as a leap second (and for nothing else)."""
+    try:
+        parse_datetime(text)
+    except FieldError as exc:
+        return exc.code == "leap_second"
+    return False
+
+
 def datetime_reader(policy: NormalizationPolicy, nullable: bool) -> Reader:
     """A space for ``T``, date-only, naive times in the policy zone, epoch numbers in the
     policy's unit, ``""`` and 0 -> null (in nullable fields)."""
@@ -398,6 +412,9 @@ def datetime_reader(policy: NormalizationPolicy, nullable: bool) -> Reader:
         elif text[10:11] == " " and _DATE(text[:10]) is not None:
             text = f"{text[:10]}T{text[11:]}"
             rules.append("datetime.space_separator")
+        if _is_leap_second(text):
+            text = leap_second_as_59(text) or text
+            rules.append("datetime.leap_second")
         if not rules:
             raise error
         try:
