@@ -60,9 +60,8 @@ class Vector:
     utc: str | None = None
 
 
-def _load(name: str) -> dict[str, Any]:
-    document: dict[str, Any] = json.loads((DATA / name).read_text(encoding="utf-8"))
-    return document
+def _load(name: str) -> Any:
+    return json.loads((DATA / name).read_text(encoding="utf-8"))
 
 
 def vectors() -> list[Vector]:
@@ -103,9 +102,7 @@ def vectors() -> list[Vector]:
             text = item.attrib["SOMITEM_DATATYPE_DURATION"]
         # xs:duration collapses whitespace before checking the lexical form
         value = text.strip()
-        out.append(
-            Vector(f"w3c-xsdtests/{file}", "w3c-xsdtests", "duration", value, verdict, file)
-        )
+        out.append(Vector(f"w3c-xsdtests/{file}", "w3c-xsdtests", "duration", value, verdict, file))
     return out
 
 
@@ -123,7 +120,7 @@ def ours(vector: Vector) -> tuple[str, str | None]:
         except ValueError as exc:
             code = getattr(exc, "code", "invalid_value")
     payload = {**BASE, field: vector.value}
-    documents = [payload]
+    documents: list[dict[str, Any] | bytes] = [payload]
     if not (isinstance(vector.value, float) and not math.isfinite(vector.value)):
         documents.append(orjson.dumps(payload))
     for document in documents:
@@ -166,9 +163,7 @@ def render() -> str:
         "|---|---:|---:|---:|",
     ]
     for source, count in counted.items():
-        lines.append(
-            f"| {source} | {count} | {count - deviating[source]} | {deviating[source]} |"
-        )
+        lines.append(f"| {source} | {count} | {count - deviating[source]} | {deviating[source]} |")
     total = len(all_vectors)
     lines.append(f"| all | {total} | {total - len(rows)} | {len(rows)} |")
     lines += [
@@ -202,6 +197,18 @@ if __name__ == "__main__":
         for v in vectors():
             verdict, code = ours(v)
             if verdict != v.verdict:
-                print(json.dumps({"id": v.id, "value": v.value, "source_verdict": v.verdict, "ours": verdict, "code": code, "where": v.where}, ensure_ascii=False))
+                print(
+                    json.dumps(
+                        {
+                            "id": v.id,
+                            "value": v.value,
+                            "source_verdict": v.verdict,
+                            "ours": verdict,
+                            "code": code,
+                            "where": v.where,
+                        },
+                        ensure_ascii=False,
+                    )
+                )
     else:
         rewrite_docs()

@@ -98,5 +98,5 @@ def test_known_disagreements_of_the_issue() -> None:
     by_value = {(v.source, v.value): v for v in VECTORS if isinstance(v.value, str)}
     offset = by_value[("JSON-Schema-Test-Suite", "1990-12-31T10:00:00+10:60")]
     assert offset.verdict == "invalid" and ours(offset) == ("invalid", "invalid_datetime")
-    listed = {DEVIATIONS[v.id]["value"] for v in VECTORS if v.id in DEVIATIONS}
+    listed = {row["value"] for row in DEVIATIONS.values() if isinstance(row["value"], str)}
     assert {"PT0.5S", "PT0,5S", "P1Y2D", "PT1H2S", "P" + "9" * 78 + "D"} <= listed

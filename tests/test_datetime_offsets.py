@@ -51,19 +51,19 @@ def _paths() -> dict[str, Any]:
         "parse_datetime": parse_datetime,
         "general parser": _parse_general,
         "fast path (dicts)": lambda t: fast({**_BASE, "completed_at": t}).completed_at,
-        "cattrs hooks": lambda t: lms_schema.converter.structure(
-            {**_BASE, "completed_at": t}, Completion
-        ).completed_at,
-        "loads()": lambda t: lms_schema.loads(
-            orjson.dumps({**_BASE, "completed_at": t}), Completion
-        ).completed_at,
+        "cattrs hooks": lambda t: (
+            lms_schema.converter.structure({**_BASE, "completed_at": t}, Completion).completed_at
+        ),
+        "loads()": lambda t: (
+            lms_schema.loads(orjson.dumps({**_BASE, "completed_at": t}), Completion).completed_at
+        ),
         "query parameter": lambda t: CompletionQuery.parse({"started_at_from": t}).started_at_from,
         "normalize()": _via_normalize,
     }
     if mirror is not None:  # msgspec installed
-        paths["msgspec mirror"] = lambda t: mirror(
-            orjson.dumps({**_BASE, "completed_at": t})
-        ).completed_at
+        paths["msgspec mirror"] = lambda t: (
+            mirror(orjson.dumps({**_BASE, "completed_at": t})).completed_at
+        )
     return paths
 
 
@@ -73,7 +73,8 @@ def _via_normalize(text: str) -> datetime:
         raise lms_schema.ValidationError(result.errors)
     assert result.fixes == ()
     assert result.value is not None
-    value: datetime = result.value.completed_at
+    value = result.value.completed_at
+    assert isinstance(value, datetime)
     return value
 
 

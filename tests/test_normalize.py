@@ -246,6 +246,14 @@ FIXES: list[tuple[type, str, Any, NormalizationPolicy | None, Any, str]] = [
     (
         Completion,
         "started_at",
+        "2025-10-26T02:30:00",
+        BERLIN,
+        "2025-10-26T02:30:00+02:00",
+        "datetime.naive_ambiguous",
+    ),
+    (
+        Completion,
+        "started_at",
         "1998-12-31T23:59:60Z",
         None,
         "1998-12-31T23:59:59.999999Z",

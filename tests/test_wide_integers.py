@@ -89,7 +89,9 @@ def test_loads_gives_the_issues_structure_gives(
 
 
 def test_decode_keeps_every_integer_exact() -> None:
-    text = b'[123456789012345678901234567890, -9223372036854775809, 1e30, 1.5, "12345678901234567890"]'
+    text = (
+        b'[123456789012345678901234567890, -9223372036854775809, 1e30, 1.5, "12345678901234567890"]'
+    )
     assert decode(text) == [WIDE, -9223372036854775809, 1e30, 1.5, "12345678901234567890"]
     assert [type(x) for x in decode(text)] == [int, int, float, float, str]
     assert orjson.loads(text)[0] == float(WIDE)  # what the defect was

@@ -7,8 +7,9 @@ are truncated.
 
 A leap second (``1998-12-31T23:59:60Z``, second 60 at 23:59 UTC) is valid RFC 3339 but
 :class:`datetime.datetime` cannot hold it, so it is an error of its own, ``leap_second``;
-``normalize()`` maps it to second ``59.999999`` of the same minute (rule ``datetime.leap_second``, see
-:func:`leap_second_as_59`). Second 60 anywhere else is ``invalid_datetime``.
+``normalize()`` maps it to second ``59.999999`` of the same minute (rule
+``datetime.leap_second``, see :func:`leap_second_as_59`). Second 60 anywhere else is
+``invalid_datetime``.
 
 Offsets are read in one place, :data:`OFFSET` and :func:`_check_offset`: the shortcut for
 common shapes (also inlined by the generated fast paths) matches only offsets with hours
@@ -26,11 +27,19 @@ UTC, at the same instant:
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Literal
 
 from .leaf import FieldError, json_type_name
 
-__all__ = ["OFFSET", "format_datetime", "is_naive_text", "leap_second_as_59", "parse_datetime"]
+__all__ = [
+    "OFFSET",
+    "format_datetime",
+    "is_naive_text",
+    "leap_second_as_59",
+    "local_time_kind",
+    "parse_datetime",
+]
 
 #: RFC 3339 ``time-numoffset`` (and ``Z``): hours 00-23, minutes 00-59.
 OFFSET = r"Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9]"
@@ -151,6 +160,26 @@ def leap_second_as_59(text: str) -> str | None:
         return None
     offset = m.group("offset") or ""
     return text[:17] + "59.999999" + offset
+
+
+def local_time_kind(naive: datetime, zone: tzinfo) -> Literal["ok", "gap", "fold"]:
+    """Whether the wall-clock time ``naive`` exists once in ``zone`` (``"ok"``), not at all
+    (``"gap"``: the clocks were put forward over it) or twice (``"fold"``: put back over it).
+
+    >>> from zoneinfo import ZoneInfo
+    >>> berlin = ZoneInfo("Europe/Berlin")
+    >>> days = [(3, 30), (10, 26), (8, 1)]
+    >>> [local_time_kind(datetime(2025, m, d, 2, 30), berlin) for m, d in days]
+    ['gap', 'fold', 'ok']
+    """
+    first = naive.replace(tzinfo=zone, fold=0)
+    if first.utcoffset() == naive.replace(tzinfo=zone, fold=1).utcoffset():
+        return "ok"
+    try:
+        back = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    except OverflowError:  # at the ends of datetime's range: no known zone changes there
+        return "ok"
+    return "fold" if back == naive else "gap"
 
 
 def is_naive_text(value: str) -> bool:

@@ -190,9 +190,7 @@ def decode(data: bytes | bytearray | memoryview | str) -> Any:
         try:
             return _decode_stdlib(data)
         except FieldError:  # orjson read it: only the depth can be too much for json
-            raise FieldError(
-                "too_deep", "nested too deeply to read its integers exactly"
-            ) from None
+            raise FieldError("too_deep", "nested too deeply to read its integers exactly") from None
     return value
 
 

@@ -170,15 +170,15 @@ def _python_vectors(
         ):
             continue
         raising = loop_calls[0][1]
-        cases: list[ast.AST] = []
-        for node in ast.walk(func):
+        cases: list[ast.expr] = []
+        for item in ast.walk(func):
             if (
-                isinstance(node, ast.Assign)
-                and isinstance(node.targets[0], ast.Name)
-                and node.targets[0].id == "testtuples"
-                and isinstance(node.value, ast.Tuple | ast.List)
+                isinstance(item, ast.Assign)
+                and isinstance(item.targets[0], ast.Name)
+                and item.targets[0].id == "testtuples"
+                and isinstance(item.value, ast.Tuple | ast.List)
             ):
-                cases.extend(node.value.elts)
+                cases.extend(item.value.elts)
         for decorator in func.decorator_list:
             if _call_name(decorator) == "parametrize":
                 assert isinstance(decorator, ast.Call)
@@ -219,7 +219,7 @@ def _write(name: str, source: dict[str, Any], vectors: list[Vector]) -> None:
 
 def isodate(git_dir: str) -> None:
     commit = _head(git_dir)
-    files = {
+    files: dict[str, tuple[dict[str, str], dict[str, int | None]]] = {
         "tests/test_duration.py": ({"parse_duration": "duration"}, {"PARSE_TEST_CASES": None}),
         "tests/test_datetime.py": ({"parse_datetime": "date-time"}, {"TEST_CASES": 1}),
     }
@@ -233,8 +233,7 @@ def isodate(git_dir: str) -> None:
         "commit": commit,
         "paths": list(files),
         "licence": "BSD-3-Clause (LICENSE in the repository)",
-        "meaning": "ISO 8601 as the isodate library reads it (parse_duration, "
-        "parse_datetime)",
+        "meaning": "ISO 8601 as the isodate library reads it (parse_duration, parse_datetime)",
     }
     _write("isodate", source, _dedupe(iter(vectors)))
 
@@ -280,7 +279,9 @@ def isoduration(git_dir: str) -> None:
 
 _JS_VAR = re.compile(r"""^\s*var ((?:IN)?VALID_[A-Z_0-9]+) = (?:'([^']*)'|"([^"]*)"|([0-9.]+));?""")
 _EXPECT = re.compile(r"expect: \[([0-9]+)\]")
-_JS_TEMPLATE = re.compile(r"""(timestamp|since|until|duration|registration)"?\s*:\s*['"]([^'"{]+)['"]""")
+_JS_TEMPLATE = re.compile(
+    r"""(timestamp|since|until|duration|registration)"?\s*:\s*['"]([^'"{]+)['"]"""
+)
 
 
 def lrs(git_dir: str) -> None:
