@@ -453,16 +453,16 @@ def datetime_reader(policy: NormalizationPolicy, nullable: bool) -> Reader:
         return format_datetime(parsed), _rule(policy, rules, error)
 
     def read_epoch(value: int | float) -> str:
-        if value == 0 and not nullable:
-            raise FieldError(
-                "invalid_datetime",
-                "0 stands for 'no date' here, not 1970-01-01, and this date-time cannot be null",
-            )
         if epoch_rule is None:
             raise FieldError(
                 "missing_unit",
                 f"{_show(value)} looks like an epoch timestamp, but its unit is unknown: set "
                 "NormalizationPolicy(epoch_unit='s' or 'ms')",
+            )
+        if value == 0 and not nullable:
+            raise FieldError(
+                "invalid_datetime",
+                "0 stands for 'no date' here, not 1970-01-01, and this date-time cannot be null",
             )
         _rule(policy, [epoch_rule], _error_of(parse_datetime, value))
         number = _decimal(value)
