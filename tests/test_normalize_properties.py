@@ -199,7 +199,12 @@ def test_bare_number_durations_use_the_policy_unit(number: int, unit: str) -> No
 @given(st.integers(-(10**10), 2 * 10**11), st.sampled_from(["s", "ms"]))
 def test_epoch_numbers_use_the_policy_unit(number: int, unit: str) -> None:
     policy = NormalizationPolicy(epoch_unit=unit)  # type: ignore[arg-type]
-    result = _one("modified_at", number, policy)  # not nullable: 0 is 1970 here
+    result = _one("modified_at", number, policy)
+    if number == 0:  # not nullable: 0 means "no date" and stays an error (docs/conformance.md)
+        assert [(i.path, i.code) for i in result.errors] == [("$.modified_at", "invalid_datetime")]
+        result = _one("started_at", number, policy)  # nullable: null
+        assert [(f.rule, f.after) for f in result.fixes] == [("datetime.empty_to_null", None)]
+        return
     expected = datetime(1970, 1, 1, tzinfo=UTC) + (
         timedelta(seconds=number) if unit == "s" else timedelta(milliseconds=number)
     )
