@@ -44,7 +44,8 @@ def _duration(tp: Any) -> Any:
 
 
 def _every_subclass(cls: type) -> list[type]:
-    out, stack = [], list(cls.__subclasses__())
+    out: list[type] = []
+    stack: list[type] = list(cls.__subclasses__())
     while stack:
         sub = stack.pop(0)
         out.append(sub)
@@ -56,7 +57,8 @@ def _hypothesis_setup_hook() -> None:
     global _installed
     from hypothesis import strategies as st
 
-    from ._models.models import Page, _PartialBase, on_new_model
+    from ._models.fields import ModelBase
+    from ._models.models import Page, on_new_model
     from ._values.durations import Duration
     from ._values.enums import OpenEnum, on_new_open_enum
 
@@ -66,7 +68,7 @@ def _hypothesis_setup_hook() -> None:
     def register_enum(cls: type) -> None:
         st.register_type_strategy(cls, _enum)
 
-    for model in _every_subclass(_PartialBase):
+    for model in _every_subclass(ModelBase):
         register_model(model)
     for enum in _every_subclass(OpenEnum):
         register_enum(enum)

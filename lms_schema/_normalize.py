@@ -3,8 +3,9 @@
 The engine walks the payload beside the model's fields, as the field analysis
 (:func:`lms_schema._models.fields.fields_of`) describes them, like every other layer. One
 switch maps a field kind to its lenient reader (:mod:`lms_schema._lenient.readers`), so a rule
-applies wherever its kind occurs (``int`` covers ``score``, ``order`` and ``page_size``); nothing depends on field
-names. The walk is compiled once per (model, policy); per record it only calls the compiled nodes.
+applies wherever its kind occurs (int64 covers ``score``, ``order`` and ``page_size``);
+nothing depends on field names. The walk is compiled once per (model, policy); per record it
+only calls the compiled nodes.
 
 The repaired wire payload is then structured strictly, so ``.value`` always passes strict
 validation and ``structure(result.payload, cls) == result.value`` by construction.
@@ -15,7 +16,6 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any, Generic, TypeAlias, TypeVar, assert_never, cast
 
 import attrs
@@ -291,9 +291,7 @@ class _Engine:
         assert element_field is not None
         nullable, expected = field.nullable, field.expected
         element = self.value(element_field, False, element_field.expected)
-        wrap = element_field.kind in _WRAPPABLE and self.policy.enabled(
-            "list.single_to_list"
-        )
+        wrap = element_field.kind in _WRAPPABLE and self.policy.enabled("list.single_to_list")
 
         def list_node(value: Any, path: _Path, ctx: _Context) -> Any:
             if type(value) is list:

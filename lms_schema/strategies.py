@@ -37,7 +37,7 @@ import copy
 import functools
 import string
 import uuid
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from fractions import Fraction
 from typing import Any, Final, TypeAlias, TypeVar, assert_never, cast, get_args
@@ -61,7 +61,7 @@ from ._models.models import (
 )
 from ._request.expand import Expand as ParsedExpand
 from ._request.expand import parse_expand
-from ._values.absent import ABSENT, Absent, JSONObject
+from ._values.absent import ABSENT, JSONObject
 from ._values.durations import MAX_DIGITS, MAX_MICROSECONDS, MAX_MONTHS, Duration
 from ._values.enums import Grade, OpenEnum, Status
 from ._values.issues import ValidationError, format_path
@@ -592,11 +592,19 @@ def _wire_leaf(field: _Field) -> st.SearchStrategy[Any]:
     assert_never(kind)
 
 
+def _item_key(item: Any) -> Hashable:
+    """What makes page items distinct: their id (a page repeating an id gets a
+    ``duplicate_id`` warning from validate(); the pages drawn here are clean), or the item
+    itself when it has none."""
+    ident = item.get("id", ABSENT) if type(item) is dict else getattr(item, "id", ABSENT)
+    return id(item) if ident is ABSENT else str(ident).lower()
+
+
 def _page_payload(items: st.SearchStrategy[Payload]) -> st.SearchStrategy[Payload]:
     return st.builds(
         lambda cursor, records: {"cursor": cursor, "page_size": len(records), "items": records},
         st.one_of(st.none(), st.text()),
-        st.lists(items, max_size=4),
+        st.lists(items, max_size=4, unique_by=_item_key),
     )
 
 
@@ -622,7 +630,8 @@ def payloads(
     * ``include_raw_data=False``: ``raw_data`` absent or null; ``True``: an object;
     * ``include_custom_fields=False``: ``custom_fields`` null; ``True``: an object.
 
-    The flags apply to expanded objects too. Page envelopes have ``page_size == len(items)``.
+    The flags apply to expanded objects too. Page envelopes have ``page_size == len(items)``
+    and items with distinct ids (a repeated id is a ``duplicate_id`` warning).
     With ``unknown_keys=True`` records and expanded objects may also carry keys no model has
     (``"x-vendor"``, ``"_links"``) with JSON values: forward compatibility, which
     ``structure()`` ignores and ``validate()`` warns about.
@@ -722,7 +731,7 @@ def _models(cls: Any, depth: int = 0) -> st.SearchStrategy[Any]:
         return st.builds(
             lambda cursor, items: Page(cursor=cursor, page_size=len(items), items=items),
             st.one_of(st.none(), st.text()),
-            st.lists(_models(get_args(cls)[0]), max_size=4),
+            st.lists(_models(get_args(cls)[0]), max_size=4, unique_by=_item_key),
         )
     return st.builds(cls, **{f.name: _value(f, depth) for f in _fields(cls)})
 

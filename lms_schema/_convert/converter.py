@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar, assert_never, get_args, get_origin
+from typing import Any, TypeVar, assert_never
 from uuid import UUID
 
 import attrs
@@ -25,8 +25,8 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, override
 
 from .._models.errorbodies import ERROR_BODIES
-from .._models.fields import FieldInfo, Kind, fields_of, is_page, is_wire_class
-from .._models.models import Page, _PartialBase, wire_order
+from .._models.fields import FieldInfo, Kind, ModelBase, fields_of, is_page, is_wire_class
+from .._models.models import Page, wire_order
 from .._values.absent import ABSENT, JSONObject
 from .._values.datetimes import format_datetime, parse_datetime
 from .._values.durations import Duration, parse_duration
@@ -236,9 +236,7 @@ def _class_hook(cls: Any, conv: cattrs.Converter, forbid_unknown_keys: bool) -> 
     the outermost call renders).
     """
     analysed = fields_of(cls)  # TypeError for an unsupported field: the first use
-    overrides = {
-        f.name: override(struct_hook=field_hook(f, conv)) for f in analysed.declared
-    }
+    overrides = {f.name: override(struct_hook=field_hook(f, conv)) for f in analysed.declared}
     generated = make_dict_structure_fn(
         cls,
         conv,
@@ -281,7 +279,7 @@ def unstructure_value(value: Any) -> Any:
         return str(value)
     if kind is list:
         return [unstructure_value(v) for v in value]
-    if isinstance(value, _PartialBase) or kind in _ERROR_BODIES:
+    if isinstance(value, ModelBase) or kind in _ERROR_BODIES:
         return _unstructure_model(value)
     return value  # verbatim JSON objects (no copy)
 

@@ -37,12 +37,12 @@ import orjson
 from .._convert.converter import unstructure_value
 from .._models.fields import FieldInfo, Kind, fields_of, is_model, item_of
 from .._models.models import Page
+from .._values import match_common_datetime as _common_datetime
+from .._values import match_uuid_text as _uuid_shape
+from .._values import parse_uuid_text as _parse_uuid_text
 from .._values.absent import ABSENT
-from .._values.datetimes import _common as _common_datetime
 from .._values.datetimes import format_datetime, parse_datetime
 from .._values.durations import Duration, parse_duration
-from .._values.ids import _match as _uuid_shape
-from .._values.ids import _parse_str as _parse_uuid_text
 from .._values.jsonvalue import check_json_object, check_json_value
 
 __all__ = [
@@ -222,7 +222,9 @@ class StructureBuilder(_Builder):
             lines.append(f"{var} = get({field.name!r}, _MISSING)")
             lines.append(f"if {var} is _MISSING:")
             if field.required:
-                lines.append(f"    raise _DeclinedError({title + '.' + field.name + ': missing'!r})")
+                lines.append(
+                    f"    raise _DeclinedError({title + '.' + field.name + ': missing'!r})"
+                )
             else:
                 lines.append(f"    {var} = ABSENT")
             lines.append("else:")

@@ -21,6 +21,8 @@ field of a type no layer supports raises ``TypeError`` naming the class and the 
 
 from __future__ import annotations
 
+import inspect
+import sys
 import threading
 import types
 import typing
@@ -43,6 +45,7 @@ __all__ = [
     "SUPPORTED",
     "FieldInfo",
     "Kind",
+    "ModelBase",
     "ModelFields",
     "fields_of",
     "is_model",
@@ -54,6 +57,8 @@ __all__ = [
 ]
 
 _NONE_TYPE = type(None)
+#: The base class of every model (an instance check: ``isinstance(value, ModelBase)``).
+ModelBase = _PartialBase
 _ERROR_BODIES = frozenset(ERROR_BODIES)
 
 
@@ -256,19 +261,24 @@ def _analyse(cls: Any) -> ModelFields:
         (var,) = Page.__parameters__  # type: ignore[attr-defined]
         substitute[var] = item
     attributes = attrs.fields(base)
-    hints: dict[str, Any] = {a.name: a.type for a in attributes}
-    if any(isinstance(tp, str) or tp is None for tp in hints.values()):
-        try:  # string annotations (``from __future__ import annotations``)
-            hints = typing.get_type_hints(base)
-        except Exception as exc:  # noqa: BLE001 - a name that does not resolve
-            raise TypeError(f"cannot read the field types of {base.__name__}: {exc}") from None
+    hints: dict[str, Any] = {a.name: _resolve(base, a.name, a.type) for a in attributes}
+    if any(isinstance(a.type, str) for a in attributes):
+        # What attrs.resolve_types does, with each annotation read where it was written
+        # (get_type_hints reads the models' in the namespace of ``lms_schema``, where the
+        # public classes say they live): cattrs then finds the class resolved.
+        for a in attributes:
+            object.__setattr__(a, "type", hints[a.name])
+        base.__attrs_types_resolved__ = base
     declared = []
     for a in attributes:
         tp = _substitute(hints.get(a.name, a.type), substitute)
         declared.append(_field(base, a.name, tp, a.default is attrs.NOTHING))
     by_name = {f.name: f for f in declared}
     if is_model(base):
-        order = [*(n for n in BASE_KEYS if n in by_name), *(n for n in by_name if n not in BASE_KEYS)]
+        order = [
+            *(n for n in BASE_KEYS if n in by_name),
+            *(n for n in by_name if n not in BASE_KEYS),
+        ]
     else:
         order = list(by_name)
     return ModelFields(
@@ -278,6 +288,22 @@ def _analyse(cls: Any) -> ModelFields:
         by_name=MappingProxyType(by_name),
         names=frozenset(by_name),
     )
+
+
+def _resolve(cls: type, name: str, tp: Any) -> Any:
+    """A string annotation (``from __future__ import annotations``) evaluated where the class
+    that declares the field was defined."""
+    if not isinstance(tp, str):
+        return tp
+    owner = next((k for k in cls.__mro__ if name in inspect.get_annotations(k)), cls)
+    module = sys.modules.get(owner.__module__)
+    try:
+        return eval(tp, dict(vars(module)) if module else {}, dict(vars(owner)))
+    except Exception as exc:  # noqa: BLE001 - a name that does not resolve
+        raise TypeError(
+            f"{cls.__name__}.{name}: cannot resolve the annotation {tp!r} ({exc}); "
+            "call attrs.resolve_types() on the class"
+        ) from None
 
 
 def _substitute(tp: Any, mapping: dict[Any, Any]) -> Any:
