@@ -6,7 +6,12 @@ from typing import Any, TypeVar, cast
 
 import orjson
 
-from ._convert.converter import converter, issues_from_exception, strict_converter
+from ._convert.converter import (
+    converter,
+    issues_from_exception,
+    strict_converter,
+    structure_raw,
+)
 from ._gen.declines import note_decline
 from ._gen.fast import DUMP_OPTIONS, dumper, structurer, unstructurer
 from ._gen.mirror import bytes_structurer
@@ -35,7 +40,7 @@ def structure_issues(
             note_decline(cls, "dict", exc)
     conv = strict_converter if forbid_unknown_keys else converter
     try:
-        return conv.structure(payload, cls), []
+        return structure_raw(conv, payload, cls), []
     except RecursionError:
         return None, [Issue("$", "too_deep", "the payload is nested too deeply to check")]
     except Exception as exc:  # noqa: BLE001 - every failure becomes issues with paths

@@ -45,6 +45,7 @@ __all__ = [
     "issues_from_exception",
     "strict_converter",
     "structure_int",
+    "structure_raw",
     "structure_str",
     "unstructure_value",
     "wrong_type",
@@ -247,7 +248,7 @@ def _class_hook(cls: Any, conv: cattrs.Converter, forbid_unknown_keys: bool) -> 
     expected = "an object"
 
     def structure_model(value: Any, tp: Any) -> Any:
-        if getattr(_nesting, "depth", 0):
+        if getattr(_nesting, "depth", 0) or getattr(_nesting, "raw", False):
             if type(value) is not dict:
                 raise wrong_type(expected, value)
             return generated(value, tp)
@@ -259,6 +260,18 @@ def _class_hook(cls: Any, conv: cattrs.Converter, forbid_unknown_keys: bool) -> 
             raise ValidationError(issues_from_cattrs(exc)) from None
 
     return structure_model
+
+
+def structure_raw(conv: cattrs.Converter, payload: Any, cls: Any) -> Any:
+    """``conv.structure(payload, cls)`` with the models' hooks raising cattrs' own exceptions
+    (no :class:`~lms_schema.ValidationError` built and taken apart again): for a caller that
+    turns them into issues with :func:`issues_from_cattrs` anyway."""
+    previous = getattr(_nesting, "raw", False)
+    _nesting.raw = True
+    try:
+        return conv.structure(payload, cls)
+    finally:
+        _nesting.raw = previous
 
 
 # -- unstructuring ------------------------------------------------------------------------
@@ -372,9 +385,12 @@ def issues_from_cattrs(exc: BaseException, path: tuple[PathPart, ...] = ()) -> l
     current: BaseException
     while stack:
         current, where = stack.pop()
-        if isinstance(current, ValidationError):
-            prefix = format_path(where)
-            out.extend(attrs.evolve(i, path=prefix + i.path[1:]) for i in current.issues)
+        if isinstance(current, ValidationError):  # a model's hook, called from outside
+            if not where:
+                out.extend(current.issues)
+            else:
+                prefix = format_path(where)
+                out.extend(attrs.evolve(i, path=prefix + i.path[1:]) for i in current.issues)
         elif isinstance(current, ForbiddenExtraKeysError):
             for key in sorted(current.extra_fields, key=str):
                 out.append(
