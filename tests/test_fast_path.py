@@ -379,9 +379,8 @@ def test_instances_are_of_the_model_classes_and_frozen() -> None:
     classes: list[type] = [*MODELS, *partials, Page]
     for cls in classes:
         # (users' own subclasses, such as those of test_custom_model, are theirs)
-        subclasses: list[type] = [
-            sub for sub in cls.__subclasses__() if sub.__module__.startswith("lms_schema")
-        ]
+        every: list[type] = cls.__subclasses__()
+        subclasses = [sub for sub in every if sub.__module__.startswith("lms_schema")]
         assert all(sub in public for sub in subclasses), cls
 
 
