@@ -48,17 +48,7 @@ from hypothesis.errors import InvalidArgument
 
 from ._lenient.policy import DEFAULT_POLICY, NormalizationPolicy, enum_rules
 from ._models.fields import FieldInfo, Kind, fields_of, is_model, is_page
-from ._models.models import (
-    REQUIRED_KEYS,
-    Page,
-    PartialCategory,
-    PartialCompletion,
-    PartialContent,
-    PartialCourse,
-    PartialEnrollment,
-    PartialSkill,
-    PartialUser,
-)
+from ._models.models import MODELS, REQUIRED_KEYS, Page
 from ._request.expand import Expand as ParsedExpand
 from ._request.expand import parse_expand
 from ._values.absent import ABSENT, JSONObject
@@ -87,15 +77,8 @@ Payload: TypeAlias = dict[str, Any]
 Path: TypeAlias = tuple[str | int, ...]
 Expand: TypeAlias = tuple[tuple[str, tuple[str, ...] | None], ...]
 
-PARTIAL_MODELS: Final[tuple[type, ...]] = (
-    PartialUser,
-    PartialCourse,
-    PartialContent,
-    PartialCategory,
-    PartialSkill,
-    PartialEnrollment,
-    PartialCompletion,
-)
+#: The Partial class of each of the seven models (``PartialUser``, ...), in their order.
+PARTIAL_MODELS: Final[tuple[type, ...]] = tuple(model.__bases__[0] for model in MODELS)
 #: Expanded objects nest at most this deep (a course in a completion is depth 1).
 MAX_NESTING: Final = 2
 _INT64: Final = (-(2**63), 2**63 - 1)
