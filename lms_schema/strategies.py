@@ -2,8 +2,8 @@
 
 Install with ``pip install 'lms-schema[hypothesis]'``. ``import lms_schema`` never imports
 Hypothesis; this module does. With the package installed, Hypothesis' entry point registers
-every model, ``Grade``, ``Status`` and ``Duration``, so ``st.from_type(lms_schema.Completion)``
-works without importing this module::
+every model (users' own subclasses too), every open enum and ``Duration``, so
+``st.from_type(lms_schema.Completion)`` works without importing this module::
 
     from hypothesis import given
     from lms_schema import strategies as lst
@@ -23,7 +23,8 @@ Strategies:
 * :func:`messy_payloads` -- payloads in the shapes real vendors send, which the normalizer
   repairs;
 * building blocks drawing wire values (JSON strings): :func:`uuids`, :func:`datetimes`,
-  :func:`durations`, :func:`grades`, :func:`statuses`, :func:`expands`, and
+  :func:`durations`, :func:`grades`, :func:`statuses`, :func:`enum_values` (any open
+  enum), :func:`expands`, and
   :func:`json_objects`; and :func:`duration_values` (``Duration`` values).
 
 Every strategy is built from ``builds``/``one_of``/``fixed_dictionaries`` with the simplest
