@@ -424,7 +424,7 @@ def test_the_fast_paths_never_decline_a_valid_payload(cls: Any) -> None:
     without lone surrogates, which the bytes path leaves to orjson) the msgspec mirror path:
     ``record_declines`` sees none."""
 
-    @settings(max_examples=100)
+    @settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
     @given(lst.payloads(cls))
     def check(payload: Any) -> None:
         with record_declines() as declines:
