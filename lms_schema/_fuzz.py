@@ -327,6 +327,7 @@ def main(argv: list[str] | None = None) -> int:
         atheris.Fuzz()  # exits the process when the time is up or on a finding
         return 0  # pragma: no cover
     runner = settings(database=None, deadline=None, max_examples=100)(given(st.data())(fuzz_body))
+    runner()  # at least one batch, however short the time (or busy the machine)
     while time.monotonic() - start < args.seconds:
         runner()
     elapsed = time.monotonic() - start
