@@ -77,7 +77,7 @@ class OpenEnum(str, metaclass=_OpenEnumType):
     _names: ClassVar[dict[str, str]] = {}
     #: the prefix of this enum's normalization rules (``grade`` -> ``grade.case``)
     rule_prefix: ClassVar[str] = ""
-    #: source spelling (folded) -> member value, applied by normalize() by default
+    #: source spelling (stripped, lower case) -> member value, applied by normalize() by default
     default_synonyms: ClassVar[Mapping[str, str]] = MappingProxyType({})
 
     def __init_subclass__(
@@ -108,7 +108,7 @@ class OpenEnum(str, metaclass=_OpenEnumType):
         for key, target in (synonyms or {}).items():
             if target not in cls._members:
                 raise TypeError(f"{cls.__name__} synonym {key!r} -> {target!r}: not a member")
-            folded[key.strip().casefold()] = target
+            folded[key.strip().lower()] = target
         cls.default_synonyms = MappingProxyType(folded)
         _REGISTRY.append(cls)
         for callback in _CALLBACKS:
