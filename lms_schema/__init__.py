@@ -5,10 +5,15 @@
 >>> report = lms_schema.validate(payload, lms_schema.Page[lms_schema.User])
 >>> lms_schema.dumps(completion)                                  # canonical JSON bytes
 >>> result = lms_schema.normalize(messy, lms_schema.Completion)   # lenient; every change in .fixes
+
+Your own models: subclass one (``@attrs.frozen(kw_only=True) class MyCompletion(Completion)``)
+and every function takes it; see ``docs/extending.md``. ``lms_schema.debug.record_declines()``
+shows why the generated fast paths fell back to the slower path.
 """
 
+from . import debug  # noqa: F401 - lms_schema.debug.record_declines()
 from ._api import dumps, loads, structure, unstructure
-from ._convert.converter import configure_converter, converter
+from ._convert.converter import configure_converter, converter, issues_from_cattrs
 from ._exchange import validate_exchange
 from ._lenient.policy import RULES, NormalizationPolicy
 from ._models.errorbodies import ErrorDetail, ErrorResponse, HTTPValidationError
@@ -113,6 +118,7 @@ __all__ = [
     "dumps",
     "format_duration",
     "format_expand",
+    "issues_from_cattrs",
     "loads",
     "normalize",
     "parse_duration",

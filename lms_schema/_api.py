@@ -6,7 +6,13 @@ from typing import Any, TypeVar, cast
 
 import orjson
 
-from ._convert.converter import converter, issues_from_exception, strict_converter
+from ._convert.converter import (
+    converter,
+    issues_from_exception,
+    strict_converter,
+    structure_raw,
+)
+from ._gen.declines import note_decline
 from ._gen.fast import DUMP_OPTIONS, dumper, structurer, unstructurer
 from ._gen.mirror import bytes_structurer
 from ._values.issues import Issue, ValidationError
@@ -30,11 +36,11 @@ def structure_issues(
     if fast is not None:
         try:
             return fast(payload), []
-        except Exception:  # noqa: BLE001 - any doubt: the cattrs path decides
-            pass
+        except Exception as exc:  # noqa: BLE001 - any doubt: the cattrs path decides
+            note_decline(cls, "dict", exc)
     conv = strict_converter if forbid_unknown_keys else converter
     try:
-        return conv.structure(payload, cls), []
+        return structure_raw(conv, payload, cls), []
     except RecursionError:
         return None, [Issue("$", "too_deep", "the payload is nested too deeply to check")]
     except Exception as exc:  # noqa: BLE001 - every failure becomes issues with paths
@@ -69,8 +75,8 @@ def loads(data: bytes | bytearray | memoryview | str, cls: type[T], **kwargs: bo
         if fast is not None:
             try:
                 return cast(T, fast(data))
-            except Exception:  # noqa: BLE001 - any doubt: the orjson path decides
-                pass
+            except Exception as exc:  # noqa: BLE001 - any doubt: the orjson path decides
+                note_decline(cls, "bytes", exc)
     try:
         payload = decode(data)
     except FieldError as exc:

@@ -41,6 +41,7 @@ from hypothesis import strategies as st
 
 from . import strategies
 from ._api import dumps, loads, structure, unstructure
+from ._models.fields import fields_of
 from ._models.models import MODELS, Page
 from ._normalize import normalize
 from ._validate import validate
@@ -235,7 +236,7 @@ def _add(node: Any, path: tuple[Any, ...], key: str, value: Any) -> Any:
 
 def _field_names(cls: Any) -> list[str]:
     item = get_args(cls)[0] if get_args(cls) else cls
-    return ["cursor", "page_size", "items", *(f.name for f in strategies._fields(item))]
+    return ["cursor", "page_size", "items", *(f.name for f in fields_of(item).declared)]
 
 
 @st.composite
@@ -326,6 +327,7 @@ def main(argv: list[str] | None = None) -> int:
         atheris.Fuzz()  # exits the process when the time is up or on a finding
         return 0  # pragma: no cover
     runner = settings(database=None, deadline=None, max_examples=100)(given(st.data())(fuzz_body))
+    runner()  # at least one batch, however short the time (or busy the machine)
     while time.monotonic() - start < args.seconds:
         runner()
     elapsed = time.monotonic() - start

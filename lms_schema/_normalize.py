@@ -1,10 +1,11 @@
 """``normalize()``: repair messy upstream payloads into canonical ones, recording every change.
 
-The engine walks the payload beside the model's field types, with the same type analysis as
-the strict converter (:func:`lms_schema._convert.converter.field_hook`). One table maps a leaf
-type to its lenient reader (:mod:`lms_schema._lenient.readers`), so a rule applies wherever its
-type occurs (``int`` covers ``score``, ``order`` and ``page_size``); nothing depends on field
-names. The walk is compiled once per (model, policy); per record it only calls the compiled nodes.
+The engine walks the payload beside the model's fields, as the field analysis
+(:func:`lms_schema._models.fields.fields_of`) describes them, like every other layer. One
+switch maps a field kind to its lenient reader (:mod:`lms_schema._lenient.readers`), so a rule
+applies wherever its kind occurs (int64 covers ``score``, ``order`` and ``page_size``);
+nothing depends on field names. The walk is compiled once per (model, policy); per record it
+only calls the compiled nodes.
 
 The repaired wire payload is then structured strictly, so ``.value`` always passes strict
 validation and ``structure(result.payload, cls) == result.value`` by construction.
@@ -15,14 +16,12 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Callable
-from datetime import datetime
-from typing import Any, Generic, TypeAlias, TypeVar, cast, get_args, get_origin
-from uuid import UUID
+from typing import Any, Generic, TypeAlias, TypeVar, assert_never, cast
 
 import attrs
 
 from ._api import structure_issues
-from ._convert.converter import _describe, _is_model, _is_page, _structure_str, _union_args
+from ._convert.converter import structure_int, structure_str
 from ._lenient.policy import DEFAULT_POLICY, NormalizationPolicy
 from ._lenient.readers import (
     Reader,
@@ -32,12 +31,10 @@ from ._lenient.readers import (
     integer_reader,
     uuid_reader,
 )
-from ._models.models import field_types
-from ._values.absent import ABSENT, Absent, JSONObject
-from ._values.durations import Duration
-from ._values.enums import OpenEnum
+from ._models.fields import FieldInfo, Kind, fields_of, is_model, is_page
+from ._values.absent import ABSENT
 from ._values.issues import Issue, PathPart, format_path
-from ._values.jsonvalue import check_json_object, encode
+from ._values.jsonvalue import check_json_object, check_json_value, encode
 from ._values.leaf import FieldError, json_type_name
 
 __all__ = ["Fix", "Normalized", "normalize"]
@@ -125,26 +122,24 @@ class _Context:
 #: ``node(value, path, ctx) -> output wire value`` (``_FAILED`` after recording an error).
 Node = Callable[[Any, _Path, _Context], Any]
 _FAILED: Any = object()
-_NONE_TYPE = type(None)
 
 
 def _verbatim(value: Any) -> tuple[Any, None]:
     return check_json_object(value), None
 
 
+def _any_json(value: Any) -> tuple[Any, None]:
+    return check_json_value(value), None
+
+
 def _strict_str(value: Any) -> tuple[Any, None]:
-    return _structure_str(value, None), None
+    return structure_str(value, None), None
 
 
-#: The one table: leaf type -> its lenient reader, built from the policy (and nullability).
-_READERS: dict[Any, Callable[[NormalizationPolicy, bool], Reader]] = {
-    str: lambda policy, nullable: _strict_str,
-    int: lambda policy, nullable: integer_reader(policy),
-    UUID: lambda policy, nullable: uuid_reader(policy),
-    datetime: datetime_reader,
-    Duration: lambda policy, nullable: duration_reader(policy),
-    JSONObject: lambda policy, nullable: _verbatim,
-}
+def _strict_str_or_int(value: Any) -> tuple[Any, None]:
+    if type(value) is int:
+        return structure_int(value, None), None
+    return structure_str(value, None), None
 
 
 def _leaf(reader: Reader, nullable: bool, expected: str) -> Node:
@@ -166,8 +161,8 @@ def _leaf(reader: Reader, nullable: bool, expected: str) -> Node:
     return leaf
 
 
-def _passthrough(value: Any, path: _Path, ctx: _Context) -> Any:
-    return value
+#: Kinds whose single string a list field may receive (``list.single_to_list``).
+_WRAPPABLE = (Kind.STRING, Kind.UUID, Kind.RELATION, Kind.STRING_OR_INT)
 
 
 class _Engine:
@@ -202,18 +197,9 @@ class _Engine:
         return node
 
     def _compile_model(self, cls: Any) -> Node:
-        base = get_origin(cls) or cls
-        hints = field_types(base)
-        if _is_page(cls):
-            (item,) = get_args(cls) or (Any,)
-            hints["items"] = list[item]  # type: ignore[valid-type]
-        attributes = attrs.fields(base)
-        fields = {a.name: self.field(hints[a.name]) for a in attributes}
-        required = tuple(
-            (a.name, _NONE_TYPE in (_union_args(hints[a.name]) or ()))
-            for a in attributes
-            if a.default is attrs.NOTHING
-        )
+        analysed = fields_of(cls)
+        fields = {f.name: self.field(f) for f in analysed.declared}
+        required = tuple((f.name, f.nullable) for f in analysed.declared if f.required)
         missing_to_null = self.policy.enabled("required.missing_to_null")
         get = fields.get
 
@@ -236,39 +222,56 @@ class _Engine:
 
         return model
 
-    def field(self, tp: Any) -> Node:
-        """The node of a field type (``Absent`` is a matter of key presence)."""
-        args = _union_args(tp)
-        if args is None:
-            return self.node(tp, False, _describe(tp))
-        rest = tuple(a for a in args if a is not Absent and a is not _NONE_TYPE)
-        nullable = _NONE_TYPE in args
-        expected = _describe(tp)
-        if len(rest) == 1:
-            return self.node(rest[0], nullable, expected)
-        if UUID in rest and len(rest) == 2:
-            return self.relation(rest, nullable, expected)
-        raise TypeError(f"no normalization for {tp!r}")  # pragma: no cover
+    def field(self, field: FieldInfo) -> Node:
+        """The node of a field (``Absent`` is a matter of key presence)."""
+        if field.many:
+            return self.list(field)
+        return self.value(field, field.nullable, field.expected)
 
-    def node(self, tp: Any, nullable: bool, expected: str) -> Node:
-        factory = _READERS.get(tp)
-        if factory is not None:
-            return _leaf(factory(self.policy, nullable), nullable, expected)
-        if isinstance(tp, type) and issubclass(tp, OpenEnum):
-            return _leaf(enum_reader(tp, self.policy), nullable, expected)
-        if get_origin(tp) is list:
-            return self.list(get_args(tp)[0], nullable, expected)
-        if _is_model(tp) or _is_page(tp):
-            return self._nullable(self.model(tp), nullable)
-        if tp is Any:
-            return _passthrough
-        raise TypeError(f"no normalization for {tp!r}")  # pragma: no cover
+    def reader(self, field: FieldInfo, nullable: bool) -> Reader | None:
+        """The lenient reader of one value of a leaf kind (None: not a leaf)."""
+        kind = field.kind
+        policy = self.policy
+        if kind is Kind.STRING:
+            return _strict_str
+        if kind is Kind.INT64:
+            return integer_reader(policy)
+        if kind is Kind.UUID:
+            return uuid_reader(policy)
+        if kind is Kind.DATETIME:
+            return datetime_reader(policy, nullable)
+        if kind is Kind.DURATION:
+            return duration_reader(policy)
+        if kind is Kind.OPEN_ENUM:
+            assert field.enum is not None
+            return enum_reader(field.enum, policy)
+        if kind is Kind.JSON_OBJECT:
+            return _verbatim
+        if kind is Kind.JSON_VALUE:
+            return _any_json
+        if kind is Kind.STRING_OR_INT:
+            return _strict_str_or_int
+        if kind is Kind.RELATION or kind is Kind.OBJECT:
+            return None
+        assert_never(kind)
 
-    def relation(self, members: tuple[Any, ...], nullable: bool, expected: str) -> Node:
+    def value(self, field: FieldInfo, nullable: bool, expected: str) -> Node:
+        """The node of one value of ``field`` (an element of a list field)."""
+        if field.kind is Kind.RELATION:
+            return self.relation(field, nullable, expected)
+        if field.kind is Kind.OBJECT:
+            return self._nullable(self.model(field.target), nullable)
+        reader = self.reader(field, nullable)
+        assert reader is not None
+        return _leaf(reader, nullable, expected)
+
+    def relation(self, field: FieldInfo, nullable: bool, expected: str) -> Node:
         """``UUID | PartialX`` (or ``UUID | JSONObject``): dispatch on the JSON type."""
-        target = next(m for m in members if m is not UUID)
-        by_id = self.node(UUID, False, expected)
-        by_object = self.node(target, False, expected)
+        by_id = _leaf(uuid_reader(self.policy), False, expected)
+        if field.target is None:
+            by_object = _leaf(_verbatim, False, expected)
+        else:
+            by_object = self.model(field.target)
 
         def relation(value: Any, path: _Path, ctx: _Context) -> Any:
             kind = type(value)
@@ -283,10 +286,12 @@ class _Engine:
 
         return relation
 
-    def list(self, element_type: Any, nullable: bool, expected: str) -> Node:
-        element = self.field(element_type)
-        members = _union_args(element_type) or (element_type,)
-        wrap = (str in members or UUID in members) and self.policy.enabled("list.single_to_list")
+    def list(self, field: FieldInfo) -> Node:
+        element_field = field.element
+        assert element_field is not None
+        nullable, expected = field.nullable, field.expected
+        element = self.value(element_field, False, element_field.expected)
+        wrap = element_field.kind in _WRAPPABLE and self.policy.enabled("list.single_to_list")
 
         def list_node(value: Any, path: _Path, ctx: _Context) -> Any:
             if type(value) is list:
@@ -342,7 +347,7 @@ def normalize(
     ``policy`` (a :class:`~lms_schema.NormalizationPolicy`) switches rules off and supplies
     the units and zone that rules must not guess.
     """
-    if not (_is_model(cls) or _is_page(cls)):
+    if not (is_model(cls) or is_page(cls)):
         raise TypeError(f"normalize() needs a model class or Page[...], not {cls!r}")
     if policy is None:
         policy = DEFAULT_POLICY

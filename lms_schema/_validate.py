@@ -5,19 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from functools import cache
-from typing import Any, cast, get_args, get_origin
+from typing import Any, cast
 
 import attrs
 
 from ._api import structure_issues
-from ._convert.converter import (
-    MAX_EXPANSION_DEPTH,
-    _is_model,
-    _is_page,
-    _is_wire_class,
-    _union_args,
-)
-from ._models.models import Page, PartialCompletion, field_types
+from ._convert.converter import MAX_EXPANSION_DEPTH
+from ._gen.fast import compile_source
+from ._models.fields import FieldInfo, Kind, fields_of, is_model, is_page
+from ._models.models import Page, PartialCompletion
 from ._request.expand import Expand, parse_expand
 from ._request.expectations import page_warnings, request_issues
 from ._values.datetimes import is_naive_text
@@ -74,7 +70,7 @@ def validate(
             warnings.extend(_completion_warnings(value, ()))  # a completion: no walk needed
         else:
             warnings.extend(_semantic_warnings(value))
-    if _is_page(cls):
+    if is_page(cls):
         warnings.extend(page_warnings(payload))
     if expand is not None or include_raw_data is not None or include_custom_fields is not None:
         for issue in request_issues(
@@ -93,29 +89,14 @@ def _warning(path: tuple[PathPart, ...], code: str, message: str) -> Issue:
 
 
 @cache
-def _field_types(cls: Any) -> dict[str, Any]:
-    base = get_origin(cls) or cls
-    hints = field_types(base)
-    if _is_page(cls):
-        (item,) = get_args(cls) or (Any,)
-        hints["items"] = list[item]  # type: ignore[valid-type]
-    return {a.name: hints[a.name] for a in attrs.fields(base)}
-
-
-@cache
-def _targets(tp: Any) -> tuple[Any, bool, bool]:
-    """(model class or None, is_list, is_datetime) of a field type."""
-    args = _union_args(tp)
-    members = args if args is not None else (tp,)
-    for member in members:
-        if get_origin(member) is list:
-            model, _, is_dt = _targets(get_args(member)[0])
-            return model, True, is_dt
-        if _is_wire_class(member) or _is_page(member):
-            return member, False, False
-        if member is datetime:
-            return None, False, True
-    return None, False, False
+def _walked(cls: Any) -> tuple[tuple[FieldInfo, Any, bool], ...]:
+    """Per field of ``cls``: (field, the class an object in it is checked as or None, whether
+    it is a date-time), read off the field analysis once per class."""
+    out = []
+    for field in fields_of(cls).declared:
+        nested = field.target if field.kind in (Kind.RELATION, Kind.OBJECT) else None
+        out.append((field, nested, field.kind is Kind.DATETIME))
+    return tuple(out)
 
 
 def _is_clean(payload: Any, cls: Any) -> bool:
@@ -151,9 +132,9 @@ def _clean_check(cls: Any) -> Callable[[Any], bool]:
         if model in done:
             continue
         done.add(model)
-        fields = _field_types(model)
+        walked = _walked(model)
         known = f"_known_{len(done)}"
-        namespace[known] = frozenset(fields)
+        namespace[known] = fields_of(model).names
         lines = [
             f"def {name_of(model)}(d):",
             "    if type(d) is not dict:",
@@ -161,8 +142,8 @@ def _clean_check(cls: Any) -> Callable[[Any], bool]:
             f"    if not d.keys() <= {known}:",
             "        return False",
         ]
-        for name, tp in fields.items():
-            target, is_list, is_dt = _targets(tp)
+        for field, target, is_dt in walked:
+            name = field.name
             if name in LANGUAGE_FIELDS:  # an unhashable element raises: _is_clean says False
                 lines += [
                     f"    v = d.get({name!r})",
@@ -175,7 +156,7 @@ def _clean_check(cls: Any) -> Callable[[Any], bool]:
                     "    if type(v) is str and v[-1:] not in ('Z', 'z') and _naive(v):",
                     "        return False",
                 ]
-            elif target is not None and is_list:
+            elif target is not None and field.many:
                 lines += [
                     f"    v = d.get({name!r})",
                     "    if type(v) is list:",
@@ -191,7 +172,8 @@ def _clean_check(cls: Any) -> Callable[[Any], bool]:
                 ]
         lines.append("    return True")
         sources.append("\n".join(lines))
-    exec("\n\n".join(sources), namespace)
+    label = f"clean check {getattr(cls, '__name__', cls)}"
+    compile_source("\n\n".join(sources), label, namespace)
     return cast(Callable[[Any], bool], namespace[names[cls]])
 
 
@@ -208,14 +190,15 @@ def _raw_warnings(payload: Any, cls: Any) -> Iterator[Issue]:
         node, model, path, level = stack.pop()
         if type(node) is not dict or level > _WALK_LEVELS:
             continue
-        fields = _field_types(model)
+        names = fields_of(model).names
         for key in node:
-            if key not in fields:
+            if key not in names:
                 yield _warning((*path, str(key)), "unknown_key", f"unknown key {key!r} (ignored)")
-        for name, tp in fields.items():
+        for field, target, is_dt in _walked(model):
+            name = field.name
             if name not in node:
                 continue
-            target, is_list, is_dt = _targets(tp)
+            is_list = field.many
             value = node[name]
             if name in LANGUAGE_FIELDS and type(value) is list:
                 for index, code in enumerate(value):
@@ -273,42 +256,31 @@ def _completion_fields(cls: type) -> tuple[str, ...]:
 
 def _find_completion_fields(cls: type) -> tuple[str, ...]:
     reachable: set[type] = set()
-    stack = [m for tp in field_types(cls).values() for m in _model_members(tp)]
+    stack = [m for f in fields_of(cls).declared for m in _model_targets(f)]
     while stack:
         model = stack.pop()
         if model not in reachable:
             reachable.add(model)
-            stack.extend(m for tp in field_types(model).values() for m in _model_members(tp))
+            stack.extend(m for f in fields_of(model).declared for m in _model_targets(f))
     holders = {m for m in reachable if issubclass(m, PartialCompletion)}
     grew = True
     while grew:  # a fixpoint: models with a field that can hold a holder
         grew = False
         for model in reachable - holders:
-            if any(m in holders for tp in field_types(model).values() for m in _model_members(tp)):
+            if any(m in holders for f in fields_of(model).declared for m in _model_targets(f)):
                 holders.add(model)
                 grew = True
-
-    def can_hold(model: type) -> bool:
-        return model in holders
-
     return tuple(
-        name
-        for name, tp in field_types(cls).items()
-        if any(can_hold(m) for m in _model_members(tp))
+        f.name for f in fields_of(cls).declared if any(m in holders for m in _model_targets(f))
     )
 
 
-def _model_members(tp: Any) -> tuple[type, ...]:
-    """The model classes a field type can hold (in lists too)."""
-    args = _union_args(tp)
-    members = args if args is not None else (tp,)
-    out: list[type] = []
-    for member in members:
-        if get_origin(member) is list:
-            out.extend(_model_members(get_args(member)[0]))
-        elif _is_model(member):
-            out.append(member)
-    return tuple(out)
+def _model_targets(field: FieldInfo) -> tuple[type, ...]:
+    """The model classes a field can hold (in lists too)."""
+    kind = field.kind
+    if (kind is Kind.RELATION or kind is Kind.OBJECT) and is_model(field.target):
+        return (field.target,)
+    return ()
 
 
 def _completion_warnings(c: PartialCompletion, path: tuple[PathPart, ...]) -> Iterator[Issue]:

@@ -2,8 +2,8 @@
 
 Install with ``pip install 'lms-schema[hypothesis]'``. ``import lms_schema`` never imports
 Hypothesis; this module does. With the package installed, Hypothesis' entry point registers
-every model, ``Grade``, ``Status`` and ``Duration``, so ``st.from_type(lms_schema.Completion)``
-works without importing this module::
+every model (users' own subclasses too), every open enum and ``Duration``, so
+``st.from_type(lms_schema.Completion)`` works without importing this module::
 
     from hypothesis import given
     from lms_schema import strategies as lst
@@ -23,7 +23,8 @@ Strategies:
 * :func:`messy_payloads` -- payloads in the shapes real vendors send, which the normalizer
   repairs;
 * building blocks drawing wire values (JSON strings): :func:`uuids`, :func:`datetimes`,
-  :func:`durations`, :func:`grades`, :func:`statuses`, :func:`expands`, and
+  :func:`durations`, :func:`grades`, :func:`statuses`, :func:`enum_values` (any open
+  enum), :func:`expands`, and
   :func:`json_objects`; and :func:`duration_values` (``Duration`` values).
 
 Every strategy is built from ``builds``/``one_of``/``fixed_dictionaries`` with the simplest
@@ -37,40 +38,30 @@ import copy
 import functools
 import string
 import uuid
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from fractions import Fraction
-from typing import Any, Final, TypeAlias, TypeVar, cast, get_args, get_origin
+from typing import Any, Final, TypeAlias, TypeVar, assert_never, cast, get_args
 
 import attrs
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from ._lenient.policy import DEFAULT_POLICY, NormalizationPolicy
-from ._models.models import (
-    REQUIRED_KEYS,
-    Page,
-    PartialCategory,
-    PartialCompletion,
-    PartialContent,
-    PartialCourse,
-    PartialEnrollment,
-    PartialSkill,
-    PartialUser,
-    _PartialBase,
-    field_types,
-)
+from ._lenient.policy import DEFAULT_POLICY, NormalizationPolicy, enum_rules
+from ._models.fields import FieldInfo, Kind, fields_of, is_model, is_page
+from ._models.models import MODELS, REQUIRED_KEYS, Page
 from ._request.expand import Expand as ParsedExpand
 from ._request.expand import parse_expand
-from ._values.absent import ABSENT, Absent, JSONObject
+from ._values.absent import ABSENT, JSONObject
 from ._values.durations import MAX_DIGITS, MAX_MICROSECONDS, MAX_MONTHS, Duration
-from ._values.enums import Grade, Status
+from ._values.enums import Grade, OpenEnum, Status
 from ._values.issues import ValidationError, format_path
 
 __all__ = [
     "datetimes",
     "duration_values",
     "durations",
+    "enum_values",
     "expands",
     "grades",
     "invalid_payloads",
@@ -87,15 +78,8 @@ Payload: TypeAlias = dict[str, Any]
 Path: TypeAlias = tuple[str | int, ...]
 Expand: TypeAlias = tuple[tuple[str, tuple[str, ...] | None], ...]
 
-PARTIAL_MODELS: Final[tuple[type, ...]] = (
-    PartialUser,
-    PartialCourse,
-    PartialContent,
-    PartialCategory,
-    PartialSkill,
-    PartialEnrollment,
-    PartialCompletion,
-)
+#: The Partial class of each of the seven models (``PartialUser``, ...), in their order.
+PARTIAL_MODELS: Final[tuple[type, ...]] = tuple(model.__bases__[0] for model in MODELS)
 #: Expanded objects nest at most this deep (a course in a completion is depth 1).
 MAX_NESTING: Final = 2
 _INT64: Final = (-(2**63), 2**63 - 1)
@@ -118,59 +102,69 @@ _LOCALES: Final = ("en_US", "en_GB", "fr_FR", "de_DE", "pt_BR", "zh_CN", "C", "e
 
 @attrs.frozen
 class _Field:
-    """What a model field is, for the generators: ``kind`` plus the related class if any."""
+    """A field as the generators see it: the field analysis' description plus ``kind``, a
+    name for what the generators draw (``relation``, ``relations``, ``strings``, ``str``,
+    ``int``, ``uuid``, ``datetime``, ``duration``, ``enum``, ``json``, ``json_value``,
+    ``str_or_int``, ``object``, ``objects``, and ``list`` for a list of any other leaf)."""
 
-    name: str
-    kind: str  # uuid str int datetime duration grade status json strings relation relations
-    target: Any  # a Partial model class, JSONObject (instructors), or None
-    nullable: bool
-    required: bool
+    info: FieldInfo
+    kind: str
+
+    @property
+    def name(self) -> str:
+        return self.info.name
+
+    @property
+    def target(self) -> Any:
+        """The model of an expanded object, ``JSONObject`` for an instructor."""
+        target = self.info.target
+        return JSONObject if target is None and self.info.kind is Kind.RELATION else target
+
+    @property
+    def enum(self) -> type[OpenEnum] | None:
+        return self.info.enum
+
+    @property
+    def nullable(self) -> bool:
+        return self.info.nullable
+
+    @property
+    def required(self) -> bool:
+        return self.info.required
 
 
-def _classify(name: str, tp: Any, required: bool) -> _Field:
-    args = get_args(tp) if get_origin(tp) is not list else (tp,)
-    if not args:
-        args = (tp,)
-    nullable = type(None) in args
-    rest = [a for a in args if a is not Absent and a is not type(None)]
-    if len(rest) == 2 and uuid.UUID in rest:
-        target = next(a for a in rest if a is not uuid.UUID)
-        return _Field(name, "relation", target, nullable, required)
-    (base,) = rest
-    if get_origin(base) is list:
-        (element,) = get_args(base)
-        if element is str:
-            return _Field(name, "strings", None, nullable, required)
-        members = [a for a in get_args(element) if a is not uuid.UUID]
-        return _Field(name, "relations", members[0], nullable, required)
-    kinds: dict[Any, str] = {
-        uuid.UUID: "uuid",
-        str: "str",
-        int: "int",
-        datetime: "datetime",
-        Duration: "duration",
-        Grade: "grade",
-        Status: "status",
-    }
-    if base in kinds:
-        return _Field(name, kinds[base], None, nullable, required)
-    if base == JSONObject:
-        return _Field(name, "json", None, nullable, required)
-    raise TypeError(f"no strategy for field {name}: {tp!r}")  # pragma: no cover
+def _kind_name(info: FieldInfo) -> str:
+    kind = info.kind
+    if kind is Kind.RELATION:
+        return "relations" if info.many else "relation"
+    if kind is Kind.OBJECT:
+        return "objects" if info.many else "object"
+    if info.many:
+        return "strings" if kind is Kind.STRING else "list"
+    if kind is Kind.STRING:
+        return "str"
+    if kind is Kind.INT64:
+        return "int"
+    if kind is Kind.UUID:
+        return "uuid"
+    if kind is Kind.DATETIME:
+        return "datetime"
+    if kind is Kind.DURATION:
+        return "duration"
+    if kind is Kind.OPEN_ENUM:
+        return "enum"
+    if kind is Kind.JSON_OBJECT:
+        return "json"
+    if kind is Kind.JSON_VALUE:
+        return "json_value"
+    if kind is Kind.STRING_OR_INT:
+        return "str_or_int"
+    assert_never(kind)
 
 
 @functools.cache
 def _fields(cls: type) -> tuple[_Field, ...]:
-    required = {a.name for a in attrs.fields(cls) if a.default is attrs.NOTHING}
-    return tuple(_classify(name, tp, name in required) for name, tp in field_types(cls).items())
-
-
-def _partial_of(cls: type) -> type:
-    """The Partial class of a model (``Completion`` -> ``PartialCompletion``)."""
-    for partial in PARTIAL_MODELS:
-        if issubclass(cls, partial):
-            return partial
-    raise InvalidArgument(f"{cls!r} is not an lms-schema model")  # pragma: no cover
+    return tuple(_Field(info, _kind_name(info)) for info in fields_of(cls).declared)
 
 
 def _check_model(cls: Any) -> None:
@@ -179,12 +173,12 @@ def _check_model(cls: Any) -> None:
             raise InvalidArgument("use Page[X] with a model X, not the bare Page")
         _check_model(get_args(cls)[0])
         return
-    if not (isinstance(cls, type) and issubclass(cls, _PartialBase) and cls is not _PartialBase):
+    if not is_model(cls) or not attrs.has(cls):
         raise InvalidArgument(f"expected an lms-schema model class or Page[X], got {cls!r}")
+    fields_of(cls)  # TypeError for a field of an unsupported type
 
 
-def _is_page(cls: Any) -> bool:
-    return cls is Page or get_origin(cls) is Page
+_is_page = is_page
 
 
 # -- building blocks: wire values ----------------------------------------------------------------
@@ -321,26 +315,35 @@ def durations(strict: bool = True) -> st.SearchStrategy[str]:
     return st.one_of(_strict_duration(), _messy_duration())
 
 
+def enum_values(enum: type[OpenEnum], include_unknown: bool = True) -> st.SearchStrategy[str]:
+    """The text of an open enum's values: each member, and with ``include_unknown`` any other
+    string, near misses first (members in other cases or with a leading space, the enum's
+    default synonyms, ``""``), then free unicode; strict mode passes them through verbatim."""
+    known = st.sampled_from([str(m) for m in enum.members()])
+    if not include_unknown:
+        return known
+    near = sorted(
+        {
+            variant
+            for word in (*map(str, enum.members()), *enum.default_synonyms)
+            for variant in (word.lower(), word.capitalize(), " " + word)
+            if not enum(variant).is_known
+        }
+        | {""}
+    )
+    return st.one_of(known, st.sampled_from(near), st.text(max_size=12))
+
+
 def grades(include_unknown: bool = True) -> st.SearchStrategy[str]:
-    """Grade text: each member of :class:`~lms_schema.Grade`, and with ``include_unknown`` any
-    other string (near misses such as ``"pass"``, ``"Passed"``, ``" A"`` and free unicode),
-    which strict mode passes through verbatim."""
-    return _open_enum_text(Grade, ("pass", "Passed", " A", "", "B+", "95%"), include_unknown)
+    """Grade text: :func:`enum_values` of :class:`~lms_schema.Grade` (near misses such as
+    ``"pass"``, ``"Passed"``, ``" A"``)."""
+    return enum_values(Grade, include_unknown)
 
 
 def statuses(include_unknown: bool = True) -> st.SearchStrategy[str]:
-    """Status text: each member of :class:`~lms_schema.Status`, and with ``include_unknown``
-    any other string (``"active"``, ``"archived"``, free unicode)."""
-    return _open_enum_text(Status, ("active", "Archived", "DELETED", ""), include_unknown)
-
-
-def _open_enum_text(
-    cls: type[Grade] | type[Status], near: tuple[str, ...], include_unknown: bool
-) -> st.SearchStrategy[str]:
-    known = st.sampled_from([str(m) for m in cls.members()])
-    if not include_unknown:
-        return known
-    return st.one_of(known, st.sampled_from(near), st.text(max_size=12))
+    """Status text: :func:`enum_values` of :class:`~lms_schema.Status` (``"active"``,
+    ``" PENDING"``, free unicode)."""
+    return enum_values(Status, include_unknown)
 
 
 def _json_values() -> st.SearchStrategy[Any]:
@@ -370,13 +373,13 @@ def json_objects() -> st.SearchStrategy[JSONObject]:
 
 
 def _relations(cls: type) -> tuple[_Field, ...]:
-    return tuple(f for f in _fields(_partial_of(cls)) if f.kind in ("relation", "relations"))
+    return tuple(f for f in _fields(cls) if f.kind in ("relation", "relations"))
 
 
 def _selectable(field: _Field) -> tuple[str, ...]:
     """Fields a bracket selection may name (none for instructors: there is no model)."""
-    if isinstance(field.target, type) and issubclass(field.target, _PartialBase):
-        return tuple(field_types(field.target))
+    if is_model(field.target):
+        return tuple(f.name for f in fields_of(field.target).declared)
     return ()
 
 
@@ -471,7 +474,11 @@ def _wire_value(field: _Field, request: _Request, depth: int) -> st.SearchStrate
         if kind == "relations":
             element = st.lists(element, max_size=3)
         return _nullable(field, element)
-    return _nullable(field, _WIRE_LEAVES[kind]())
+    if kind in ("objects", "object"):
+        element = _expanded(field.target, None, request, depth + 1)
+        return _nullable(field, st.lists(element, max_size=3) if kind == "objects" else element)
+    leaf = _wire_leaf(field)
+    return _nullable(field, st.lists(leaf, max_size=3) if kind == "list" else leaf)
 
 
 def _relation_element(field: _Field, request: _Request, depth: int) -> st.SearchStrategy[Any]:
@@ -541,24 +548,47 @@ def _language_lists() -> st.SearchStrategy[list[str]]:
     return st.lists(st.one_of(st.sampled_from(_LOCALES), st.text()), max_size=3)
 
 
-_WIRE_LEAVES: dict[str, Callable[[], st.SearchStrategy[Any]]] = {
-    "uuid": uuids,
-    "str": st.text,
-    "int": lambda: st.integers(*_INT64),
-    "datetime": datetimes,
-    "duration": durations,
-    "grade": grades,
-    "status": statuses,
-    "json": json_objects,
-    "strings": _language_lists,
-}
+def _wire_leaf(field: _Field) -> st.SearchStrategy[Any]:
+    """Wire values of one element of a leaf field (``strings``: the whole list)."""
+    info = field.info
+    kind = info.kind
+    if kind is Kind.STRING:
+        return _language_lists() if info.many else st.text()
+    if kind is Kind.INT64:
+        return st.integers(*_INT64)
+    if kind is Kind.UUID:
+        return uuids()
+    if kind is Kind.DATETIME:
+        return datetimes()
+    if kind is Kind.DURATION:
+        return durations()
+    if kind is Kind.OPEN_ENUM:
+        assert info.enum is not None
+        return enum_values(info.enum)
+    if kind is Kind.JSON_OBJECT:
+        return json_objects()
+    if kind is Kind.JSON_VALUE:
+        return _json_values()
+    if kind is Kind.STRING_OR_INT:
+        return st.one_of(st.text(), st.integers(*_INT64))
+    if kind is Kind.RELATION or kind is Kind.OBJECT:  # pragma: no cover - not leaves
+        raise AssertionError(f"{field.name} is not a leaf")
+    assert_never(kind)
+
+
+def _item_key(item: Any) -> Hashable:
+    """What makes page items distinct: their id (a page repeating an id gets a
+    ``duplicate_id`` warning from validate(); the pages drawn here are clean), or the item
+    itself when it has none."""
+    ident = item.get("id", ABSENT) if type(item) is dict else getattr(item, "id", ABSENT)
+    return id(item) if ident is ABSENT else str(ident).lower()
 
 
 def _page_payload(items: st.SearchStrategy[Payload]) -> st.SearchStrategy[Payload]:
     return st.builds(
         lambda cursor, records: {"cursor": cursor, "page_size": len(records), "items": records},
         st.one_of(st.none(), st.text()),
-        st.lists(items, max_size=4),
+        st.lists(items, max_size=4, unique_by=_item_key),
     )
 
 
@@ -584,7 +614,8 @@ def payloads(
     * ``include_raw_data=False``: ``raw_data`` absent or null; ``True``: an object;
     * ``include_custom_fields=False``: ``custom_fields`` null; ``True``: an object.
 
-    The flags apply to expanded objects too. Page envelopes have ``page_size == len(items)``.
+    The flags apply to expanded objects too. Page envelopes have ``page_size == len(items)``
+    and items with distinct ids (a repeated id is a ``duplicate_id`` warning).
     With ``unknown_keys=True`` records and expanded objects may also carry keys no model has
     (``"x-vendor"``, ``"_links"``) with JSON values: forward compatibility, which
     ``structure()`` ignores and ``validate()`` warns about.
@@ -636,17 +667,24 @@ def duration_values() -> st.SearchStrategy[Duration]:
     )
 
 
-_VALUE_LEAVES: dict[str, Callable[[], st.SearchStrategy[Any]]] = {
-    "uuid": _uuid_values,
-    "str": st.text,
-    "int": lambda: st.integers(*_INT64),
-    "datetime": _datetime_values,
-    "duration": duration_values,
-    "grade": lambda: grades().map(Grade),
-    "status": lambda: statuses().map(Status),
-    "json": json_objects,
-    "strings": _language_lists,
-}
+def _value_leaf(field: _Field) -> st.SearchStrategy[Any]:
+    """Python values of one element of a leaf field (``strings``: the whole list)."""
+    info = field.info
+    kind = info.kind
+    if kind is Kind.UUID:
+        return _uuid_values()
+    if kind is Kind.DATETIME:
+        return _datetime_values()
+    if kind is Kind.DURATION:
+        return duration_values()
+    if kind is Kind.OPEN_ENUM:
+        assert info.enum is not None
+        return enum_values(info.enum).map(info.enum)
+    if kind in (Kind.STRING, Kind.INT64, Kind.JSON_OBJECT, Kind.JSON_VALUE, Kind.STRING_OR_INT):
+        return _wire_leaf(field)  # the same in Python as on the wire
+    if kind is Kind.RELATION or kind is Kind.OBJECT:  # pragma: no cover - not leaves
+        raise AssertionError(f"{field.name} is not a leaf")
+    assert_never(kind)
 
 
 def _value(field: _Field, depth: int) -> st.SearchStrategy[Any]:
@@ -659,8 +697,14 @@ def _value(field: _Field, depth: int) -> st.SearchStrategy[Any]:
             element = st.one_of(element, nested)
         if field.kind == "relations":
             element = st.lists(element, max_size=3)
+    elif field.kind in ("object", "objects"):
+        element = _models(field.target, depth + 1)
+        if field.kind == "objects":
+            element = st.lists(element, max_size=3)
     else:
-        element = _VALUE_LEAVES[field.kind]()
+        element = _value_leaf(field)
+        if field.kind == "list":
+            element = st.lists(element, max_size=3)
     value = _nullable(field, element)
     return value if field.required else st.one_of(st.just(ABSENT), value)
 
@@ -671,7 +715,7 @@ def _models(cls: Any, depth: int = 0) -> st.SearchStrategy[Any]:
         return st.builds(
             lambda cursor, items: Page(cursor=cursor, page_size=len(items), items=items),
             st.one_of(st.none(), st.text()),
-            st.lists(_models(get_args(cls)[0]), max_size=4),
+            st.lists(_models(get_args(cls)[0]), max_size=4, unique_by=_item_key),
         )
     return st.builds(cls, **{f.name: _value(f, depth) for f in _fields(cls)})
 
@@ -767,7 +811,8 @@ def _model_sites(node: Payload, cls: type, path: Path, full: bool) -> Iterator[_
         current = node.get(field.name, ABSENT)
         if full and field.required:
             yield _Site(where, "missing", current)
-        yield _Site(where, field.kind + ("" if field.nullable else "!"), current)
+        if field.kind != "json_value":  # any JSON value is valid there
+            yield _Site(where, field.kind + ("" if field.nullable else "!"), current)
         if field.kind in ("relation", "relations") and current is not None:
             elements = (
                 [(where, current)]
@@ -809,6 +854,12 @@ def _bad_values(site: _Site) -> st.SearchStrategy[Any]:
     types_: list[Any] = [v for v in _BAD_TYPES if not (kind in ("json", "relation") and v == {})]
     if kind == "strings":
         types_ = [1, True, "en_US", {}]
+    if kind in ("list", "objects"):
+        types_ = [1, True, "x", {}]
+    if kind == "object":
+        types_ = [1, True, [], "x"]
+    if kind == "str_or_int":
+        types_ = [True, 1.5, [], {}, 2**63]
     if kind in ("relations", "page_items"):
         types_ = [1, True, "3c90c3cc-0d44-4b50-8888-8dd25736052a", {}]
     if kind == "int":
@@ -895,7 +946,6 @@ def invalid_payloads(cls: Any) -> st.SearchStrategy[tuple[Payload, str]]:
 
 # -- messy payloads ------------------------------------------------------------------------------
 
-_GRADE_SYNONYMS: Final = ("passed", "Passed", "PASSED", " failed ", "Failed", "")
 _Shape: TypeAlias = tuple[str | tuple[str, ...], st.SearchStrategy[Any]]
 
 
@@ -949,14 +999,21 @@ class _Vendor:
             ),
         )
 
-    def open_enum(
-        self, enum: type[Grade] | type[Status], defaults: tuple[str, ...]
-    ) -> st.SearchStrategy[Any] | None:
-        prefix = "grade" if enum is Grade else "status"
+    def open_enum(self, enum: type[OpenEnum]) -> st.SearchStrategy[Any] | None:
+        """Members in other cases and with whitespace; the enum's default synonyms (in a few
+        spellings) and the policy's own."""
+        case_rule, synonym_rule = enum_rules(enum)
+        defaults = sorted(
+            {
+                variant
+                for key in enum.default_synonyms
+                for variant in (key, key.capitalize(), key.upper(), f" {key} ")
+            }
+        )
         synonyms = (*defaults, *self.policy.synonyms(enum))
         return self.shapes(
-            (f"{prefix}.case", st.sampled_from(enum.members()).map(str).flatmap(_case_variants)),
-            *([(f"{prefix}.synonym", st.sampled_from(synonyms))] if synonyms else []),
+            (case_rule, st.sampled_from(enum.members()).map(str).flatmap(_case_variants)),
+            *([(synonym_rule, st.sampled_from(synonyms))] if synonyms else []),
         )
 
     def duration(self) -> st.SearchStrategy[Any] | None:
@@ -1057,12 +1114,11 @@ def _messy_duration() -> st.SearchStrategy[str]:
 
 def _messy_leaf(vendor: _Vendor, field: _Field, current: Any) -> st.SearchStrategy[Any] | None:
     kind = field.kind
-    if field.name == "score":
+    if kind == "int":
         return vendor.score()
-    if kind == "grade":
-        return vendor.open_enum(Grade, _GRADE_SYNONYMS)
-    if kind == "status":
-        return vendor.open_enum(Status, ())
+    if kind == "enum":
+        assert field.enum is not None
+        return vendor.open_enum(field.enum)
     if kind == "duration":
         return vendor.duration()
     if kind == "datetime":
@@ -1079,7 +1135,7 @@ def _messify(draw: st.DrawFn, vendor: _Vendor, node: Payload, cls: type, full: b
     out = dict(node)
     missing = full and vendor.policy.enabled("required.missing_to_null")
     for field in _fields(cls):
-        if missing and field.name in ("remote_id", "custom_fields") and draw(st.booleans()):
+        if missing and field.required and field.nullable and draw(st.booleans()):
             out.pop(field.name, None)
             continue
         current = out.get(field.name)

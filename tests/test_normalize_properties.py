@@ -26,7 +26,9 @@ from lms_schema import (
     structure,
     unstructure,
 )
-from lms_schema._convert.converter import _is_model, _is_page, _union_args
+from lms_schema._models.fields import is_model as _is_model
+from lms_schema._models.fields import is_page as _is_page
+from lms_schema._models.fields import union_args as _union_args
 from lms_schema._models.models import MODELS, field_types
 from lms_schema._values.absent import Absent, JSONObject
 from lms_schema._values.datetimes import local_time_kind, parse_datetime

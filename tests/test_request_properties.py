@@ -33,8 +33,8 @@ from lms_schema import (
     parse_expand,
     validate_exchange,
 )
-from lms_schema._convert.converter import _union_args
 from lms_schema._exchange import ENDPOINTS, Endpoint
+from lms_schema._models.fields import union_args as _union_args
 from lms_schema._models.models import MODELS, field_types
 from lms_schema._models.relations import relations
 from lms_schema._values.absent import Absent, JSONObject

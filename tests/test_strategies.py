@@ -463,9 +463,9 @@ def _features(payload: dict[str, Any], cls: Any) -> list[str]:
         value = payload[field.name]
         if value is None:
             out.append(f"{name}:null")
-        elif field.kind == "grade":
+        elif field.kind == "enum" and field.enum is Grade:
             out.append(f"grade:{value}" if Grade(value).is_known else "grade:unknown")
-        elif field.kind == "status":
+        elif field.kind == "enum" and field.enum is Status:
             out.append(f"status:{value}" if Status(value).is_known else "status:unknown")
         elif field.kind == "duration":
             out += _duration_features(value)

@@ -9,11 +9,9 @@ function of a model calls each field's hook directly, with no per-record dispatc
 from __future__ import annotations
 
 import threading
-import types
-import typing
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar, get_args, get_origin
+from typing import Any, TypeVar, assert_never
 from uuid import UUID
 
 import attrs
@@ -27,100 +25,64 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, override
 
 from .._models.errorbodies import ERROR_BODIES
-from .._models.models import Page, _PartialBase, field_types, wire_order
-from .._values.absent import ABSENT, Absent, JSONObject
+from .._models.fields import FieldInfo, Kind, ModelBase, fields_of, is_page, is_wire_class
+from .._models.models import Page, wire_order
+from .._values.absent import ABSENT, JSONObject
 from .._values.datetimes import format_datetime, parse_datetime
 from .._values.durations import Duration, parse_duration
 from .._values.enums import OpenEnum
 from .._values.ids import parse_uuid
-from .._values.issues import Issue, PathPart, format_path
+from .._values.issues import Issue, PathPart, ValidationError, format_path
 from .._values.jsonvalue import check_json_object, check_json_value
 from .._values.leaf import FieldError, json_type_name
 
-__all__ = ["configure_converter", "converter", "issues_from_exception", "strict_converter"]
+__all__ = [
+    "MAX_EXPANSION_DEPTH",
+    "configure_converter",
+    "converter",
+    "field_hook",
+    "issues_from_cattrs",
+    "issues_from_exception",
+    "strict_converter",
+    "structure_int",
+    "structure_raw",
+    "structure_str",
+    "unstructure_value",
+    "wrong_type",
+]
 
 StructureHook = Callable[[Any, Any], Any]
 T = TypeVar("T")
 
-_NONE_TYPE = type(None)
-
-
-def _is_model(tp: Any) -> bool:
-    return isinstance(tp, type) and issubclass(tp, _PartialBase)
-
-
 _ERROR_BODIES = frozenset(ERROR_BODIES)
 
 
-def _is_wire_class(tp: Any) -> bool:
-    """A class structured by :func:`_class_hook`: a model or an error body."""
-    return _is_model(tp) or tp in _ERROR_BODIES
-
-
-def _is_page(tp: Any) -> bool:
-    return tp is Page or get_origin(tp) is Page
-
-
-def _union_args(tp: Any) -> tuple[Any, ...] | None:
-    origin = get_origin(tp)
-    if origin is typing.Union or origin is types.UnionType:
-        return get_args(tp)
-    return None
-
-
-def _describe(tp: Any) -> str:
-    """A person's name for a type: 'a UUID string or an expanded user object'."""
-    if tp is str or (isinstance(tp, type) and issubclass(tp, OpenEnum)):
-        return "a string"
-    if tp is int:
-        return "an integer"
-    if tp is UUID:
-        return "a UUID string"
-    if tp is datetime:
-        return "a date-time string"
-    if tp is Duration:
-        return "an ISO 8601 duration string"
-    if tp == JSONObject:
-        return "an object"
-    if tp is object:
-        return "any JSON value"
-    if _is_model(tp):
-        name = tp.__name__.removeprefix("Partial").lower()
-        return f"an expanded {name} object"
-    args = _union_args(tp)
-    if args is not None:
-        parts = [_describe(a) for a in args if a is not Absent]
-        return " or ".join(parts)
-    if tp is _NONE_TYPE:
-        return "null"
-    if get_origin(tp) is list:
-        return "an array"
-    return getattr(tp, "__name__", str(tp))
-
-
-def _wrong_type(expected: str, value: object) -> FieldError:
+def wrong_type(expected: str, value: object) -> FieldError:
+    """The ``wrong_type`` error: ``expected an integer, got a string``."""
     return FieldError("wrong_type", f"expected {expected}, got {json_type_name(value)}")
 
 
 # -- leaf hooks -------------------------------------------------------------------------
 
 
-def _structure_str(value: Any, _: Any) -> str:
+def structure_str(value: Any, _: Any) -> str:
+    """The strict hook of a string field."""
     if type(value) is str:
         return value
-    raise _wrong_type("a string", value)
+    raise wrong_type("a string", value)
 
 
 _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
 
 
-def _structure_int(value: Any, _: Any) -> int:
+def structure_int(value: Any, _: Any) -> int:
+    """The strict hook of an integer field: a JSON integer within signed 64 bits."""
     if type(value) is int:
         if _INT64_MIN <= value <= _INT64_MAX:
             return value
         raise FieldError("out_of_range", "integers must fit in a signed 64-bit JSON number")
-    raise _wrong_type("an integer", value)
+    raise wrong_type("an integer", value)
 
 
 def _structure_json_object(value: Any, _: Any) -> JSONObject:
@@ -137,7 +99,7 @@ def _leaf(parse: Callable[[Any], Any]) -> StructureHook:
 def _list_hook(element: StructureHook, expected: str) -> StructureHook:
     def structure_list(value: Any, tp: Any) -> list[Any]:
         if type(value) is not list:
-            raise _wrong_type(expected, value)
+            raise wrong_type(expected, value)
         out = []
         errors: list[Exception] = []
         for index, item in enumerate(value):
@@ -156,11 +118,9 @@ def _list_hook(element: StructureHook, expected: str) -> StructureHook:
     return structure_list
 
 
-def _relation_hook(members: tuple[Any, ...], conv: cattrs.Converter) -> StructureHook:
+def _relation_hook(target: Any, expected: str, conv: cattrs.Converter) -> StructureHook:
     """``UUID | PartialX`` (or ``UUID | JSONObject``): dispatch on the JSON type, once."""
-    target = next(m for m in members if m is not UUID)
-    object_hook = _structure_json_object if target == JSONObject else _lazy(target, conv)
-    expected = _describe(typing.Union[tuple(members)])  # noqa: UP007
+    object_hook = _structure_json_object if target is None else _lazy(target, conv)
 
     def structure_relation(value: Any, _: Any) -> Any:
         kind = type(value)
@@ -168,23 +128,19 @@ def _relation_hook(members: tuple[Any, ...], conv: cattrs.Converter) -> Structur
             return parse_uuid(value)
         if kind is dict:
             return object_hook(value, target)
-        raise _wrong_type(expected, value)
+        raise wrong_type(expected, value)
 
     return structure_relation
 
 
-_SCALAR_TYPES = (str, int)
-
-
-def _scalar_union_hook(members: tuple[Any, ...], conv: cattrs.Converter) -> StructureHook:
+def _scalar_union_hook(expected: str) -> StructureHook:
     """``str | int`` (a 422 ``loc`` element): dispatch on the exact JSON type, once."""
-    hooks = {m: field_hook(m, conv) for m in members}
-    expected = _describe(typing.Union[members])  # noqa: UP007
+    hooks: dict[type, StructureHook] = {str: structure_str, int: structure_int}
 
     def structure_scalar(value: Any, _: Any) -> Any:
         hook = hooks.get(type(value))
         if hook is None:
-            raise _wrong_type(expected, value)
+            raise wrong_type(expected, value)
         return hook(value, None)
 
     return structure_scalar
@@ -219,69 +175,69 @@ def _lazy(cls: Any, conv: cattrs.Converter) -> StructureHook:
     return structure_nested
 
 
-def field_hook(tp: Any, conv: cattrs.Converter) -> StructureHook:
-    """The strict structure hook of a field type (``Absent`` is handled by key presence)."""
-    args = _union_args(tp)
-    if args is not None:
-        rest = tuple(a for a in args if a is not Absent and a is not _NONE_TYPE)
-        nullable = _NONE_TYPE in args
-        if len(rest) == 1:
-            inner = field_hook(rest[0], conv)
-        elif UUID in rest and len(rest) == 2:
-            inner = _relation_hook(rest, conv)
-        elif all(a in _SCALAR_TYPES for a in rest):
-            inner = _scalar_union_hook(rest, conv)
-        else:  # pragma: no cover - the models have no other unions
-            raise TypeError(f"no strict hook for {tp!r}")
-        if nullable:
-            inner_hook, expected = inner, _describe(tp)
-
-            def structure_nullable(value: Any, t: Any) -> Any:
-                if value is None:
-                    return None
-                try:
-                    return inner_hook(value, t)
-                except FieldError as exc:
-                    if exc.code == "wrong_type":
-                        raise _wrong_type(expected, value) from None
-                    raise
-
-            return structure_nullable
-        return inner
-    if tp is str:
-        return _structure_str
-    if tp is int:
-        return _structure_int
-    if tp is UUID:
+def _element_hook(field: FieldInfo, conv: cattrs.Converter) -> StructureHook:
+    """The strict hook of one value of a field (an element of a list field)."""
+    kind = field.kind
+    if kind is Kind.STRING:
+        return structure_str
+    if kind is Kind.INT64:
+        return structure_int
+    if kind is Kind.UUID:
         return _leaf(parse_uuid)
-    if tp is datetime:
+    if kind is Kind.DATETIME:
         return _leaf(parse_datetime)
-    if tp is Duration:
+    if kind is Kind.DURATION:
         return _leaf(parse_duration)
-    if isinstance(tp, type) and issubclass(tp, OpenEnum):
-        return _leaf(tp.parse)
-    if tp == JSONObject:
+    if kind is Kind.OPEN_ENUM:
+        assert field.enum is not None
+        return _leaf(field.enum.parse)
+    if kind is Kind.JSON_OBJECT:
         return _structure_json_object
-    if tp is object:  # any JSON value (a 422 ``input``)
+    if kind is Kind.JSON_VALUE:  # any JSON value (a 422 ``input``)
         return _leaf(check_json_value)
-    if get_origin(tp) is list:
-        (element_type,) = get_args(tp)
-        return _list_hook(field_hook(element_type, conv), "an array")
-    if attrs.has(tp):
-        return _lazy(tp, conv)
-    raise TypeError(f"no strict hook for {tp!r}")  # pragma: no cover
+    if kind is Kind.RELATION:
+        assert field.element is not None
+        return _relation_hook(field.target, field.element.expected, conv)
+    if kind is Kind.OBJECT:
+        return _lazy(field.target, conv)
+    if kind is Kind.STRING_OR_INT:
+        assert field.element is not None
+        return _scalar_union_hook(field.element.expected)
+    assert_never(kind)
+
+
+def field_hook(field: FieldInfo, conv: cattrs.Converter) -> StructureHook:
+    """The strict structure hook of a field (``Absent`` is handled by key presence)."""
+    inner = _element_hook(field, conv)
+    if field.many:
+        inner = _list_hook(inner, "an array")
+    if not field.nullable:
+        return inner
+    inner_hook, expected = inner, field.expected
+
+    def structure_nullable(value: Any, t: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return inner_hook(value, t)
+        except FieldError as exc:
+            if exc.code == "wrong_type":
+                raise wrong_type(expected, value) from None
+            raise
+
+    return structure_nullable
 
 
 def _class_hook(cls: Any, conv: cattrs.Converter, forbid_unknown_keys: bool) -> StructureHook:
-    """A generated cattrs structure function with a strict hook on every field."""
-    hints = field_types(get_origin(cls) or cls)
-    if _is_page(cls):
-        (item_type,) = get_args(cls) or (Any,)
-        hints = {**hints, "items": list[item_type]}  # type: ignore[valid-type]
-    overrides = {
-        a.name: override(struct_hook=field_hook(hints[a.name], conv))
-        for a in attrs.fields(get_origin(cls) or cls)
-    }
+    """A generated cattrs structure function with a strict hook on every field.
+
+    Called from outside any model (``conv.structure(payload, Completion)``, or by the hook of
+    a user's own class), it raises :class:`~lms_schema.ValidationError` with the issues of
+    :func:`issues_from_cattrs`; nested in a model, cattrs' own exception groups (whose paths
+    the outermost call renders).
+    """
+    analysed = fields_of(cls)  # TypeError for an unsupported field: the first use
+    overrides = {f.name: override(struct_hook=field_hook(f, conv)) for f in analysed.declared}
     generated = make_dict_structure_fn(
         cls,
         conv,
@@ -292,17 +248,37 @@ def _class_hook(cls: Any, conv: cattrs.Converter, forbid_unknown_keys: bool) -> 
     expected = "an object"
 
     def structure_model(value: Any, tp: Any) -> Any:
-        if type(value) is not dict:
-            raise _wrong_type(expected, value)
-        return generated(value, tp)
+        if getattr(_nesting, "depth", 0) or getattr(_nesting, "raw", False):
+            if type(value) is not dict:
+                raise wrong_type(expected, value)
+            return generated(value, tp)
+        try:
+            if type(value) is not dict:
+                raise wrong_type(expected, value)
+            return generated(value, tp)
+        except (FieldError, BaseExceptionGroup) as exc:
+            raise ValidationError(issues_from_cattrs(exc)) from None
 
     return structure_model
+
+
+def structure_raw(conv: cattrs.Converter, payload: Any, cls: Any) -> Any:
+    """``conv.structure(payload, cls)`` with the models' hooks raising cattrs' own exceptions
+    (no :class:`~lms_schema.ValidationError` built and taken apart again): for a caller that
+    turns them into issues with :func:`issues_from_cattrs` anyway."""
+    previous = getattr(_nesting, "raw", False)
+    _nesting.raw = True
+    try:
+        return conv.structure(payload, cls)
+    finally:
+        _nesting.raw = previous
 
 
 # -- unstructuring ------------------------------------------------------------------------
 
 
-def _unstructure_value(value: Any) -> Any:
+def unstructure_value(value: Any) -> Any:
+    """The canonical JSON-ready form of any value a model can hold (by its own type)."""
     kind = type(value)
     if kind is str or kind is int or value is None:
         return value
@@ -315,8 +291,8 @@ def _unstructure_value(value: Any) -> Any:
     if isinstance(value, OpenEnum):
         return str(value)
     if kind is list:
-        return [_unstructure_value(v) for v in value]
-    if isinstance(value, _PartialBase) or kind in _ERROR_BODIES:
+        return [unstructure_value(v) for v in value]
+    if isinstance(value, ModelBase) or kind in _ERROR_BODIES:
         return _unstructure_model(value)
     return value  # verbatim JSON objects (no copy)
 
@@ -326,7 +302,7 @@ def _unstructure_model(obj: Any) -> dict[str, Any]:
     for name in wire_order(type(obj)):
         value = getattr(obj, name)
         if value is not ABSENT:
-            out[name] = _unstructure_value(value)
+            out[name] = unstructure_value(value)
     return out
 
 
@@ -334,7 +310,7 @@ def _unstructure_page(page: Page[Any]) -> dict[str, Any]:
     return {
         "cursor": page.cursor,
         "page_size": page.page_size,
-        "items": [_unstructure_value(item) for item in page.items],
+        "items": [unstructure_value(item) for item in page.items],
     }
 
 
@@ -353,7 +329,7 @@ def configure_converter(converter: cattrs.Converter, *, forbid_unknown_keys: boo
         completion = conv.structure(payload, lms_schema.Completion)
     """
     converter.register_structure_hook_factory(
-        lambda tp: _is_wire_class(tp) or _is_page(tp),
+        lambda tp: is_wire_class(tp) or is_page(tp),
         lambda tp, conv: _class_hook(tp, conv, forbid_unknown_keys),
     )
     for leaf, parse in ((UUID, parse_uuid), (datetime, parse_datetime), (Duration, parse_duration)):
@@ -362,8 +338,8 @@ def configure_converter(converter: cattrs.Converter, *, forbid_unknown_keys: boo
         lambda tp: isinstance(tp, type) and issubclass(tp, OpenEnum),
         lambda value, tp: tp.parse(value),
     )
-    converter.register_unstructure_hook_func(_is_wire_class, _unstructure_model)
-    converter.register_unstructure_hook_func(_is_page, _unstructure_page)
+    converter.register_unstructure_hook_func(is_wire_class, _unstructure_model)
+    converter.register_unstructure_hook_func(is_page, _unstructure_page)
     converter.register_unstructure_hook(UUID, str)
     converter.register_unstructure_hook(datetime, format_datetime)
     converter.register_unstructure_hook(Duration, str)
@@ -387,14 +363,35 @@ strict_converter = _make(forbid_unknown_keys=True)
 # -- errors ------------------------------------------------------------------------------
 
 
-def issues_from_exception(exc: BaseException, path: tuple[PathPart, ...] = ()) -> list[Issue]:
-    """Flatten a cattrs exception tree into issues with JSONPaths (iteratively)."""
+def issues_from_cattrs(exc: BaseException, path: tuple[PathPart, ...] = ()) -> list[Issue]:
+    """The issues, with JSONPaths, of an exception raised while structuring with a converter
+    set up by :func:`~lms_schema.configure_converter`.
+
+    The models' own hooks raise :class:`~lms_schema.ValidationError`; a model nested in a
+    class of your own comes wrapped in cattrs' ``ClassValidationError`` of that class (with
+    ``detailed_validation``), whose paths this function renders in full::
+
+        try:
+            conv.structure(payload, MyEnvelope)      # MyEnvelope.completion: Completion
+        except Exception as exc:
+            issues = lms_schema.issues_from_cattrs(exc)
+            # [Issue(path='$.completion.score', code='wrong_type', ...)]
+
+    ``path`` is prefixed to every path. An exception that carries no problem description is
+    one ``invalid_value`` issue.
+    """
     out: list[Issue] = []
     stack: list[tuple[BaseException, tuple[PathPart, ...]]] = [(exc, path)]
     current: BaseException
     while stack:
         current, where = stack.pop()
-        if isinstance(current, ForbiddenExtraKeysError):
+        if isinstance(current, ValidationError):  # a model's hook, called from outside
+            if not where:
+                out.extend(current.issues)
+            else:
+                prefix = format_path(where)
+                out.extend(attrs.evolve(i, path=prefix + i.path[1:]) for i in current.issues)
+        elif isinstance(current, ForbiddenExtraKeysError):
             for key in sorted(current.extra_fields, key=str):
                 out.append(
                     Issue(format_path((*where, str(key))), "unknown_key", f"unknown key {key!r}")
@@ -421,6 +418,10 @@ def issues_from_exception(exc: BaseException, path: tuple[PathPart, ...] = ()) -
                 )
             )
     return out
+
+
+#: The name :mod:`lms_schema._api` has always used.
+issues_from_exception = issues_from_cattrs
 
 
 def _note_parts(exc: BaseException) -> tuple[PathPart, ...]:

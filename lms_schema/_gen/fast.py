@@ -16,45 +16,71 @@ only ever *decline*; the errors, and everything it does not handle, come from on
 ``tests/test_fast_path.py`` checks that both paths agree on valid and invalid payloads.
 
 The generated unstructure functions give exactly the output of the cattrs unstructure hooks
-(:func:`lms_schema._convert.converter._unstructure_value`), to which they fall back for any
+(:func:`lms_schema._convert.converter.unstructure_value`), to which they fall back for any
 value that is not of its field's declared type.
 """
 
 from __future__ import annotations
 
-import types
+import itertools
+import linecache
 import typing
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, get_args, get_origin
+from typing import Any, assert_never
 from uuid import UUID
 
 import attrs
 import orjson
 
-from .._convert.converter import _unstructure_value
-from .._models.models import Page, _PartialBase, field_types, wire_order
-from .._values.absent import ABSENT, Absent, JSONObject
-from .._values.datetimes import _common as _common_datetime
+from .._convert.converter import unstructure_value
+from .._models.fields import FieldInfo, Kind, fields_of, is_model, item_of
+from .._models.models import Page
+from .._values import match_common_datetime as _common_datetime
+from .._values import match_uuid_text as _uuid_shape
+from .._values import parse_uuid_text as _parse_uuid_text
+from .._values.absent import ABSENT
 from .._values.datetimes import format_datetime, parse_datetime
 from .._values.durations import Duration, parse_duration
-from .._values.enums import OpenEnum
-from .._values.ids import _match as _uuid_shape
-from .._values.ids import _parse_str as _parse_uuid_text
-from .._values.jsonvalue import check_json_object
+from .._values.jsonvalue import check_json_object, check_json_value
 
-__all__ = ["DUMP_OPTIONS", "dumper", "structurer", "unstructurer"]
+__all__ = [
+    "DUMP_OPTIONS",
+    "FAST_MAX_DEPTH",
+    "Declined",
+    "StructureBuilder",
+    "compile_source",
+    "dumper",
+    "structurer",
+    "supported",
+    "unstructurer",
+]
 
-_NONE_TYPE = type(None)
 #: Nested expansions the generated functions handle; deeper payloads take the cattrs path.
 FAST_MAX_DEPTH = 3
 _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
 
 
-class _DeclinedError(Exception):
-    """Raised by generated code for any problem: the cattrs path decides (and explains)."""
+class Declined(Exception):  # noqa: N818 - a signal, not an error of the caller
+    """Raised by generated code for any problem: the cattrs path decides (and explains).
+    Its argument says where and why (``"Completion.score: not an integer"``)."""
+
+
+_DeclinedError = Declined
+_SOURCES = itertools.count()
+
+
+def compile_source(source: str, label: str, namespace: dict[str, Any]) -> None:
+    """Run generated ``source`` in ``namespace``, compiled under the file name
+    ``<lms_schema generated LABEL>`` and registered in :mod:`linecache` (as attrs does), so
+    that tracebacks show the generated lines and ``inspect.getsource`` works."""
+    filename = f"<lms_schema generated {label} #{next(_SOURCES)}>"
+    code = compile(source, filename, "exec")
+    lines = source.splitlines(keepends=True)
+    linecache.cache[filename] = (len(source), None, lines, filename)
+    exec(code, namespace)
 
 
 # -- leaves ---------------------------------------------------------------------------------
@@ -67,32 +93,12 @@ _set_uuid_safe = UUID.__dict__["is_safe"].__set__
 _UNKNOWN_SAFETY = uuid.SafeUUID.unknown
 
 
-def _members(tp: Any) -> tuple[tuple[Any, ...], bool]:
-    """(non-null members, nullable) of a field type, without ``Absent``."""
-    origin = get_origin(tp)
-    if origin is typing.Union or origin is types.UnionType:
-        args = get_args(tp)
-        rest = tuple(a for a in args if a is not Absent and a is not _NONE_TYPE)
-        return rest, _NONE_TYPE in args
-    return (tp,), False
-
-
-def _is_model(tp: Any) -> bool:
-    return isinstance(tp, type) and issubclass(tp, _PartialBase)
-
-
-def _page_item(cls: Any) -> Any:
-    if get_origin(cls) is Page:
-        (item,) = get_args(cls)
-        return item
-    return None
-
-
 class _Builder:
     """Generates the source of the functions of every model reachable from a class."""
 
     def __init__(self, prefix: str) -> None:
         self.prefix = prefix
+        self.label = prefix
         self.names: dict[Any, str] = {}
         self.pending: list[Any] = []
         self.namespace: dict[str, Any] = {}
@@ -102,7 +108,7 @@ class _Builder:
         key = self.key(cls)
         name = self.names.get(key)
         if name is None:
-            base = get_origin(cls) or cls
+            base = getattr(cls, "__origin__", cls)
             name = f"{self.prefix}_{base.__name__}_{len(self.names)}"
             self.names[key] = name
             self.pending.append(key)
@@ -123,6 +129,11 @@ class _Builder:
         return name
 
     def build(self, root: Any) -> Callable[[Any], Any]:
+        base = getattr(root, "__origin__", root)
+        self.label = f"{self.prefix} {base.__name__}"
+        item = item_of(root)
+        if item is not None:
+            self.label += f"[{item.__name__}]"
         return self.compile(self.name_of(root))
 
     def compile(self, name: str) -> Callable[[Any], Any]:
@@ -130,7 +141,7 @@ class _Builder:
         sources = []
         while self.pending:
             sources.append(self.source(self.pending.pop()))
-        exec("\n\n".join(sources), self.namespace)
+        compile_source("\n\n".join(sources), self.label, self.namespace)
         return typing.cast(Callable[[Any], Any], self.namespace[name])
 
     def function(self, name: str, argument: str, body: list[str]) -> str:
@@ -148,12 +159,15 @@ class _Builder:
 # -- structuring --------------------------------------------------------------------------
 
 
-class _StructureBuilder(_Builder):
+class StructureBuilder(_Builder):
+    """Generates the structure functions of a model and the models it expands."""
+
     def __init__(self, forbid_unknown_keys: bool) -> None:
         super().__init__("structure")
         self.forbid = forbid_unknown_keys
         self.helpers: dict[Any, str] = {}
         self.depth = 0
+        self.where = ""
         self.namespace.update(
             _DeclinedError=_DeclinedError,
             _MISSING=_MISSING,
@@ -169,6 +183,7 @@ class _StructureBuilder(_Builder):
             _datetime=parse_datetime,
             _duration=parse_duration,
             _json_object=check_json_object,
+            _json_value=check_json_value,
             _str_new=str.__new__,
             _new=_new,
         )
@@ -190,37 +205,36 @@ class _StructureBuilder(_Builder):
     def source(self, key: Any) -> str:
         cls, self.depth = key
         if self.depth > FAST_MAX_DEPTH:
-            return f"def {self.name_of(cls)}(d):\n    raise _DeclinedError"
-        item = _page_item(cls)
-        if item is not None or cls is Page:
-            hints: dict[str, Any] = {
-                "cursor": str | None,
-                "page_size": int,
-                "items": list[item if item is not None else Any],  # type: ignore[misc]
-            }
-            target, required = Page, {"cursor", "page_size", "items"}
-        else:
-            hints = field_types(cls)
-            target = cls
-            required = {a.name for a in attrs.fields(cls) if a.default is attrs.NOTHING}
-        lines = ["if type(d) is not dict:", "    raise _DeclinedError", "get = d.get"]
+            reason = f"expanded objects nest deeper than {FAST_MAX_DEPTH} levels"
+            return f"def {self.name_of(cls)}(d):\n    raise _DeclinedError({reason!r})"
+        analysed = fields_of(cls)
+        title = _title(cls)
+        target = Page if item_of(cls) is not None else cls
+        lines = [
+            "if type(d) is not dict:",
+            f"    raise _DeclinedError({title + ': not an object'!r})",
+            "get = d.get",
+        ]
         if self.forbid:
             lines.append("n = 0")
-        for name, tp in hints.items():
-            var = f"f_{name}"
-            lines.append(f"{var} = get({name!r}, _MISSING)")
+        for field in analysed.declared:
+            var = f"f_{field.name}"
+            lines.append(f"{var} = get({field.name!r}, _MISSING)")
             lines.append(f"if {var} is _MISSING:")
-            if name in required:
-                lines.append("    raise _DeclinedError")
+            if field.required:
+                lines.append(
+                    f"    raise _DeclinedError({title + '.' + field.name + ': missing'!r})"
+                )
             else:
                 lines.append(f"    {var} = ABSENT")
             lines.append("else:")
             if self.forbid:
                 lines.append("    n += 1")
-            lines.extend("    " + line for line in self.check(var, tp))
+            self.where = f"{title}.{field.name}"
+            lines.extend("    " + line for line in self.check(var, field))
         if self.forbid:
-            lines += ["if n != len(d):", "    raise _DeclinedError"]
-        lines += self.construct(target, list(hints))
+            lines += ["if n != len(d):", f"    raise _DeclinedError({title + ': unknown keys'!r})"]
+        lines += self.construct(target, [f.name for f in analysed.declared])
         return self.function(self.name_of(cls), "d", lines)
 
     def construct(self, target: type, names: list[str]) -> list[str]:
@@ -233,23 +247,74 @@ class _StructureBuilder(_Builder):
         lines += [f"o.{name} = f_{name}" for name in names]
         return [*lines, f"o.__class__ = {self.const(target)}", "return o"]
 
-    def check(self, var: str, tp: Any, typed: bool = False) -> list[str]:
-        """Statements that check ``var`` (of field type ``tp``) and replace it by its value.
+    def decline(self, why: str) -> list[str]:
+        return [f"    raise _DeclinedError({self.where + ': ' + why!r})"]
+
+    def check(self, var: str, field: FieldInfo, typed: bool = False) -> list[str]:
+        """Statements that check ``var`` (a value of ``field``) and replace it by its value.
 
         ``typed``: ``var`` is known to have the field's exact JSON type (msgspec decoded it
         into a mirror, :mod:`lms_schema._gen.mirror`), so type tests are left out and expanded
         objects are mirrors; otherwise it is any decoded JSON value."""
-        members, nullable = _members(tp)
-        body = self.check_members(var, members, typed)
-        if nullable and body:
+        if field.many:
+            body = self.check_list(var, field, typed)
+        else:
+            body = self.check_value(var, field, typed)
+        if field.nullable and body:
             return [f"if {var} is not None:", *("    " + line for line in body)]
         return body
 
-    def check_members(self, var: str, members: tuple[Any, ...], typed: bool) -> list[str]:
-        decline = ["    raise _DeclinedError"]
-        if len(members) == 2 and UUID in members:
-            target = next(m for m in members if m is not UUID)
-            call = f"{var} = {self.object_function(target, typed)}({var})"
+    def check_list(self, var: str, field: FieldInfo, typed: bool) -> list[str]:
+        assert field.element is not None
+        helper = self.element_helper(field.element, typed)
+        if typed:  # a list of its own, from msgspec
+            return [f"{var} = [{helper}(x) for x in {var}]"] if helper else []
+        return [
+            f"if type({var}) is not list:",
+            *self.decline("not an array"),
+            f"{var} = [{helper}(x) for x in {var}]" if helper else f"{var} = list({var})",
+        ]
+
+    def check_value(self, var: str, field: FieldInfo, typed: bool) -> list[str]:
+        """The checks of one non-null value of ``field`` (an element of a list field)."""
+        kind = field.kind
+        not_str = "" if typed else f"type({var}) is not str or "
+        if kind is Kind.STRING:
+            return [] if typed else [f"if type({var}) is not str:", *self.decline("not a string")]
+        if kind is Kind.INT64:  # msgspec decodes integers of any size
+            not_int = "" if typed else f"type({var}) is not int or "
+            return [
+                f"if {not_int}not {_INT64_MIN} <= {var} <= {_INT64_MAX}:",
+                *self.decline("not a 64-bit integer"),
+            ]
+        if kind is Kind.UUID:  # ids rarely repeat: _ids._parse_str inline, without its cache
+            return [
+                f"if {not_str}_uuid_shape({var}) is None:",
+                *self.decline("not a UUID in the 8-4-4-4-12 form"),
+                f"u = {var}",
+                f"{var} = _new(_UUID)",
+                "_set_uuid_int(" + var + ", int(u.replace('-', ''), 16))",
+                f"_set_uuid_safe({var}, _UNKNOWN_SAFETY)",
+            ]
+        if kind is Kind.DATETIME:
+            return self.datetime_check(var, "" if typed else f"type({var}) is str and ")
+        if kind is Kind.DURATION:
+            return [f"{var} = _duration({var})"]
+        if kind is Kind.OPEN_ENUM:
+            assert field.enum is not None
+            known, enum = self.const(field.enum._members), self.const(field.enum)
+            lookup = f"{var} = {known}.get({var}) or _str_new({enum}, {var})"
+            if typed:
+                return [lookup]
+            return [f"if type({var}) is not str:", *self.decline("not a string"), lookup]
+        if kind is Kind.JSON_OBJECT:
+            return [f"_json_object({var})"]
+        if kind is Kind.JSON_VALUE:
+            return [f"_json_value({var})"]
+        if kind is Kind.OBJECT:
+            return [f"{var} = {self.object_function(field.target, typed)}({var})"]
+        if kind is Kind.RELATION:
+            call = f"{var} = {self.object_function(field.target, typed)}({var})"
             if typed:  # a str or an object: msgspec said so
                 return [
                     f"if type({var}) is str:",
@@ -263,55 +328,22 @@ class _StructureBuilder(_Builder):
                 f"elif type({var}) is dict:",
                 f"    {call}",
                 "else:",
-                *decline,
+                *self.decline("neither a UUID string nor an object"),
             ]
-        if len(members) != 1:  # pragma: no cover - the models have no other unions
-            raise TypeError(f"no fast path for {members!r}")
-        (tp,) = members
-        not_str = "" if typed else f"type({var}) is not str or "
-        if tp is str:
-            return [] if typed else [f"if type({var}) is not str:", *decline]
-        if tp is int:  # msgspec decodes integers of any size
-            not_int = "" if typed else f"type({var}) is not int or "
-            return [f"if {not_int}not {_INT64_MIN} <= {var} <= {_INT64_MAX}:", *decline]
-        if tp is UUID:  # ids rarely repeat: _ids._parse_str inline, without its cache
+        if kind is Kind.STRING_OR_INT:
+            if typed:
+                return []
             return [
-                f"if {not_str}_uuid_shape({var}) is None:",
-                *decline,
-                f"u = {var}",
-                f"{var} = _new(_UUID)",
-                "_set_uuid_int(" + var + ", int(u.replace('-', ''), 16))",
-                f"_set_uuid_safe({var}, _UNKNOWN_SAFETY)",
+                f"if type({var}) is not str and (type({var}) is not int"
+                f" or not {_INT64_MIN} <= {var} <= {_INT64_MAX}):",
+                *self.decline("neither a string nor a 64-bit integer"),
             ]
-        if tp is datetime:
-            return self.datetime_check(var, "" if typed else f"type({var}) is str and ")
-        if tp is Duration:
-            return [f"{var} = _duration({var})"]
-        if isinstance(tp, type) and issubclass(tp, OpenEnum):
-            known, enum = self.const(tp._members), self.const(tp)
-            lookup = f"{var} = {known}.get({var}) or _str_new({enum}, {var})"
-            return [lookup] if typed else [f"if type({var}) is not str:", *decline, lookup]
-        if tp == JSONObject:
-            return [f"_json_object({var})"]
-        if tp is Any:
-            return []
-        if _is_model(tp):
-            return [f"{var} = {self.object_function(tp, typed)}({var})"]
-        if get_origin(tp) is list:
-            (element,) = get_args(tp)
-            helper = self.element_helper(element, typed)
-            if typed:  # a list of its own, from msgspec
-                return [f"{var} = [{helper}(x) for x in {var}]"] if helper else []
-            return [
-                f"if type({var}) is not list:",
-                *decline,
-                f"{var} = [{helper}(x) for x in {var}]" if helper else f"{var} = list({var})",
-            ]
-        raise TypeError(f"no fast path for {tp!r}")  # pragma: no cover
+        assert_never(kind)
 
     def object_function(self, target: Any, typed: bool) -> str:
-        """The function for an expanded object (or a verbatim object) of type ``target``."""
-        if target == JSONObject:
+        """The function for an expanded object of model ``target`` (None: a verbatim JSON
+        object)."""
+        if target is None:
             return "_json_object"
         return self.nested(target)
 
@@ -333,19 +365,26 @@ class _StructureBuilder(_Builder):
             f"    {var} = _datetime({var})",
         ]
 
-    def element_helper(self, tp: Any, typed: bool) -> str | None:
+    def element_helper(self, element: FieldInfo, typed: bool) -> str | None:
         """The name of a function checking one list element (None: any value, kept)."""
-        if _is_model(tp):
-            return self.object_function(tp, typed)
-        body = self.check("x", tp, typed)
+        if element.kind is Kind.OBJECT:
+            return self.object_function(element.target, typed)
+        body = self.check("x", element, typed)
         if not body:
             return None
-        key = (tp, self.depth, typed)
+        key = (element.kind, element.target, element.enum, self.depth, typed, self.where)
         name = self.helpers.get(key)
         if name is None:
             name = self.helpers[key] = f"element_{len(self.helpers)}"
-            exec(self.function(name, "x", [*body, "return x"]), self.namespace)
+            source = self.function(name, "x", [*body, "return x"])
+            compile_source(source, f"{self.label} {self.where}[*]", self.namespace)
         return name
+
+
+def _title(cls: Any) -> str:
+    """``Completion``, ``Page[Completion]``: how a decline names the class."""
+    item = item_of(cls)
+    return f"Page[{item.__name__}]" if item is not None else str(cls.__name__)
 
 
 _BUILDERS: dict[type, type | None] = {}
@@ -399,9 +438,9 @@ _MISSING = object()
 _STRUCTURERS: dict[tuple[Any, bool], Callable[[Any], Any] | None] = {}
 
 
-def _supported(cls: Any) -> bool:
-    item = _page_item(cls)
-    return _is_model(cls) or (item is not None and _is_model(item))
+def supported(cls: Any) -> bool:
+    """True for the classes with generated functions: models and ``Page[model]``."""
+    return is_model(cls) or is_model(item_of(cls))
 
 
 def structurer(cls: Any, forbid_unknown_keys: bool = False) -> Callable[[Any], Any] | None:
@@ -416,7 +455,7 @@ def structurer(cls: Any, forbid_unknown_keys: bool = False) -> Callable[[Any], A
         pass
     except TypeError:  # an unhashable type argument
         return None
-    fn = _StructureBuilder(forbid_unknown_keys).build(cls) if _supported(cls) else None
+    fn = StructureBuilder(forbid_unknown_keys).build(cls) if supported(cls) else None
     _STRUCTURERS[key] = fn
     return fn
 
@@ -447,44 +486,65 @@ class _UnstructureBuilder(_Builder):
             _Duration=Duration,
             _format_datetime=format_datetime_fast,
             _UTC=UTC,
-            _generic=_unstructure_value,
+            _generic=unstructure_value,
             _str=str,
         )
 
     def source(self, cls: Any) -> str:
         name = self.name_of(cls)
-        if cls is Page:
+        if cls is Page:  # items: a model of any class, unstructured by its own function
+            item = _dump_item if self.for_json else _unstructure_item
             return "\n".join(
                 [
                     f"def {name}(o):",
                     "    return {",
                     "        'cursor': o.cursor,",
                     "        'page_size': o.page_size,",
-                    f"        'items': [{self.value('x', _AnyModel)} for x in o.items],",
+                    f"        'items': [{self.const(item)}(x) for x in o.items],",
                     "    }",
                 ]
             )
-        hints = field_types(cls)
-        order = wire_order(cls)
         lines = [f"def {name}(o):", "    d = {}"]
-        for field in order:
+        for field in fields_of(cls).fields:
             lines += [
-                f"    v = o.{field}",
+                f"    v = o.{field.name}",
                 "    if v is not ABSENT:",
-                f"        d[{field!r}] = {self.value('v', hints[field])}",
+                f"        d[{field.name!r}] = {self.value('v', field)}",
             ]
         lines.append("    return d")
         return "\n".join(lines)
 
-    def value(self, var: str, tp: Any) -> str:
-        """An expression for the JSON-ready form of ``var`` declared as ``tp``."""
-        members, nullable = _members(tp)
-        # Exact-type tests for the declared member types, the generic function for the rest
-        # (None, and anything a user put into a model by hand).
-        tests = []
-        for member in members:
-            if member is datetime and self.for_json:
-                # orjson (OPT_UTC_Z) writes whole-second UTC date-times as we do.
+    def value(self, var: str, field: FieldInfo) -> str:
+        """An expression for the JSON-ready form of ``var``, a value of ``field``."""
+        # Exact-type tests for the declared types, the generic function for the rest (None,
+        # and anything a user put into a model by hand).
+        if field.many:
+            assert field.element is not None
+            element = self.value("x", field.element)
+            tests = [(f"type({var}) is list", f"[{element} for x in {var}]")]
+        else:
+            tests = self.tests(var, field)
+        expr = f"_generic({var})"
+        for condition, result in reversed(tests):
+            expr = f"({result} if {condition} else {expr})"
+        if field.nullable:
+            expr = f"(None if {var} is None else {expr})"
+        return expr
+
+    def tests(self, var: str, field: FieldInfo) -> list[tuple[str, str]]:
+        """(condition, result) pairs for one non-null, non-list value of ``field``."""
+        kind = field.kind
+        if kind is Kind.STRING:
+            return [(f"type({var}) is str", var)]
+        if kind is Kind.INT64:
+            return [(f"type({var}) is int", var)]
+        if kind is Kind.STRING_OR_INT:
+            return [(f"type({var}) is str", var), (f"type({var}) is int", var)]
+        if kind is Kind.UUID:
+            return [self.uuid_test(var)]
+        if kind is Kind.DATETIME:
+            tests = []
+            if self.for_json:  # orjson (OPT_UTC_Z) writes whole-second UTC date-times as we do
                 tests.append(
                     (
                         f"type({var}) is _datetime and {var}.tzinfo is _UTC"
@@ -492,43 +552,29 @@ class _UnstructureBuilder(_Builder):
                         var,
                     )
                 )
-            test = self.member(var, member)
-            if test is not None:
-                tests.append(test)
-        expr = f"_generic({var})"
-        for condition, result in reversed(tests):
-            expr = f"({result} if {condition} else {expr})"
-        if nullable:
-            expr = f"(None if {var} is None else {expr})"
-        return expr
+            return [*tests, (f"type({var}) is _datetime", f"_format_datetime({var})")]
+        if kind is Kind.DURATION:
+            return [(f"type({var}) is _Duration", f"_str({var})")]
+        if kind is Kind.OPEN_ENUM:
+            enum = self.const(field.enum)
+            return [(f"type({var}) is {enum}", var if self.for_json else f"_str({var})")]
+        if kind is Kind.JSON_OBJECT:
+            return [(f"type({var}) is dict", var)]
+        if kind is Kind.JSON_VALUE:
+            return []
+        if kind is Kind.RELATION:
+            if field.target is None:
+                return [self.uuid_test(var), (f"type({var}) is dict", var)]
+            return [self.uuid_test(var), self.model_test(var, field.target)]
+        if kind is Kind.OBJECT:
+            return [self.model_test(var, field.target)] if is_model(field.target) else []
+        assert_never(kind)
 
-    def member(self, var: str, tp: Any) -> tuple[str, str] | None:
-        if tp is str or tp is int:
-            return f"type({var}) is {tp.__name__}", var
-        if tp is UUID:
-            return f"type({var}) is _UUID", var if self.for_json else f"_str({var})"
-        if tp is datetime:
-            return f"type({var}) is _datetime", f"_format_datetime({var})"
-        if tp is Duration:
-            return f"type({var}) is _Duration", f"_str({var})"
-        if isinstance(tp, type) and issubclass(tp, OpenEnum):
-            enum = self.const(tp)
-            return f"type({var}) is {enum}", var if self.for_json else f"_str({var})"
-        if tp == JSONObject:
-            return f"type({var}) is dict", var
-        if _is_model(tp):
-            return f"type({var}) is {self.const(tp)}", f"{self.name_of(tp)}({var})"
-        if get_origin(tp) is list:
-            (element,) = get_args(tp)
-            return f"type({var}) is list", f"[{self.value('x', element)} for x in {var}]"
-        if tp is _AnyModel:  # Page items: a model of any class, found by its type
-            item = self.const(_dump_item if self.for_json else _unstructure_item)
-            return "True", f"{item}({var})"
-        return None
+    def uuid_test(self, var: str) -> tuple[str, str]:
+        return f"type({var}) is _UUID", var if self.for_json else f"_str({var})"
 
-
-class _AnyModel:
-    """Marker type: a Page item, unstructured by the function of its own class."""
+    def model_test(self, var: str, target: type) -> tuple[str, str]:
+        return f"type({var}) is {self.const(target)}", f"{self.name_of(target)}({var})"
 
 
 _UNSTRUCTURERS: dict[tuple[type, bool], Callable[[Any], Any] | None] = {}
@@ -540,8 +586,7 @@ def _unstructurer(cls: type, for_json: bool) -> Callable[[Any], Any] | None:
         return _UNSTRUCTURERS[key]
     except KeyError:
         pass
-    supported = cls is Page or _is_model(cls)
-    fn = _UnstructureBuilder(for_json).build(cls) if supported else None
+    fn = _UnstructureBuilder(for_json).build(cls) if cls is Page or is_model(cls) else None
     _UNSTRUCTURERS[key] = fn
     return fn
 
@@ -563,9 +608,9 @@ def dumper(cls: type) -> Callable[[Any], Any] | None:
 
 def _unstructure_item(value: Any) -> Any:
     fn = _unstructurer(type(value), for_json=False)
-    return fn(value) if fn is not None else _unstructure_value(value)
+    return fn(value) if fn is not None else unstructure_value(value)
 
 
 def _dump_item(value: Any) -> Any:
     fn = _unstructurer(type(value), for_json=True)
-    return fn(value) if fn is not None else _unstructure_value(value)
+    return fn(value) if fn is not None else unstructure_value(value)

@@ -27,26 +27,13 @@ from __future__ import annotations
 import sys
 import typing
 from collections.abc import Callable
-from datetime import datetime
 from types import ModuleType
-from typing import Any, get_args, get_origin
-from uuid import UUID
+from typing import Any, assert_never
 
-import attrs
-
-from .._models.models import Page, field_types
-from .._values.absent import ABSENT, JSONObject
-from .._values.durations import Duration
-from .._values.enums import OpenEnum
-from .fast import (
-    FAST_MAX_DEPTH,
-    _DeclinedError,
-    _is_model,
-    _members,
-    _page_item,
-    _StructureBuilder,
-    _supported,
-)
+from .._models.fields import FieldInfo, Kind, fields_of, item_of
+from .._models.models import Page
+from .._values.absent import ABSENT
+from .fast import FAST_MAX_DEPTH, Declined, StructureBuilder, supported
 
 __all__ = ["bytes_structurer"]
 
@@ -73,7 +60,7 @@ def _msgspec() -> ModuleType | None:
     return msgspec
 
 
-class _MirrorBuilder(_StructureBuilder):
+class _MirrorBuilder(StructureBuilder):
     """Generates mirror functions (reading Struct attributes) for the root, its ``Page``
     items and the expanded objects below them, down to :data:`FAST_MAX_DEPTH` nested
     expansions; below that, expanded objects are decoded as dicts and get the dict functions
@@ -100,7 +87,7 @@ class _MirrorBuilder(_StructureBuilder):
         return self.compile(self.mirror_name(root))
 
     def object_function(self, target: Any, typed: bool) -> str:
-        if typed and target != JSONObject and self.depth + 1 <= FAST_MAX_DEPTH:
+        if typed and target is not None and self.depth + 1 <= FAST_MAX_DEPTH:
             self.depth += 1  # the mirror of a model expanded one level below
             try:
                 return self.mirror_name(target)
@@ -112,30 +99,23 @@ class _MirrorBuilder(_StructureBuilder):
         if len(key) == 2:
             return super().source(key)
         cls, self.depth, _ = key
-        item = _page_item(cls)
-        if item is not None:
-            hints: dict[str, Any] = {"cursor": str | None, "page_size": int}
-            target, required = Page, {"cursor", "page_size", "items"}
-        else:
-            hints = field_types(cls)
-            target = cls
-            required = {a.name for a in attrs.fields(cls) if a.default is attrs.NOTHING}
+        title = f"mirror of {getattr(cls, '__name__', cls)}"
+        target = Page if item_of(cls) is not None else cls
         lines = []
-        names = list(hints)
-        for name, tp in hints.items():
+        names = []
+        for field in fields_of(cls).declared:
             # Absent keys are ABSENT already (the Struct's default); missing required ones
             # made msgspec refuse the document.
-            var = f"f_{name}"
-            lines.append(f"{var} = s.{name}")
-            body = self.check(var, tp, typed=True)
-            if body and name not in required:
+            var = f"f_{field.name}"
+            names.append(field.name)
+            lines.append(f"{var} = s.{field.name}")
+            self.where = f"{title}.{field.name}"
+            body = self.check(var, field, typed=True)
+            if body and not field.required:
                 lines.append(f"if {var} is not ABSENT:")
                 lines.extend("    " + line for line in body)
             else:
                 lines.extend(body)
-        if item is not None:
-            lines.append(f"f_items = [{self.object_function(item, True)}(x) for x in s.items]")
-            names.append("items")
         lines += self.construct(target, names)
         return self.function(self.mirror_name(cls), "s", lines)
 
@@ -146,52 +126,55 @@ class _MirrorBuilder(_StructureBuilder):
         struct = self.structs.get((cls, depth))
         if struct is not None:
             return struct
-        item = _page_item(cls)
-        if item is not None:
-            hints: dict[str, Any] = {
-                "cursor": str | None,
-                "page_size": int,
-                "items": list[self.struct(item, depth + 1)],  # type: ignore[misc]
-            }
-            required = set(hints)
-        else:
-            hints = {name: self.wire_type(tp, depth) for name, tp in field_types(cls).items()}
-            required = {a.name for a in attrs.fields(cls) if a.default is attrs.NOTHING}
-        fields = [
-            (name, tp) if name in required else (name, tp, ABSENT) for name, tp in hints.items()
-        ]
-        base = get_origin(cls) or cls
+        item = item_of(cls)
+        fields: list[tuple[Any, ...]] = []
+        for f in fields_of(cls).declared:
+            if item is not None and f.name == "items":  # the page's items: one level below
+                tp: Any = list[self.struct(item, depth + 1)]  # type: ignore[misc]
+            else:
+                tp = self.wire_type(f, depth)
+            fields.append((f.name, tp) if f.required else (f.name, tp, ABSENT))
+        base = getattr(cls, "__origin__", cls)
         struct = msgspec.defstruct(
             f"{base.__name__}Wire{depth}", fields, kw_only=True, forbid_unknown_fields=True
         )
         self.structs[cls, depth] = struct
         return struct
 
-    def wire_type(self, tp: Any, depth: int) -> Any:
+    def wire_type(self, field: FieldInfo, depth: int) -> Any:
         """The exact JSON type of a field: what msgspec decodes without interpreting (an
         expanded object within :data:`FAST_MAX_DEPTH`: its mirror Struct)."""
-        members, nullable = _members(tp)
-        wire: list[Any] = []
-        for member in members:
-            if member is str or member is int:
-                kind: Any = member
-            elif member in (UUID, datetime, Duration) or (
-                isinstance(member, type) and issubclass(member, OpenEnum)
-            ):
-                kind = str
-            elif _is_model(member) and depth + 1 <= FAST_MAX_DEPTH:
-                kind = self.struct(member, depth + 1)
-            elif member == JSONObject or _is_model(member):
-                kind = dict
-            elif get_origin(member) is list:
-                kind = list[self.wire_type(get_args(member)[0], depth)]  # type: ignore[misc]
-            else:  # pragma: no cover - the models have no other field types
-                return Any
-            if kind not in wire:
-                wire.append(kind)
-        if nullable:
+        wire = self.element_types(field, depth)
+        if field.many:
+            wire = [list[typing.Union[tuple(wire)]]]  # type: ignore[misc]  # noqa: UP007
+        if field.nullable:
             wire.append(type(None))
         return typing.Union[tuple(wire)]  # noqa: UP007 - built from a tuple
+
+    def element_types(self, field: FieldInfo, depth: int) -> list[Any]:
+        """The JSON types of one non-null, non-list value of ``field``."""
+        kind = field.kind
+        if kind is Kind.STRING or kind is Kind.UUID or kind is Kind.DATETIME:
+            return [str]
+        if kind is Kind.DURATION or kind is Kind.OPEN_ENUM:
+            return [str]
+        if kind is Kind.INT64:
+            return [int]
+        if kind is Kind.STRING_OR_INT:
+            return [str, int]
+        if kind is Kind.JSON_OBJECT:
+            return [dict]
+        if kind is Kind.JSON_VALUE:
+            return [Any]
+        if kind is Kind.RELATION or kind is Kind.OBJECT:
+            if field.target is None:
+                expanded: Any = dict
+            elif depth + 1 <= FAST_MAX_DEPTH:
+                expanded = self.struct(field.target, depth + 1)
+            else:
+                expanded = dict
+            return [str, expanded] if kind is Kind.RELATION else [expanded]
+        assert_never(kind)
 
 
 _BYTES_STRUCTURERS: dict[tuple[Any, bool], Callable[[Any], Any] | None] = {}
@@ -212,7 +195,7 @@ def bytes_structurer(cls: Any, forbid_unknown_keys: bool = False) -> Callable[[A
         return None
     msgspec = _msgspec()
     fn = None
-    if msgspec is not None and _supported(cls) and FAST_MAX_DEPTH >= 1:
+    if msgspec is not None and supported(cls) and FAST_MAX_DEPTH >= 1:
         builder = _MirrorBuilder(forbid_unknown_keys, msgspec)
         build = builder.build_mirror(cls)
         decode = msgspec.json.Decoder(builder.struct(cls)).decode
@@ -220,7 +203,7 @@ def bytes_structurer(cls: Any, forbid_unknown_keys: bool = False) -> Callable[[A
 
         def fn(data: Any) -> Any:
             if limit() > _ORJSON_MAX_DEPTH and _may_nest_too_deep(data):
-                raise _DeclinedError
+                raise Declined("the document may nest deeper than orjson reads")
             return build(decode(data))
 
     _BYTES_STRUCTURERS[key] = fn

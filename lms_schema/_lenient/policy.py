@@ -21,19 +21,49 @@ from typing import Any, Final, Literal
 
 import attrs
 
-from .._values.enums import Grade, OpenEnum, Status
+from .._models.fields import Kind, fields_of
+from .._models.models import MODELS
+from .._values.enums import OpenEnum, open_enums
 
-__all__ = ["DEFAULT_POLICY", "RULES", "NormalizationPolicy"]
+__all__ = ["DEFAULT_POLICY", "RULES", "NormalizationPolicy", "enum_rules", "known_rule"]
 
-#: Every normalization rule, by its stable name, with what it does. A fix of a value that
-#: needed several rules is named after the last one in this table's order of its group.
+
+def enum_rules(enum: type[OpenEnum]) -> tuple[str, str]:
+    """The names of an open enum's two rules: ``("grade.case", "grade.synonym")``."""
+    return f"{enum.rule_prefix}.case", f"{enum.rule_prefix}.synonym"
+
+
+def _enum_rule_texts(enum: type[OpenEnum]) -> dict[str, str]:
+    """What an open enum's rules do, in words derived from the class."""
+    label = enum.rule_prefix.replace("_", " ")
+    case, synonym = enum_rules(enum)
+    example = next((str(m).lower() for m in enum if len(m) > 1 and str(m).lower() != m), None)
+    case_text = f"a known {label} in another case or with surrounding whitespace"
+    if example is not None:
+        case_text += f" ({example!r})"
+    defaults = [key or "empty string" for key in enum.default_synonyms]
+    if defaults:
+        synonym_text = f"a {label} synonym (default: {', '.join(defaults)}; more by policy)"
+    else:
+        synonym_text = f"a {label} synonym from the policy (no default synonyms)"
+    return {case: case_text, synonym: synonym_text}
+
+
+def _model_enums() -> list[type[OpenEnum]]:
+    """The open enums of the seven models, in the order they were defined."""
+    used = {f.enum for cls in MODELS for f in fields_of(cls).fields if f.kind is Kind.OPEN_ENUM}
+    return [enum for enum in open_enums() if enum in used]
+
+
+#: Every normalization rule of the seven models, by its stable name, with what it does: the
+#: rules of their open enums (derived from the enum classes) and the rules by type. A fix of
+#: a value that needed several rules is named after the last one in this table's order of its
+#: group. An open enum of a model of your own brings its own two rules
+#: (``<prefix>.case``, ``<prefix>.synonym``), which :class:`NormalizationPolicy` accepts too.
 RULES: Final[Mapping[str, str]] = MappingProxyType(
     {
-        # open enums (Grade, Status)
-        "grade.case": "a known grade in another case or with surrounding whitespace ('pass')",
-        "grade.synonym": "a grade synonym (default: passed, failed, empty string; more by policy)",
-        "status.case": "a known status in another case or with surrounding whitespace",
-        "status.synonym": "a status synonym from the policy (no default synonyms)",
+        # open enums (Grade, Status): derived from the classes
+        **{name: text for enum in _model_enums() for name, text in _enum_rule_texts(enum).items()},
         # integers (score, order, page_size)
         "integer.float": "an integral JSON number with a fraction part: 95.0 -> 95",
         "integer.numeric_string": "a number written as a string: ' 95.00 ' -> 95",
@@ -82,11 +112,20 @@ _EPOCH_UNITS: Final = ("s", "ms")
 _ROUNDINGS: Final = ("error", "half_even", "floor")
 
 
+def known_rule(name: str) -> bool:
+    """True for a rule of :data:`RULES` and for the rules of every open enum defined so far
+    (``level.case`` once ``class Level(OpenEnum)`` exists): every rule normalize() emits."""
+    if name in RULES:
+        return True
+    prefix, _, rule = name.rpartition(".")
+    return rule in ("case", "synonym") and any(e.rule_prefix == prefix for e in open_enums())
+
+
 def _disabled(value: Iterable[str]) -> frozenset[str]:
     if isinstance(value, str):
         raise TypeError("disabled must be a collection of rule names, not one string")
     names = frozenset(value)
-    unknown = sorted(names - RULES.keys())
+    unknown = sorted(name for name in names if not known_rule(name))
     if unknown:
         raise ValueError(f"unknown normalization rule(s): {', '.join(map(repr, unknown))}")
     return names
@@ -135,16 +174,43 @@ def _check_synonyms(enum: type[OpenEnum], value: Mapping[str, str]) -> Mapping[s
     return MappingProxyType(out)
 
 
+def _enum_named(prefix: str) -> type[OpenEnum]:
+    return next(e for e in open_enums() if e.rule_prefix == prefix)
+
+
+#: The synonym arguments kept from before ``enum_synonyms``: rule prefix -> attribute.
+_NAMED_SYNONYMS: Final = {"grade": "grade_synonyms", "status": "status_synonyms"}
+
+
 def _grade_synonyms(value: Mapping[str, str]) -> Mapping[str, str]:
-    return _check_synonyms(Grade, value)
+    return _check_synonyms(_enum_named("grade"), value)
 
 
 def _status_synonyms(value: Mapping[str, str]) -> Mapping[str, str]:
-    return _check_synonyms(Status, value)
+    return _check_synonyms(_enum_named("status"), value)
 
 
 def _mapping_key(value: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(value.items()))
+
+
+def _enum_synonyms(
+    value: Mapping[type[OpenEnum], Mapping[str, str]],
+) -> Mapping[type[OpenEnum], Mapping[str, str]]:
+    if not isinstance(value, Mapping):
+        raise TypeError("enum_synonyms must map an OpenEnum class to its synonyms")
+    out: dict[type[OpenEnum], Mapping[str, str]] = {}
+    for enum, synonyms in value.items():
+        if not (isinstance(enum, type) and issubclass(enum, OpenEnum)) or enum is OpenEnum:
+            raise TypeError(f"enum_synonyms keys are OpenEnum subclasses, not {enum!r}")
+        out[enum] = _check_synonyms(enum, synonyms)
+    return MappingProxyType(out)
+
+
+def _enum_synonyms_key(
+    value: Mapping[type[OpenEnum], Mapping[str, str]],
+) -> tuple[tuple[int, tuple[tuple[str, str], ...]], ...]:
+    return tuple(sorted((id(enum), _mapping_key(m)) for enum, m in value.items()))
 
 
 @attrs.frozen(kw_only=True)
@@ -162,8 +228,11 @@ class NormalizationPolicy:
       change) is read with ``fold=0``.
     - ``rounding``: how a non-integral number becomes an integer: ``"error"`` (the default),
       ``"half_even"`` or ``"floor"``.
-    - ``grade_synonyms`` / ``status_synonyms``: extra source spellings (matched ignoring case
-      and surrounding whitespace) -> member value, e.g. ``{"bestanden": "PASS"}``.
+    - ``enum_synonyms``: extra source spellings (matched ignoring case and surrounding
+      whitespace) -> member value, by open enum class, e.g.
+      ``{Grade: {"bestanden": "PASS"}, Level: {"novice": "BEGINNER"}}``.
+    - ``grade_synonyms`` / ``status_synonyms``: the same for Grade and Status alone (both
+      ways may be used at once; ``enum_synonyms`` wins on the same spelling).
     """
 
     disabled: frozenset[str] = attrs.field(default=frozenset(), converter=_disabled)
@@ -179,6 +248,9 @@ class NormalizationPolicy:
     status_synonyms: Mapping[str, str] = attrs.field(
         factory=dict, converter=_status_synonyms, eq=_mapping_key
     )
+    enum_synonyms: Mapping[type[OpenEnum], Mapping[str, str]] = attrs.field(
+        factory=dict, converter=_enum_synonyms, eq=_enum_synonyms_key
+    )
 
     def enabled(self, rule: str) -> bool:
         """True when ``rule`` may run (it is not in ``disabled``)."""
@@ -186,11 +258,11 @@ class NormalizationPolicy:
 
     def synonyms(self, enum: type[OpenEnum]) -> Mapping[str, str]:
         """The extra synonyms of an open enum (folded source spelling -> member value)."""
-        if enum is Grade:
-            return self.grade_synonyms
-        if enum is Status:
-            return self.status_synonyms
-        return MappingProxyType({})
+        named = _NAMED_SYNONYMS.get(enum.rule_prefix)
+        own = self.enum_synonyms.get(enum, {})
+        if named is None or _enum_named(enum.rule_prefix) is not enum:
+            return MappingProxyType(dict(own))
+        return MappingProxyType({**getattr(self, named), **own})
 
 
 #: The policy used when ``normalize`` is given none.

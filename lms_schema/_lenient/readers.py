@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Context, Decimal
 from typing import Any, Final
 
-from .._convert.converter import _structure_int, _wrong_type
+from .._convert.converter import structure_int, wrong_type
 from .._values.datetimes import (
     format_datetime,
     is_naive_text,
@@ -29,13 +29,12 @@ from .._values.datetimes import (
     parse_datetime,
 )
 from .._values.durations import MAX_MICROSECONDS, Duration, DurationError, parse_duration
-from .._values.enums import Grade, OpenEnum
+from .._values.enums import OpenEnum
 from .._values.ids import parse_uuid
 from .._values.leaf import FieldError
-from .policy import NormalizationPolicy
+from .policy import NormalizationPolicy, enum_rules
 
 __all__ = [
-    "DEFAULT_SYNONYMS",
     "Reader",
     "datetime_reader",
     "duration_reader",
@@ -46,11 +45,6 @@ __all__ = [
 
 #: ``reader(value) -> (canonical wire value, rule name or None)``; raises FieldError.
 Reader = Callable[[Any], tuple[Any, str | None]]
-
-#: Synonyms every policy starts with (matched ignoring case and surrounding whitespace).
-DEFAULT_SYNONYMS: Final[dict[type[OpenEnum], dict[str, str]]] = {
-    Grade: {"passed": "PASS", "failed": "FAIL", "": "-"},
-}
 
 # Decimal arithmetic wide enough for 30 + 30 digit numbers times any unit, without rounding.
 _CTX: Final = Context(prec=100)
@@ -96,16 +90,16 @@ def _decimal(value: int | float) -> Decimal | None:
 
 
 def enum_reader(enum: type[OpenEnum], policy: NormalizationPolicy) -> Reader:
-    """Grade/Status: members in any case or with surrounding whitespace, then synonyms;
-    anything else stays verbatim (an unknown value)."""
-    prefix = enum.__name__.lower()
-    case_rule, synonym_rule = f"{prefix}.case", f"{prefix}.synonym"
+    """Any open enum: members in any case or with surrounding whitespace, then synonyms
+    (the enum's own defaults and the policy's); anything else stays verbatim (an unknown
+    value). The rules are named after the enum: ``grade.case``, ``level.synonym``."""
+    case_rule, synonym_rule = enum_rules(enum)
     members: dict[str, str] = {}
     if policy.enabled(case_rule):
         members = {str(m).lower(): str(m) for m in enum.members()}
     synonyms: dict[str, str] = {}
     if policy.enabled(synonym_rule):
-        synonyms = {**DEFAULT_SYNONYMS.get(enum, {}), **policy.synonyms(enum)}
+        synonyms = {**enum.default_synonyms, **policy.synonyms(enum)}
     known = {str(m) for m in enum.members()}
     parse = enum.parse
 
@@ -150,13 +144,13 @@ def integer_reader(policy: NormalizationPolicy) -> Reader:
             rules.append(rounding[0])
             whole = number.to_integral_value(rounding=rounding[1])
         name = _rule(policy, rules, error)
-        return _structure_int(int(whole), None), name
+        return structure_int(int(whole), None), name
 
     def read(value: Any) -> tuple[Any, str | None]:
         kind = type(value)
         if kind is int:
-            return _structure_int(value, None), None
-        error = _wrong_type("an integer", value)
+            return structure_int(value, None), None
+        error = wrong_type("an integer", value)
         if kind is float:
             number = _decimal(value)
             if number is None:

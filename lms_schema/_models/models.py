@@ -14,8 +14,9 @@ Relations are typed as what they can be on the wire::
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 import attrs
@@ -52,6 +53,15 @@ BASE_KEYS = ("id", "remote_id", "modified_at", "custom_fields", "raw_data")
 REQUIRED_KEYS = ("id", "remote_id", "modified_at", "custom_fields")
 
 
+_NEW_MODEL_CALLBACKS: list[Callable[[type], None]] = []
+
+
+def on_new_model(callback: Callable[[type], None]) -> None:
+    """Call ``callback(cls)`` for every model class defined from now on (users' subclasses;
+    attrs may call it twice per class, for the class it replaces too)."""
+    _NEW_MODEL_CALLBACKS.append(callback)
+
+
 @attrs.frozen(kw_only=True, repr=False)
 class _PartialBase:
     id: UUID | Absent = ABSENT
@@ -59,6 +69,11 @@ class _PartialBase:
     modified_at: datetime | Absent = ABSENT
     custom_fields: JSONObject | Absent | None = ABSENT
     raw_data: JSONObject | Absent | None = ABSENT
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for callback in _NEW_MODEL_CALLBACKS:
+            callback(cls)
 
     def __repr__(self) -> str:
         """Fields in wire order; absent ones are left out."""

@@ -1,8 +1,8 @@
-"""Relations: which fields of a model point at another model, read once from the type hints.
+"""Relations: which fields of a model point at another model, a view of the field analysis.
 
 A relation field is typed ``UUID | PartialX | None | Absent`` (or a list of ``UUID | PartialX``;
 ``instructors`` holds ``UUID | JSONObject`` because there is no Instructor model). The table is
-derived from the models themselves, so it cannot drift from them:
+read off :func:`~lms_schema._models.fields.fields_of`, so it cannot drift from the models:
 ``relations(Completion)["user"]`` is ``Relation("user", PartialUser, many=False)``.
 """
 
@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from functools import cache
 from typing import Any, get_args, get_origin
-from uuid import UUID
 
 import attrs
 
-from .._convert.converter import _is_model, _union_args
-from .._values.absent import JSONObject
-from .models import Page, field_types
+from .fields import Kind, fields_of, is_model
+from .models import Page
 
 __all__ = ["Relation", "model_of", "relations"]
 
@@ -38,33 +36,16 @@ def model_of(cls: Any) -> type:
         if item is None:
             raise TypeError("Page needs an item model: Page[Completion]")
         return model_of(item)
-    if not _is_model(cls):
+    if not is_model(cls):
         raise TypeError(f"{cls!r} is not an LMS model")
     return cls  # type: ignore[no-any-return]
-
-
-def _relation(name: str, tp: Any) -> Relation | None:
-    members = _union_args(tp) or (tp,)
-    targets = [m for m in members if _is_model(m)]
-    if UUID in members and targets:
-        return Relation(name, targets[0], many=False)
-    for member in members:
-        many = get_origin(member) is list
-        inner = get_args(member)[0] if many else member
-        element = _union_args(inner)
-        if element is not None and UUID in element:
-            (target,) = (e for e in element if e is not UUID)
-            return Relation(name, None if target == JSONObject else target, many)
-    return None
 
 
 @cache
 def relations(cls: type) -> dict[str, Relation]:
     """The relation fields of a model (or of ``Page[model]``'s items), by name, in field order."""
-    model = model_of(cls)
-    out = {}
-    for name, tp in field_types(model).items():
-        relation = _relation(name, tp)
-        if relation is not None:
-            out[name] = relation
-    return out
+    return {
+        f.name: Relation(f.name, f.target, f.many)
+        for f in fields_of(model_of(cls)).declared
+        if f.kind is Kind.RELATION
+    }

@@ -26,7 +26,7 @@ from uuid import UUID
 
 import attrs
 
-from .._convert.converter import _union_args
+from .._models.fields import union_args
 from .._models.models import Page
 from .._models.relations import relations
 from .._values.absent import ABSENT
@@ -103,7 +103,7 @@ def _rules(query: type[Query]) -> tuple[_Rule, ...]:
     out: list[_Rule] = []
     for a in attrs.fields(query):
         tp = a.type
-        (tp,) = (m for m in (_union_args(tp) or (tp,)) if m is not type(None))
+        (tp,) = (m for m in (union_args(tp) or (tp,)) if m is not type(None))
         name = a.name
         if get_origin(tp) is tuple:
             if name == "ids":

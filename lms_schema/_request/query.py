@@ -45,7 +45,7 @@ from uuid import UUID
 
 import attrs
 
-from .._convert.converter import _union_args
+from .._models.fields import union_args
 from .._models.models import Category, Completion, Content, Course, Enrollment, Skill, User
 from .._values.datetimes import format_datetime, parse_datetime
 from .._values.enums import Grade, OpenEnum, Status
@@ -453,7 +453,7 @@ _DATETIME = _Codec(_parse_datetime, format_datetime)
 
 def _codec(cls: type[Query], a: attrs.Attribute[Any]) -> _Codec:
     tp = a.type
-    members = tuple(m for m in (_union_args(tp) or (tp,)) if m is not type(None))
+    members = tuple(m for m in (union_args(tp) or (tp,)) if m is not type(None))
     (tp,) = members
     if tp is bool:
         return _BOOL
