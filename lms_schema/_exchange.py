@@ -22,6 +22,7 @@ import attrs
 from ._models.errorbodies import ErrorResponse, HTTPValidationError
 from ._models.models import Page
 from ._request.filters import filter_warnings
+from ._request.lax import lax_uuid
 from ._request.query import QUERIES, Query
 from ._validate import validate
 from ._values.absent import ABSENT
@@ -118,13 +119,24 @@ def validate_exchange(
             "GET", "https://api.bindbee.dev/api/lms/v1/completions?expand=user",
             200, response_bytes)
 
-    Problems of the request (an ``{id}`` that is not a UUID, a bad query parameter) are
-    errors when the server answered 2xx, and warnings when it rejected the request, as it
-    should have. An unknown endpoint or a method other than GET is one error, and nothing
-    else is checked. Unknown query parameters and statuses the API document
-    does not list are warnings, and so are the items of a valid page that contradict the
-    request's filters (``filter_mismatch``). ``.value`` is the structured body when it is
-    valid.
+    The request is read as Bindbee's server (FastAPI on pydantic v2) reads it. Its
+    **errors** are what the server rejects with 422, coded with the ``type`` of that 422
+    error (an ``{id}`` that is no UUID: ``uuid_parsing`` at ``path.id``; ``page_size=abc``:
+    ``int_parsing``; ``page_size=500``: ``less_than_equal``; ``include_raw_data=maybe``:
+    ``bool_parsing``): errors when the server answered 2xx (it should have rejected the
+    request), warnings when it rejected it. Its **warnings** are what the server accepts and
+    lms-schema explains: a spelling that is not canonical (``noncanonical_parameter``:
+    ``page_size=050``, ``include_raw_data=yes``, a 32-hex ``{id}``), a repeated parameter (the
+    server uses the last value: ``repeated_parameter``), an unknown parameter
+    (``unknown_parameter``), and what lms-schema knows about the parameters the API document
+    declares as plain strings (``expand`` names and grammar, UUID lists, date-times), with
+    their likely effect. An ``expand`` that cannot be read (``invalid_expand``) leaves the
+    response's expansions unchecked. ``docs/requests.md`` has the whole table.
+
+    An unknown endpoint or a method other than GET is one error, and nothing else is checked.
+    Statuses the API document does not list are warnings, and so are the items of a valid
+    page that contradict the request's filters (``filter_mismatch``). ``.value`` is the
+    structured body when it is valid.
     """
     text_method = method.upper() if isinstance(method, str) else method
     if type(url) is not str:
@@ -166,10 +178,7 @@ def validate_exchange(
 
     request: list[Issue] = []
     if raw_id is not None:
-        try:
-            parse_uuid(raw_id)
-        except FieldError as exc:
-            request.append(_error("path.id", exc.code, exc.message))
+        request.extend(_path_id_issues(raw_id))
     query, query_issues = endpoint.query.parse_issues(split.query)
     request.extend(query_issues)
 
@@ -202,10 +211,12 @@ def validate_exchange(
             errors.append(_error("$", exc.code, exc.message))
             return Report(errors=tuple(errors), warnings=tuple(warnings))
     if accepted and query is not None:
+        # an expand text lms-schema cannot fully read: the response's expansions are not checked
+        unreadable = any(i.code == "invalid_expand" for i in query_issues)
         report = validate(
             body,
             cls,
-            expand=getattr(query, "expand", None),
+            expand=None if unreadable else getattr(query, "expand", None),
             include_raw_data=query.include_raw_data,
             include_custom_fields=query.include_custom_fields,
             forbid_unknown_keys=forbid_unknown_keys,
@@ -218,6 +229,29 @@ def validate_exchange(
     errors.extend(report.errors)
     warnings.extend(report.warnings)
     return Report(errors=tuple(errors), warnings=tuple(warnings), value=report.value)
+
+
+def _path_id_issues(raw_id: str) -> list[Issue]:
+    """The ``{id}`` as FastAPI reads it (a ``UUID`` parameter): an error where it answers 422
+    (``uuid_parsing``), a warning for a spelling it accepts that is not 8-4-4-4-12."""
+    try:
+        parse_uuid(raw_id)
+    except FieldError:
+        pass
+    else:
+        return []
+    try:
+        value = lax_uuid(raw_id)
+    except FieldError as exc:
+        return [_error("path.id", exc.code, exc.message)]
+    return [
+        Issue(
+            "path.id",
+            "noncanonical_parameter",
+            f"{_show(raw_id)} is read as {value}; the canonical spelling is {value}",
+            severity="warning",
+        )
+    ]
 
 
 def url_path(url: str) -> str | None:
