@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import FastAPI, Header, Path as PathParam, Query
+from fastapi import FastAPI, Header, Query
+from fastapi import Path as PathParam
 
 DOCUMENT = Path(__file__).parent / "data" / "bindbee-openapi-lms.json"
 HEADERS = {"x-connector-token": "token"}

@@ -162,7 +162,6 @@ def lax_uuid(text: str) -> UUID:
     if not text.isascii() or _UUID(text) is None:
         raise FieldError(
             "uuid_parsing",
-            f"{_show(text)} is not a UUID (expected 8-4-4-4-12 hex; the server also reads 32 "
-            "hex digits, braces and urn:uuid:)",
+            f"{_show(text)} is not a UUID (expected 8-4-4-4-12 hex)",
         )
     return UUID(text.removeprefix("urn:uuid:").strip("{}"))

@@ -429,12 +429,12 @@ class _Codec:
     render: Callable[[Any], str]
 
 
-def _note(name: str, code: str, message: str) -> Issue:
+def _warning(name: str, code: str, message: str) -> Issue:
     return Issue(f"query.{name}", code, message, severity="warning")
 
 
 def _noncanonical(name: str, text: str, canonical: str, reading: str | None = None) -> Issue:
-    return _note(
+    return _warning(
         name,
         "noncanonical_parameter",
         f"{_show(text)} is read as {reading or canonical}; the canonical spelling is "
@@ -448,12 +448,11 @@ def _int_codec(name: str, minimum: int, maximum: int) -> _Codec:
         if value < minimum:
             raise FieldError(
                 "greater_than_equal",
-                f"expected an integer greater than or equal to {minimum}, got {value}",
+                f"expected an integer from {minimum} to {maximum}, got {value}",
             )
         if value > maximum:
             raise FieldError(
-                "less_than_equal",
-                f"expected an integer less than or equal to {maximum}, got {value}",
+                "less_than_equal", f"expected an integer from {minimum} to {maximum}, got {value}"
             )
         return value, [] if text == str(value) else [_noncanonical(name, text, str(value))]
 
@@ -478,7 +477,7 @@ def _uuids_codec(name: str) -> _Codec:
     def parse(text: str) -> tuple[tuple[UUID, ...] | None, list[Issue]]:
         if text == "":
             return None, [
-                _note(
+                _warning(
                     name,
                     "invalid_list",
                     "expected comma-separated UUIDs, got the empty text: Bindbee will "
@@ -492,7 +491,7 @@ def _uuids_codec(name: str) -> _Codec:
             where = f"item {number}: " if len(items) > 1 else ""
             if not item:
                 notes.append(
-                    _note(
+                    _warning(
                         name,
                         "invalid_list",
                         f"expected comma-separated UUIDs; item {number} is empty",
@@ -508,7 +507,7 @@ def _uuids_codec(name: str) -> _Codec:
                 out.append(lax_uuid(item))
             except FieldError:
                 notes.append(
-                    _note(
+                    _warning(
                         name,
                         "invalid_uuid",
                         f"{where}{_show(item)} is not a UUID (expected 8-4-4-4-12 hex): Bindbee "
@@ -517,7 +516,7 @@ def _uuids_codec(name: str) -> _Codec:
                 )
             else:
                 notes.append(
-                    _note(
+                    _warning(
                         name,
                         "noncanonical_parameter",
                         f"{where}{_show(item)} is not an 8-4-4-4-12 UUID; read as {out[-1]}",
@@ -537,7 +536,7 @@ def _strings_codec(name: str) -> _Codec:
             if not item:
                 what = "the empty text" if text == "" else f"item {number} is empty"
                 return None, [
-                    _note(
+                    _warning(
                         name,
                         "invalid_list",
                         f"expected comma-separated values; {what}: Bindbee will probably "
@@ -592,7 +591,7 @@ def _datetime_codec(name: str) -> _Codec:
         if value is not None:
             canonical = format_datetime(value)
             return value, [
-                _note(
+                _warning(
                     name,
                     "noncanonical_parameter",
                     f"{_show(text)} is not an RFC 3339 date-time; common ISO 8601 parsers read "
@@ -606,7 +605,7 @@ def _datetime_codec(name: str) -> _Codec:
                 "text as a different instant)"
             )
         return None, [
-            _note(
+            _warning(
                 name,
                 "invalid_datetime",
                 f"{message}: Bindbee will probably ignore the filter or reject the request",
