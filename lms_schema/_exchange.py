@@ -8,12 +8,13 @@ query model, and the status picks the body model: 2xx the model (by id) or ``Pag
 ``expand``, ``include_raw_data`` and ``include_custom_fields`` applied.
 
 Where problems are reported (the locations of a 422 ``loc`` for the request, JSONPaths for
-the body): ``method``, ``url`` (unknown endpoint), ``path.id``, ``query.<name>``, ``status``
-and ``$...``.
+the body): ``method``, ``url`` (unknown endpoint), ``path.id``, ``query.<name>``,
+``header.<name>``, ``status`` and ``$...``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -31,7 +32,15 @@ from ._values.issues import Issue, Report
 from ._values.jsonvalue import decode
 from ._values.leaf import FieldError, json_type_name
 
-__all__ = ["ENDPOINTS", "PREFIX", "Endpoint", "resolve", "url_path", "validate_exchange"]
+__all__ = [
+    "ENDPOINTS",
+    "PREFIX",
+    "REQUIRED_HEADERS",
+    "Endpoint",
+    "resolve",
+    "url_path",
+    "validate_exchange",
+]
 
 #: The path prefix of every LMS endpoint.
 PREFIX = "/api/lms/v1/"
@@ -106,6 +115,7 @@ def validate_exchange(
     body: Any,
     *,
     forbid_unknown_keys: bool = False,
+    headers: Mapping[str, str] | None = None,
 ) -> Report:
     """Check a captured exchange; return a :class:`~lms_schema.Report` (never raises for bad
     data).
@@ -132,6 +142,10 @@ def validate_exchange(
     declares as plain strings (``expand`` names and grammar, UUID lists, date-times), with
     their likely effect. An ``expand`` that cannot be read (``invalid_expand``) leaves the
     response's expansions unchecked. ``docs/requests.md`` has the whole table.
+
+    ``headers``, when given, are the request's headers (names in any case): a missing
+    required header (``x-connector-token``) is ``missing`` at ``header.x-connector-token``,
+    as in FastAPI's 422. Leave it None when the capture may have left headers out.
 
     An unknown endpoint or a method other than GET is one error, and nothing else is checked.
     Statuses the API document does not list are warnings, and so are the items of a valid
@@ -181,6 +195,8 @@ def validate_exchange(
         request.extend(_path_id_issues(raw_id))
     query, query_issues = endpoint.query.parse_issues(split.query)
     request.extend(query_issues)
+    if headers is not None:
+        request.extend(_header_issues(headers))
 
     errors: list[Issue] = []
     warnings: list[Issue] = []
@@ -229,6 +245,27 @@ def validate_exchange(
     errors.extend(report.errors)
     warnings.extend(report.warnings)
     return Report(errors=tuple(errors), warnings=tuple(warnings), value=report.value)
+
+
+#: The headers every LMS operation requires (the API document's header parameters).
+REQUIRED_HEADERS: tuple[str, ...] = ("x-connector-token",)
+
+
+def _header_issues(headers: Mapping[str, str]) -> list[Issue]:
+    if not isinstance(headers, Mapping):
+        return [
+            _error(
+                "header",
+                "wrong_type",
+                f"expected a mapping of header names to values, got {json_type_name(headers)}",
+            )
+        ]
+    present = {str(name).lower() for name in headers}
+    return [
+        _error(f"header.{name}", "missing", f"the required header {name!r} is absent")
+        for name in REQUIRED_HEADERS
+        if name not in present
+    ]
 
 
 def _path_id_issues(raw_id: str) -> list[Issue]:

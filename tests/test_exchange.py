@@ -447,3 +447,25 @@ def test_forbid_unknown_keys() -> None:
 def test_bad_arguments_are_issues_not_crashes(args: Any, expected: Any) -> None:
     report = validate_exchange(*args)
     assert [(i.path, i.code, i.message) for i in report.issues] == [expected]
+
+
+def test_required_headers_when_given() -> None:
+    url = f"/api/lms/v1/users/{U1}"
+    assert validate_exchange("GET", url, 200, RECORD, headers={"X-Connector-Token": "t"}).ok
+    report = validate_exchange("GET", url, 200, RECORD, headers={"authorization": "Bearer x"})
+    assert [(i.severity, i.path, i.code, i.message) for i in report.issues] == [
+        (
+            "error",
+            "header.x-connector-token",
+            "missing",
+            "the required header 'x-connector-token' is absent",
+        )
+    ]
+    body = {"detail": [{"loc": ["header", "x-connector-token"], "msg": "m", "type": "missing"}]}
+    report = validate_exchange("GET", url, 422, body, headers={})
+    assert found(report) == [("warning", "header.x-connector-token", "missing")]
+    assert validate_exchange("GET", url, 200, RECORD).ok  # headers unknown: not checked
+    report = validate_exchange("GET", url, 200, RECORD, headers=[("a", "b")])  # type: ignore[arg-type]
+    assert [(i.path, i.code, i.message) for i in report.issues] == [
+        ("header", "wrong_type", "expected a mapping of header names to values, got array")
+    ]

@@ -22,7 +22,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from lms_schema import ABSENT, Expand, validate_exchange
-from lms_schema._exchange import ENDPOINTS, Endpoint
+from lms_schema._exchange import ENDPOINTS, REQUIRED_HEADERS, Endpoint
 from lms_schema._request.lax import lax_uuid
 
 U1 = "018b18ef-c487-703c-afd9-0ca478ccd9d6"
@@ -162,9 +162,12 @@ def _encoded(draw: st.DrawFn, text: str) -> str:
     return quote(text, safe=",[]:+{}")  # a raw '+' arrives as a space
 
 
+Request = tuple[Endpoint, str, dict[str, str]]
+
+
 @st.composite
-def requests(draw: st.DrawFn) -> tuple[Endpoint, str]:
-    """A URL path and query string for one of the fourteen endpoints."""
+def requests(draw: st.DrawFn) -> Request:
+    """A URL path and query string for one of the fourteen endpoints, and the headers."""
     endpoint = draw(st.sampled_from(ENDPOINTS))
     known = [a.name for a in attrs.fields(endpoint.query)]
     names = draw(st.lists(st.sampled_from(known) | st.sampled_from(_NAMES), max_size=6))
@@ -179,17 +182,21 @@ def requests(draw: st.DrawFn) -> tuple[Endpoint, str]:
     if endpoint.by_id:
         ident = draw(_uuid_text())
         path = path.replace("{id}", quote(ident, safe=""))
-    return endpoint, path + ("?" + "&".join(parts) if parts else "")
+    headers = draw(
+        st.sampled_from([standin.HEADERS, standin.HEADERS, {"X-Connector-Token": ""}, {}])
+    )
+    return endpoint, path + ("?" + "&".join(parts) if parts else ""), headers
 
 
 def _loc(loc: list[Any]) -> str:
     return ".".join(map(str, loc))
 
 
-def _check(client: TestClient, endpoint: Endpoint, url: str) -> None:
-    response = client.get(url, headers=standin.HEADERS)
+def _check(client: TestClient, endpoint: Endpoint, url: str, headers: dict[str, str]) -> None:
+    response = client.get(url, headers=headers)
     assert response.status_code in (200, 422), (url, response.text)
-    report = validate_exchange("GET", url, 200, ABSENT)  # as if the server had accepted it
+    # as if the server had accepted it: what it rejects is then an error
+    report = validate_exchange("GET", url, 200, ABSENT, headers=headers)
     errors = sorted((i.path, i.code) for i in report.errors)
     if response.status_code == 422:
         detail = sorted((_loc(d["loc"]), d["type"]) for d in response.json()["detail"])
@@ -215,15 +222,36 @@ def _check(client: TestClient, endpoint: Endpoint, url: str) -> None:
 
 
 @given(requests())
-@example((ENDPOINTS[0], "/api/lms/v1/users?page_size=+5&include_raw_data=True"))
-@example((ENDPOINTS[0], "/api/lms/v1/users?page_size=20&page_size=abc"))
-@example((ENDPOINTS[0], "/api/lms/v1/users?page_size=abc&page_size=20&=5"))
-@example((ENDPOINTS[0], "/api/lms/v1/users?page_size=99999999999999999999999"))
-@example((ENDPOINTS[1], f"/api/lms/v1/users/urn:uuid:{U1}?include_custom_fields=off"))
-@example((ENDPOINTS[1], f"/api/lms/v1/users/%7B{U1}%7D"))
-@example((ENDPOINTS[1], "/api/lms/v1/users/42?include_raw_data=maybe"))
-def test_lms_schema_reads_requests_as_fastapi_does(
-    client: TestClient, request_: tuple[Endpoint, str]
-) -> None:
-    endpoint, url = request_
-    _check(client, endpoint, url)
+@example((ENDPOINTS[0], "/api/lms/v1/users?page_size=+5&include_raw_data=True", {}))
+@example((ENDPOINTS[0], "/api/lms/v1/users?page_size=20&page_size=abc", standin.HEADERS))
+@example((ENDPOINTS[0], "/api/lms/v1/users?page_size=abc&page_size=20&=5", standin.HEADERS))
+@example((ENDPOINTS[0], "/api/lms/v1/users?page_size=99999999999999999999999", standin.HEADERS))
+@example(
+    (ENDPOINTS[1], f"/api/lms/v1/users/urn:uuid:{U1}?include_custom_fields=off", standin.HEADERS)
+)
+@example((ENDPOINTS[1], f"/api/lms/v1/users/%7B{U1}%7D", standin.HEADERS))
+@example((ENDPOINTS[1], "/api/lms/v1/users/42?include_raw_data=maybe", standin.HEADERS))
+def test_lms_schema_reads_requests_as_fastapi_does(client: TestClient, request_: Request) -> None:
+    _check(client, *request_)
+
+
+@given(requests())
+def test_strict_mode_makes_every_warning_but_unknown_names_an_error(request_: Request) -> None:
+    endpoint, url, _ = request_
+    query = url.partition("?")[2]
+    _, issues = endpoint.query.parse_issues(query)
+    _, strict = endpoint.query.parse_issues(query, strict=True)
+    assert [(i.path, i.code, i.message) for i in strict] == [
+        (i.path, i.code, i.message) for i in issues
+    ]
+    assert [i.severity for i in strict] == [
+        "warning" if i.code == "unknown_parameter" else "error" for i in issues
+    ]
+
+
+def test_the_standin_requires_the_documented_headers() -> None:
+    for item in standin.openapi()["paths"].values():
+        headers = [p for p in item["get"]["parameters"] if p["in"] == "header"]
+        assert [(p["name"], p["required"]) for p in headers] == [
+            (name, True) for name in REQUIRED_HEADERS
+        ]

@@ -47,6 +47,7 @@ CODES: dict[str, str] = {
     "less_than_equal": "a query integer above its maximum (FastAPI 422 less_than_equal)",
     "bool_parsing": "a query boolean the server cannot read (FastAPI 422 bool_parsing)",
     "uuid_parsing": "a path id the server cannot read as a UUID (FastAPI 422 uuid_parsing)",
+    "missing": "a required request header is absent (FastAPI 422 missing)",
     # ... warnings: the server accepts the request
     "noncanonical_parameter": "a parameter the server reads, spelled other than canonically "
     "(the message gives the canonical spelling)",
