@@ -444,8 +444,13 @@ _IGNORED = ": Bindbee will probably ignore the filter or reject the request"
         ),
         (
             "2024-02-30",
-            "'2024-02-30' is not an RFC 3339 date-time (expected YYYY-MM-DDThh:mm:ss[.f]Z)"
-            + _IGNORED,
+            "'2024-02-30' is not a valid date-time (no such date, time or offset)" + _IGNORED,
+        ),
+        (
+            "2024-02-21+24:00",
+            "'2024-02-21 24:00' is not a valid date-time (no such date, time or offset) (a '+' "
+            "in a query string is a space: send it as %2B; some parsers read the text as a "
+            "different instant)" + _IGNORED,
         ),
         (
             "",

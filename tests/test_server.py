@@ -231,6 +231,8 @@ def _check(client: TestClient, endpoint: Endpoint, url: str, headers: dict[str, 
 )
 @example((ENDPOINTS[1], f"/api/lms/v1/users/%7B{U1}%7D", standin.HEADERS))
 @example((ENDPOINTS[1], "/api/lms/v1/users/42?include_raw_data=maybe", standin.HEADERS))
+@example((ENDPOINTS[0], "/api/lms/v1/users?cursor=%FF%FE&page_size=%FF", standin.HEADERS))
+@example((ENDPOINTS[0], "/api/lms/v1/users?&&page_size&=&ids=,", standin.HEADERS))
 def test_lms_schema_reads_requests_as_fastapi_does(client: TestClient, request_: Request) -> None:
     _check(client, *request_)
 

@@ -599,6 +599,10 @@ def _datetime_codec(name: str) -> _Codec:
                 )
             ]
         message = error.message
+        # the shape is fine, the date, time or offset is not (the strict parser's message
+        # says which when it read the shape too)
+        if _ISO_DATETIME(text) is not None and "valid date-time" not in message:
+            message = f"{_show(text)} is not a valid date-time (no such date, time or offset)"
         if " " in text:
             message += (
                 " (a '+' in a query string is a space: send it as %2B; some parsers read the "
