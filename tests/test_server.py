@@ -6,6 +6,7 @@ query strings (canonical and odd spellings, repeats, percent-encodings, whitespa
 values, unknown names) and path ids go to every endpoint through ``TestClient`` and to
 ``validate_exchange``: lms-schema reports an error iff FastAPI answers 422, the error codes
 are the 422 ``type``s at the 422 ``loc``s, and where both accept they read the same values.
+Last, the lax readers of lms_schema._request.lax against pydantic itself, on any text.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote, quote_plus, unquote
+from uuid import UUID
 
 import attrs
 import pytest
@@ -20,10 +22,13 @@ import standin
 from fastapi.testclient import TestClient
 from hypothesis import example, given
 from hypothesis import strategies as st
+from pydantic import TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
 
 from lms_schema import ABSENT, Expand, validate_exchange
 from lms_schema._exchange import ENDPOINTS, REQUIRED_HEADERS, Endpoint
-from lms_schema._request.lax import lax_uuid
+from lms_schema._request.lax import lax_bool, lax_int, lax_uuid
+from lms_schema._values.leaf import FieldError
 
 U1 = "018b18ef-c487-703c-afd9-0ca478ccd9d6"
 
@@ -257,3 +262,42 @@ def test_the_standin_requires_the_documented_headers() -> None:
         assert [(p["name"], p["required"]) for p in headers] == [
             (name, True) for name in REQUIRED_HEADERS
         ]
+
+
+# -- the lax readers against pydantic itself (FastAPI's pydantic, no HTTP) --------------------
+
+
+def _pydantic(adapter: TypeAdapter[Any], text: str) -> tuple[str, Any]:
+    try:
+        return "ok", adapter.validate_python(text)
+    except PydanticValidationError as exc:
+        return "error", exc.errors()[0]["type"]
+
+
+def _ours(read: Any, text: str) -> tuple[str, Any]:
+    try:
+        return "ok", read(text)
+    except FieldError as exc:
+        return "error", exc.code
+
+
+_INT = TypeAdapter(int)
+_BOOL = TypeAdapter(bool)
+_UUID = TypeAdapter(UUID)
+
+
+@given(st.one_of(_INTEGERS, st.text(), st.text("0123456789_.+- \t\xa0")))
+def test_integers_read_as_pydantic_reads_them(text: str) -> None:
+    assert _ours(lax_int, text) == _pydantic(_INT, text)
+
+
+@given(st.one_of(_BOOLEANS, st.text(max_size=6)))
+def test_booleans_read_as_pydantic_reads_them(text: str) -> None:
+    assert _ours(lax_bool, text) == _pydantic(_BOOL, text)
+
+
+@given(
+    st.one_of(_uuid_text(), st.text(max_size=40), st.text("0123456789abcdefABCDEF-{}", max_size=40))
+)
+def test_uuids_read_as_pydantic_reads_them(text: str) -> None:
+    assert _ours(lax_uuid, text) == _pydantic(_UUID, text)
