@@ -456,6 +456,16 @@ _IGNORED = ": Bindbee will probably ignore the filter or reject the request"
             "",
             "'' is not an RFC 3339 date-time (expected YYYY-MM-DDThh:mm:ss[.f]Z)" + _IGNORED,
         ),
+        (
+            "2024-02-21T10:00%2B0060",
+            "'2024-02-21T10:00+0060' is not a valid date-time (no such date, time or offset)"
+            + _IGNORED,
+        ),
+        (
+            "2024-02-21T10:00-24",
+            "'2024-02-21T10:00-24' is not a valid date-time (no such date, time or offset)"
+            + _IGNORED,
+        ),
     ],
 )
 def test_datetime_filters_lms_schema_cannot_read(text: str, message: str) -> None:

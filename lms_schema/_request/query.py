@@ -562,6 +562,8 @@ def _iso_datetime(text: str) -> datetime | None:
     if m is None:
         return None
     year, month, day, hour, minute, second, fraction, _, sign, oh, om = m.groups()
+    if sign is not None and (int(oh) > 23 or int(om or 0) > 59):  # RFC 3339 time-numoffset
+        return None
     try:
         zone = UTC
         if sign is not None:
