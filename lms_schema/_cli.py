@@ -1,220 +1,503 @@
-"""The ``lms-schema`` command line: validate (and normalize) captured payloads.
+"""The ``lms-schema`` command line: a thin layer over :mod:`lms_schema._capture`.
 
-``lms-schema validate [--model NAME] [--strict] PATH...`` reads JSON files, JSON Lines files
-(``.jsonl``/``.ndjson``, one record per line, streamed), HTTP archives (``.har``: every entry
-under ``/api/lms/v1/`` is checked with ``validate_exchange``, the others are skipped) and
-directories (recursively), and prints every problem as ``FILE[:LINE]: JSONPATH: message
-[code]`` (``FILE#entries[i]: ...`` for an archive entry). Exit status: 0 when every payload is
-valid, 1 when any is not, 2 for usage errors (unreadable file, unknown model).
+``lms-schema validate PATH...`` checks captured payloads (JSON, JSON Lines, HTTP archives,
+directories, ``-`` for standard input, gzip) and never passes what it did not check;
+``lms-schema normalize PATH... -o OUT.jsonl`` repairs them; ``rules``, ``codes`` and
+``sample`` list the normalization rules, the issue codes, and write generated payloads.
+The manual is ``docs/cli.md``. Subcommands are registered in :data:`SUBCOMMANDS`: one
+``(name, help, add_arguments, run)`` entry each::
 
-``lms-schema normalize [--model NAME] [--duration-unit U] [--epoch-unit U] [--timezone Z]
-[--rounding R] [--disable RULE]... PATH...`` writes each repaired payload as one line of JSON
-to stdout and every fix and error to stderr; exit status 1 when a payload cannot be repaired.
+    lms-schema validate --format json captures/ > problems.jsonl
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import multiprocessing
 import os
-import re
+import signal
 import sys
-from collections.abc import Iterator, Sequence
-from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+import tempfile
+import time
+from collections.abc import Callable, Generator, Sequence
+from typing import IO, Any, TextIO
 
-import attrs
-
-from ._api import structure_issues
-from ._exchange import PREFIX, url_path, validate_exchange
-from ._lenient.policy import NormalizationPolicy
-from ._models.models import MODELS, Page
+from ._capture import report
+from ._capture.checks import CheckOptions, issue_dict, model_names, resolve_model
+from ._capture.readers import FORMATS, Missing, ReadOptions, Record, Unit, plan, read_unit
+from ._capture.run import RunConfig, UnitResult, iter_unit, process_unit, unit_model
+from ._lenient.policy import RULES, NormalizationPolicy
+from ._models.models import Page
 from ._normalize import normalize
-from ._request.har import read_har
-from ._validate import validate
 from ._values.absent import ABSENT
-from ._values.issues import Issue, Report
-from ._values.jsonvalue import decode, encode
+from ._values.issues import CODES, Issue
+from ._values.jsonvalue import encode
 from ._values.leaf import FieldError
 
-__all__ = ["main"]
+__all__ = ["SUBCOMMANDS", "main"]
 
-_MODEL_NAMES: dict[str, type] = {}
-for _model in MODELS:
-    _MODEL_NAMES[_model.__name__.lower()] = _model
-    _MODEL_NAMES[_model.__name__.lower() + "s"] = _model
-_MODEL_NAMES["categories"] = _MODEL_NAMES["category"]
-_WORD = re.compile(r"[a-z]+")
-_JSONL = {".jsonl", ".ndjson"}
-_JSON = {".json", *_JSONL}
-_HAR = ".har"
-#: What ``validate`` picks up in directories (``normalize`` takes payloads only).
-_VALIDATED = {*_JSON, _HAR}
+EXIT_CODES = """\
+exit status:
+  0    at least one record was checked and none is invalid
+  1    a record is invalid (with --strict: or has a warning)
+  2    usage or I/O problems: a missing or unreadable path, a file whose model cannot be
+       told, no record found at all (unless --allow-empty)
+  130  interrupted (Ctrl-C); the partial summary is printed
+  141  standard output was closed (| head): stopped quietly
+"""
+
+_VALIDATE_EXAMPLES = """\
+examples:
+  lms-schema validate examples/
+  lms-schema validate --model completion dump.jsonl.gz
+  curl -s $URL | lms-schema validate --model completions -
+  lms-schema validate --format json captures/ > problems.jsonl
+  lms-schema validate --format github --warnings capture.har
+  lms-schema validate --jobs 2 --model mypkg.models:MyCompletion big.jsonl
+"""
+
+_NORMALIZE_EXAMPLES = """\
+examples:
+  lms-schema normalize vendor/ -o clean.jsonl --rejects rejects.jsonl --fixes fixes.jsonl
+  lms-schema normalize --model completion --duration-unit s dump.json -o -
+"""
+
+#: Records per second a progress bar is worth showing after (tqdm's ``delay``).
+_PROGRESS_DELAY = 1.0
+#: A JSON Lines file larger than this is split into chunks for ``--jobs``.
+_CHUNK_BYTES = 16 << 20
 
 
-def model_for(name: str) -> type | None:
-    """The model named by a word such as ``completion`` or ``completions``."""
-    return _MODEL_NAMES.get(name.lower())
+class _UsageError(Exception):
+    """A usage problem found after parsing: message, exit status 2."""
 
 
-def _infer_model(path: Path) -> type | None:
-    for word in _WORD.findall(path.stem.lower()):
-        model = model_for(word)
-        if model is not None:
-            return model
-    return None
+# -- output -------------------------------------------------------------------------------------
 
 
-def _files(paths: Sequence[str], suffixes: set[str] = _JSON) -> Iterator[Path]:
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            for root, dirs, names in os.walk(path):
-                dirs.sort()
-                for name in sorted(names):
-                    child = Path(root, name)
-                    if child.suffix.lower() in suffixes:
-                        yield child
+class _Printer:
+    """Prints problems in the chosen format, honouring --warnings and --max-errors."""
+
+    def __init__(self, fmt: str, out: TextIO, warnings: bool, max_errors: int | None) -> None:
+        self.fmt = fmt
+        self.out = out
+        self.warnings = warnings or fmt == "json"
+        self.max_errors = max_errors
+        self.printed = 0
+        self.held_back = 0
+        self.files: dict[str, list[dict[str, Any]]] = {}
+
+    def file(self, name: str) -> None:
+        if self.fmt == "junit":
+            self.files.setdefault(name, [])
+
+    def issue(self, issue: dict[str, Any]) -> None:
+        if issue["severity"] != "error" and not self.warnings:
+            return
+        if self.max_errors is not None and self.printed >= self.max_errors:
+            self.held_back += 1
+            return
+        self.printed += 1
+        if self.fmt == "junit":
+            self.files.setdefault(issue["file"], []).append(issue)
+        elif self.fmt == "json":
+            self.out.write(report.json_line(issue) + "\n")
+        elif self.fmt == "github":
+            self.out.write(report.github_line(issue) + "\n")
         else:
-            yield path
+            self.out.write(report.text_line(issue) + "\n")
+
+    def finish(
+        self, summary: report.Summary, status: int, seconds: float, interrupted: bool
+    ) -> None:
+        if self.fmt == "json":
+            extra = {"not_printed": self.held_back}
+            obj = summary.as_json(
+                exit_status=status, seconds=seconds, interrupted=interrupted, **extra
+            )
+            self.out.write(report.json_line(obj) + "\n")
+        elif self.fmt == "junit":
+            self.out.write(report.junit_document(self.files, summary, seconds))
+        self.out.flush()
 
 
-def _target(payload: Any, model: type) -> Any:
-    """A list envelope is validated as ``Page[model]``."""
-    if type(payload) is dict and "items" in payload and "id" not in payload:
-        return Page[model]  # type: ignore[valid-type]
-    return model
-
-
-def _records(path: Path) -> Iterator[tuple[int, Any]]:
-    """(line number or 0, payload) pairs, one record in memory at a time; a decode failure
-    yields a FieldError as the payload."""
-    if path.suffix.lower() in _JSONL:
-        with path.open("rb") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.isspace():  # (stops at the first non-space byte: no copy)
-                    yield number, _decode(line)
-    else:
-        yield 0, _decode(path.read_bytes())
-
-
-def _where(path: Path, number: int) -> str:
-    return f"{path}:{number}" if number else str(path)
-
-
-def _decode(data: bytes) -> Any:
+def _progress(total_bytes: int, err: TextIO) -> Any:
+    """A progress bar on stderr when it is a terminal and the run takes over a second:
+    records, records/s, and the bytes of the files done of their total."""
+    if not err.isatty():
+        return None
     try:
-        return decode(data)
-    except FieldError as exc:
-        return exc
+        from tqdm import tqdm  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - tqdm is a dependency
+        return None
+    bar = tqdm(
+        unit=" records",
+        unit_scale=True,
+        delay=_PROGRESS_DELAY,
+        file=err,
+        leave=False,
+        dynamic_ncols=True,
+        mininterval=0.25,
+    )
+    bar.total_bytes = total_bytes
+    bar.done_bytes = 0
+    return bar
 
 
-def _print(out: TextIO, where: str, issue: Issue) -> None:
-    out.write(f"{where}: {issue.path}: {issue.message} [{issue.code}]\n")
+def _advance_bytes(bar: Any, done: int) -> None:
+    bar.done_bytes += done
+    total = bar.total_bytes
+    bar.set_postfix_str(f"{_size(bar.done_bytes)} of {_size(total)} read", refresh=False)
 
 
-def _print_report(out: TextIO, where: str, report: Report, warnings: bool) -> None:
-    for issue in report.errors:
-        _print(out, where, issue)
-    if warnings:
-        for issue in report.warnings:
-            _print(out, where, Issue(issue.path, issue.code, "warning: " + issue.message))
+def _size(n: int) -> str:
+    value = float(n)
+    for unit in ("B", "kB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{n} B"  # pragma: no cover
 
 
-def _check_har(path: Path, args: argparse.Namespace, out: TextIO) -> tuple[int, int, int]:
-    """(checked, invalid, skipped) entries of an HTTP archive."""
-    checked = invalid = skipped = 0
-    for exchange in read_har(path.read_bytes()):
-        if isinstance(exchange, Issue):  # an entry (or the whole file) that cannot be read
-            checked += 1
-            invalid += 1
-            _print(out, str(path), exchange)
-            continue
-        path_of_url = url_path(exchange.url)
-        if path_of_url is not None and not path_of_url.startswith(PREFIX):
-            skipped += 1
-            continue
-        checked += 1
-        where = f"{path}#entries[{exchange.index}]"
-        report = validate_exchange(
-            exchange.method,
-            exchange.url,
-            exchange.status,
-            ABSENT if exchange.body is None else exchange.body,
-            forbid_unknown_keys=args.strict,
-        )
-        if exchange.body is None:
-            unchecked = Issue(
-                "$",
-                "invalid_har",
-                "the response body was not recorded; only the request and status were checked",
-                severity="warning",
-            )
-            report = attrs.evolve(report, warnings=(*report.warnings, unchecked))
-        if not report.ok:
-            invalid += 1
-        _print_report(out, where, report, args.warnings)
-    return checked, invalid, skipped
+def _exit_status(summary: report.Summary, args: argparse.Namespace, missing: int) -> int:
+    if missing or summary.io_problems:
+        return 2
+    if summary.invalid or summary.invalid_envelopes or (args.strict and summary.warning_count):
+        return 1
+    if summary.records == 0 and not args.allow_empty:
+        return 2
+    return 0
 
 
-def _validate_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    forced = args.model  # a model class (resolved by main) or None
-    records = invalid = skipped = 0
-    for path in _files(args.paths, _VALIDATED):
-        if path.suffix.lower() == _HAR:
-            try:
-                counts = _check_har(path, args, out)
-            except OSError as exc:
-                err.write(f"lms-schema: {path}: {exc.strerror or exc}\n")
-                return 2
-            records, invalid, skipped = (
-                records + counts[0],
-                invalid + counts[1],
-                skipped + counts[2],
-            )
-            continue
-        model = forced or _infer_model(path)
-        if model is None:
-            err.write(f"lms-schema: cannot tell the model of {path}; pass --model\n")
-            return 2
+# -- validate -----------------------------------------------------------------------------------
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="files (.json, .jsonl, .ndjson, .har, .zhar, each also .gz), directories (read "
+        "recursively) or - for standard input",
+    )
+    parser.add_argument(
+        "--model",
+        metavar="NAME",
+        help=f"the model of every record: {', '.join(model_names())} (plural works too), or "
+        "package.module:Class for your own attrs model; by default it is told by each file's "
+        "name or, failing that, its directories' names (HTTP archives: by each URL)",
+    )
+    parser.add_argument(
+        "--input-format",
+        choices=FORMATS,
+        help="what standard input or a file with another suffix holds (default: told by the "
+        "content)",
+    )
+    parser.add_argument(
+        "--allow-empty",
+        action="store_true",
+        help="exit 0 when no record is found (default: exit 2, 'no payloads found')",
+    )
+    parser.add_argument(
+        "--quiet", "-q", action="store_true", help="no summary on stderr (problems still print)"
+    )
+    parser.add_argument(
+        "--verbose", "-v", action="store_true", help="print the model each file is checked as"
+    )
+
+
+def _validate_arguments(parser: argparse.ArgumentParser) -> None:
+    _add_common(parser)
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="unknown keys are errors, and any warning makes the exit status 1",
+    )
+    parser.add_argument(
+        "--warnings",
+        action="store_true",
+        help="print warnings too (text, github, junit; the json format always has them)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "junit", "github"),
+        default="text",
+        help="text: FILE[:LINE]: PATH: message [code] (default); json: JSON Lines, one object "
+        "per problem and a summary object last (a stable format, see docs/cli.md); junit: "
+        "JUnit XML, a test case per file; github: GitHub Actions annotations",
+    )
+    parser.add_argument(
+        "--max-errors",
+        type=_non_negative,
+        metavar="N",
+        help="stop printing problems after N (they are still counted)",
+    )
+    parser.add_argument(
+        "--chunk-size",
+        type=_positive,
+        default=_CHUNK_BYTES,
+        metavar="BYTES",
+        help=f"with --jobs, JSON Lines files larger than this are checked in chunks of about "
+        f"this size (default {_CHUNK_BYTES >> 20} MiB)",
+    )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="check files, and chunks of large JSON Lines files, in N processes; the output "
+        "is the same as with 1 (default 1)",
+    )
+
+
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected 1 or more, got {value}")
+    return value
+
+
+def _config(args: argparse.Namespace, chunk_bytes: int = 0) -> RunConfig:
+    model = None
+    if args.model is not None:
         try:
-            for number, payload in _records(path):
-                records += 1
-                if isinstance(payload, FieldError):
-                    invalid += 1
-                    _print(out, _where(path, number), Issue("$", payload.code, payload.message))
-                    continue
-                target = _target(payload, model)
-                if args.warnings:
-                    report: Report = validate(payload, target, forbid_unknown_keys=args.strict)
-                    errors, warnings = report.errors, report.warnings
-                else:  # the errors of validate(), without its warning walks
-                    _, found = structure_issues(payload, target, forbid_unknown_keys=args.strict)
-                    errors, warnings = tuple(found), ()
-                if errors:
-                    invalid += 1
-                    for issue in errors:
-                        _print(out, _where(path, number), issue)
-                for issue in warnings:
-                    _print(
-                        out,
-                        _where(path, number),
-                        Issue(issue.path, issue.code, "warning: " + issue.message),
-                    )
-        except OSError as exc:
-            err.write(f"lms-schema: {path}: {exc.strerror or exc}\n")
-            return 2
-    summary = f"{records} payload{'s' if records != 1 else ''} checked, {invalid} invalid"
-    if skipped:
-        summary += f", {skipped} HAR entr{'ies' if skipped != 1 else 'y'} skipped (not LMS)"
-    err.write(summary + "\n")
-    return 1 if invalid else 0
+            model = resolve_model(args.model)
+        except ValueError as exc:
+            raise _UsageError(str(exc)) from None
+    return RunConfig(
+        model=model,
+        read=ReadOptions(input_format=args.input_format, chunk_bytes=chunk_bytes),
+        check=CheckOptions(strict=getattr(args, "strict", False)),
+    )
 
 
-def _normalize_command(args: argparse.Namespace, out: BinaryIO, err: TextIO) -> int:
-    """Normalized payloads as JSON Lines on ``out``; fixes and errors on ``err``."""
-    forced = args.model  # a model class (resolved by main) or None
+def _missing_issue(item: Missing) -> dict[str, Any]:
+    record = Record(item.path, None, (), "notice", None)
+    return issue_dict(record, Issue("$", "unreadable", item.message))
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _results(
+    items: Sequence[Unit | Missing], config: RunConfig, jobs: int
+) -> Generator[tuple[Unit | Missing, UnitResult | None], None, None]:
+    """Each planned item with its result, in order; units run in ``jobs`` processes (None:
+    run it here, as standard input always is)."""
+    units = [item for item in items if isinstance(item, Unit) and item.path != "-"]
+    if jobs <= 1 or len(units) <= 1:
+        for item in items:
+            yield item, None
+        return
+    context = multiprocessing.get_context("spawn" if sys.platform == "darwin" else "fork")
+    pool = context.Pool(jobs, initializer=_ignore_sigint)
     try:
-        policy = NormalizationPolicy(
+        results = pool.imap(_process, [(unit, config) for unit in units], chunksize=1)
+        for item in items:
+            pooled = isinstance(item, Unit) and item.path != "-"
+            yield item, (next(results) if pooled else None)
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _process(job: tuple[Unit, RunConfig]) -> UnitResult:
+    return process_unit(*job)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    out, err = sys.stdout, sys.stderr
+    jobs = args.jobs
+    config = _config(args, args.chunk_size if jobs > 1 else 0)
+    if args.paths.count("-") > 1:
+        raise _UsageError("standard input (-) can be read once")
+    planned = plan(args.paths, config.read)
+    summary = report.Summary(skipped_files=dict(planned.skipped))
+    printer = _Printer(args.format, out, args.warnings, args.max_errors)
+    missing = 0
+    started = time.perf_counter()
+    bar = _progress(planned.total_bytes, err)
+    offsets: dict[str, int] = {}
+    interrupted = False
+    results = _results(planned.items, config, jobs)
+    try:
+        for item, result in results:
+            if isinstance(item, Missing):
+                missing += 1
+                issue = _missing_issue(item)
+                summary.add("notice", [issue])
+                summary.unreadable -= 1  # counted in `missing`
+                printer.issue(issue)
+                continue
+            printer.file(item.display)
+            if args.verbose and item.chunk == 0:
+                model = unit_model(item, config)
+                shown = model.__name__ if model is not None else "(by URL or unknown)"
+                err.write(f"lms-schema: {report.escape(item.display)}: {shown}\n")
+            if result is None:
+                summary.files += 1
+                pending = 0
+                for _, outcome in iter_unit(item, config):
+                    summary.add(outcome.status, outcome.issues, outcome.reason)
+                    for issue in outcome.issues:
+                        printer.issue(issue)
+                    if bar is not None:
+                        pending += 1
+                        if pending == 1000:
+                            bar.update(pending)
+                            pending = 0
+                if bar is not None:
+                    bar.update(pending)
+            else:
+                offset = offsets.get(item.path, 0) if item.chunk else 0
+                for issue in result.shifted(offset):
+                    printer.issue(issue)
+                offsets[item.path] = offset + result.lines
+                summary.merge(result.summary)
+                if bar is not None:
+                    bar.update(result.summary.records)
+            if bar is not None and item.path != "-":
+                _advance_bytes(bar, _unit_bytes(item))
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        results.close()  # stops the pool at once
+        if bar is not None:
+            bar.close()
+    seconds = time.perf_counter() - started
+    status = 130 if interrupted else _exit_status(summary, args, missing)
+    summary.unreadable += missing
+    printer.finish(summary, status, seconds, interrupted)
+    if interrupted:
+        err.write("lms-schema: interrupted\n")
+    if not args.quiet:
+        for line in report.summary_text(summary, seconds=seconds, warnings_shown=printer.warnings):
+            err.write(line + "\n")
+        if printer.held_back:
+            err.write(f"{printer.held_back} more problems not printed (--max-errors)\n")
+        if summary.records == 0 and not interrupted:
+            shown = ", ".join(report.escape(p) for p in args.paths)
+            err.write(f"lms-schema: no payloads found in {shown}\n")
+    return status
+
+
+def _unit_bytes(unit: Unit) -> int:
+    if unit.end is not None:
+        return unit.end - unit.start
+    try:
+        return os.stat(unit.path).st_size
+    except OSError:
+        return 0
+
+
+# -- normalize ----------------------------------------------------------------------------------
+
+
+def _normalize_arguments(parser: argparse.ArgumentParser) -> None:
+    _add_common(parser)
+    parser.add_argument(
+        "-o",
+        "--output",
+        default="-",
+        metavar="OUT",
+        help="where the repaired records go, one per line (default -: standard output); "
+        "written to a temporary file and renamed when complete",
+    )
+    parser.add_argument(
+        "--rejects",
+        metavar="FILE",
+        help="JSON Lines of the records that cannot be repaired: file, line, record, errors, "
+        "payload (the original)",
+    )
+    parser.add_argument(
+        "--fixes",
+        metavar="FILE",
+        help="JSON Lines of every fix: file, line, record, path, rule, before, after",
+    )
+    parser.add_argument(
+        "--duration-unit",
+        choices=("ms", "s", "min", "h"),
+        default=None,
+        help="the unit of bare-number durations (default: not repaired)",
+    )
+    parser.add_argument(
+        "--epoch-unit",
+        choices=("s", "ms"),
+        default=None,
+        help="the unit of numeric timestamps (default: not repaired)",
+    )
+    parser.add_argument(
+        "--timezone", default="UTC", metavar="ZONE", help="zone of naive times (IANA name)"
+    )
+    parser.add_argument(
+        "--rounding",
+        choices=("error", "half_even", "floor"),
+        default="error",
+        help="what a non-integral number becomes where an integer belongs",
+    )
+    parser.add_argument(
+        "--disable",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="switch a rule off (repeatable; `lms-schema rules` lists them)",
+    )
+
+
+class _Sink:
+    """An output file written to a temporary file beside it and renamed when complete."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self.temp: str | None = None
+        if target == "-":
+            self.handle: IO[bytes] = sys.stdout.buffer
+        else:
+            directory = os.path.dirname(os.path.abspath(target))
+            fd, self.temp = tempfile.mkstemp(
+                prefix=f".{os.path.basename(target)}.", suffix=".tmp", dir=directory
+            )
+            self.handle = os.fdopen(fd, "wb")
+
+    def write(self, data: bytes) -> None:
+        self.handle.write(data)
+
+    def commit(self) -> None:
+        self.handle.flush()
+        if self.temp is not None:
+            self.handle.close()
+            os.replace(self.temp, self.target)
+            self.temp = None
+
+    def discard(self) -> None:
+        if self.temp is not None:
+            with contextlib.suppress(OSError):
+                self.handle.close()
+            with contextlib.suppress(OSError):
+                os.unlink(self.temp)
+            self.temp = None
+
+
+def _policy(args: argparse.Namespace) -> NormalizationPolicy:
+    unknown = sorted(set(args.disable) - RULES.keys())
+    if unknown:
+        raise _UsageError(
+            f"unknown normalization rule(s) in --disable: {', '.join(map(repr, unknown))}; "
+            f"the rules are: {', '.join(RULES)}"
+        )
+    try:
+        return NormalizationPolicy(
             disabled=args.disable,
             duration_unit=args.duration_unit,
             epoch_unit=args.epoch_unit,
@@ -222,83 +505,332 @@ def _normalize_command(args: argparse.Namespace, out: BinaryIO, err: TextIO) -> 
             rounding=args.rounding,
         )
     except ValueError as exc:
-        err.write(f"lms-schema: {exc}\n")
-        return 2
-    records = failed = fixes = 0
-    for path in _files(args.paths):
-        model = forced or _infer_model(path)
-        if model is None:
-            err.write(f"lms-schema: cannot tell the model of {path}; pass --model\n")
-            return 2
-        jsonl = path.suffix.lower() in _JSONL
-        try:
-            with path.open("rb") as handle:
-                chunks = enumerate(handle, start=1) if jsonl else [(0, handle.read())]
-                for number, data in chunks:
-                    if not data.strip():
-                        continue
-                    records += 1
-                    where = f"{path}:{number}" if number else str(path)
-                    payload = _decode(data)
-                    if isinstance(payload, FieldError):
-                        failed += 1
-                        _print(err, where, Issue("$", payload.code, payload.message))
-                        continue
-                    result = normalize(payload, _target(payload, model), policy=policy)
+        raise _UsageError(str(exc)) from None
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+def _json_safe(value: Any) -> Any:
+    return None if value is ABSENT else value
+
+
+def _normalize(args: argparse.Namespace) -> int:
+    err = sys.stderr
+    policy = _policy(args)
+    config = _config(args)
+    if args.paths.count("-") > 1:
+        raise _UsageError("standard input (-) can be read once")
+    planned = plan(args.paths, config.read, ("json", "jsonl"))
+    units = [item for item in planned.items if isinstance(item, Unit)]
+    targets = [t for t in (args.output, args.rejects, args.fixes) if t is not None and t != "-"]
+    for target in targets:
+        for unit in units:
+            if unit.path != "-" and _same_file(target, unit.path):
+                raise _UsageError(f"refusing to write {target}: it is one of the inputs")
+    if len(set(map(os.path.abspath, targets))) != len(targets):
+        raise _UsageError("-o, --rejects and --fixes must name different files")
+    sinks: list[_Sink] = []
+    try:
+        output = _Sink(args.output)
+        sinks.append(output)
+        rejects = _Sink(args.rejects) if args.rejects else None
+        fixes = _Sink(args.fixes) if args.fixes else None
+        sinks.extend(s for s in (rejects, fixes) if s is not None)
+    except OSError as exc:
+        for sink in sinks:
+            sink.discard()
+        raise _UsageError(f"cannot write output: {exc.strerror or exc}") from None
+    summary = report.Summary(skipped_files=dict(planned.skipped))
+    read = written = rejected = fixed = problems = 0
+    started = time.perf_counter()
+    interrupted = False
+    try:
+        for item in planned.items:
+            if isinstance(item, Missing):
+                problems += 1
+                err.write(report.text_line(_missing_issue(item)) + "\n")
+                continue
+            summary.files += 1
+            model = unit_model(item, config)
+            if args.verbose:
+                shown = model.__name__ if model is not None else "(unknown)"
+                err.write(f"lms-schema: {report.escape(item.display)}: {shown}\n")
+            for record in read_unit(item, config.read):
+                if record.kind == "notice":
+                    notice = issue_dict(record, record.payload)
+                    if notice["severity"] == "error":
+                        problems += 1
+                    err.write(report.text_line(notice) + "\n")
+                    continue
+                if record.kind == "exchange":
+                    problems += 1
+                    err.write(
+                        f"lms-schema: {report.escape(item.display)}: normalize does not read "
+                        "HTTP archives (validate does)\n"
+                    )
+                    break
+                if record.kind == "envelope":
+                    continue  # a page's items are the records
+                if model is None:
+                    problems += 1
+                    err.write(
+                        f"{report.escape(item.display)}: $: cannot tell the model of "
+                        f"{report.escape(item.display)} from its name or its directories; "
+                        "pass --model NAME [unknown_model]\n"
+                    )
+                    break
+                read += 1
+                position = report_position(record)
+                payload = record.payload
+                if isinstance(payload, FieldError):
+                    errors = [Issue("$", payload.code, payload.message)]
+                    result = None
+                else:
+                    cls: Any = model
+                    if record.kind == "record" and _is_page(payload):
+                        cls = Page[model]  # type: ignore[valid-type]
+                    result = normalize(payload, cls, policy=policy)
+                    errors = list(result.errors)
                     for fix in result.fixes:
-                        fixes += 1
-                        err.write(f"{where}: fixed {fix}\n")
-                    for issue in result.errors:
-                        _print(err, where, issue)
-                    if result.errors:
-                        failed += 1
-                    else:
-                        out.write(encode(result.payload) + b"\n")
-        except OSError as exc:
-            err.write(f"lms-schema: {path}: {exc.strerror or exc}\n")
-            return 2
-    err.write(
-        f"{records} payload{'s' if records != 1 else ''} read, {fixes} "
-        f"fix{'es' if fixes != 1 else ''}, {failed} not repairable\n"
+                        fixed += 1
+                        if fixes is None and not args.quiet:  # no fixes file: on stderr
+                            place = report.where(issue_dict(record, Issue("$", "", "")))
+                            path = report.escape(_prefixed(record, fix.path))
+                            rest = report.escape(str(fix)[len(fix.path) :])  # ": A -> B [rule]"
+                            err.write(f"{place}: fixed {path}{rest}\n")
+                        if fixes is not None:
+                            entry = {
+                                **position,
+                                "path": _prefixed(record, fix.path),
+                                "rule": fix.rule,
+                                **({} if fix.before is ABSENT else {"before": fix.before}),
+                                "after": _json_safe(fix.after),
+                            }
+                            fixes.write(encode(entry) + b"\n")
+                if errors or result is None or result.payload is None:
+                    rejected += 1
+                    for issue in errors:
+                        line = issue_dict(record, issue, _prefixed(record, issue.path))
+                        err.write(report.text_line(line) + "\n")
+                    if rejects is not None:
+                        entry = {
+                            **position,
+                            "errors": [
+                                {
+                                    "path": _prefixed(record, i.path),
+                                    "code": i.code,
+                                    "message": i.message,
+                                }
+                                for i in errors
+                            ],
+                            "payload": None if isinstance(payload, FieldError) else payload,
+                        }
+                        rejects.write(encode(entry) + b"\n")
+                    continue
+                written += 1
+                output.write(encode(result.payload) + b"\n")
+        for sink in sinks:
+            sink.commit()
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        for sink in sinks:
+            sink.discard()
+    seconds = time.perf_counter() - started
+    if interrupted:
+        err.write("lms-schema: interrupted (no output file written)\n")
+    if not args.quiet:
+        err.write(
+            f"{read} record{'s' if read != 1 else ''} read = {written} written + {rejected} "
+            f"rejected; {fixed} fix{'es' if fixed != 1 else ''} ({seconds:.2f} s)\n"
+        )
+        if summary.skipped_files:
+            err.write(
+                "skipped in directories (not an input suffix): "
+                + ", ".join(f"{n} {s}" for s, n in sorted(summary.skipped_files.items()))
+                + "\n"
+            )
+        if read == 0 and not interrupted:
+            err.write(f"lms-schema: no payloads found in {', '.join(args.paths)}\n")
+    if interrupted:
+        return 130
+    if problems:
+        return 2
+    if rejected:
+        return 1
+    if read == 0 and not args.allow_empty:
+        return 2
+    return 0
+
+
+def report_position(record: Record) -> dict[str, Any]:
+    """``file``, ``line`` and ``record`` (the record's JSONPath in its file) of a record."""
+    from ._values.issues import format_path
+
+    return {"file": record.file, "line": record.line, "record": format_path(record.position)}
+
+
+def _prefixed(record: Record, path: str) -> str:
+    if not record.position:
+        return path
+    from ._values.issues import format_path
+
+    return format_path(record.position) + path[1:]
+
+
+def _is_page(payload: Any) -> bool:
+    return type(payload) is dict and "items" in payload and "id" not in payload
+
+
+# -- rules, codes, sample -----------------------------------------------------------------------
+
+
+def _no_arguments(parser: argparse.ArgumentParser) -> None:
+    del parser
+
+
+def _rules(args: argparse.Namespace) -> int:
+    width = max(map(len, RULES))
+    for name, text in RULES.items():
+        sys.stdout.write(f"{name:<{width}}  {text}\n")
+    return 0
+
+
+def _codes(args: argparse.Namespace) -> int:
+    width = max(map(len, CODES))
+    for name, text in CODES.items():
+        sys.stdout.write(f"{name:<{width}}  {text}\n")
+    return 0
+
+
+def _sample_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", required=True, metavar="NAME", help="the model to draw")
+    parser.add_argument(
+        "-n", type=_non_negative, default=10, metavar="N", help="how many records (default 10)"
     )
-    return 1 if failed else 0
+    parser.add_argument(
+        "--kind",
+        choices=("valid", "invalid", "messy"),
+        default="valid",
+        help="valid: pass strict validation; invalid: exactly one violation each; messy: "
+        "shapes `normalize` repairs (default valid)",
+    )
+    parser.add_argument(
+        "--expand", metavar="EXPAND", help="valid records match this expand (e.g. user,course)"
+    )
+    parser.add_argument("--seed", type=int, default=0, help="the random seed (default 0)")
+    parser.add_argument(
+        "--page", action="store_true", help="draw Page envelopes instead of single records"
+    )
+
+
+def _sample(args: argparse.Namespace) -> int:
+    try:
+        import hypothesis  # noqa: F401
+    except ImportError:
+        raise _UsageError(
+            "lms-schema sample needs Hypothesis: pip install 'lms-schema[hypothesis]'"
+        ) from None
+    from ._capture.sample import draw
+
+    try:
+        model = resolve_model(args.model)
+    except ValueError as exc:
+        raise _UsageError(str(exc)) from None
+    try:
+        records = draw(model, args.n, args.kind, args.expand, args.seed, args.page)
+    except ValueError as exc:
+        raise _UsageError(str(exc)) from None
+    out = sys.stdout.buffer
+    for record in records:
+        out.write(encode(record) + b"\n")
+    out.flush()
+    return 0
+
+
+#: Every subcommand: (name, help, add_arguments, run, epilog). Add one here to add a command.
+SUBCOMMANDS: list[
+    tuple[
+        str,
+        str,
+        Callable[[argparse.ArgumentParser], None],
+        Callable[[argparse.Namespace], int],
+        str,
+    ]
+] = [
+    (
+        "validate",
+        "check JSON / JSON Lines / HAR files, directories or stdin",
+        _validate_arguments,
+        _validate,
+        EXIT_CODES + "\n" + _VALIDATE_EXAMPLES,
+    ),
+    (
+        "normalize",
+        "repair records into canonical JSON Lines, with rejects and fixes files",
+        _normalize_arguments,
+        _normalize,
+        "exit status: 0 every record written, 1 a record rejected, 2 usage or I/O problems "
+        "(or nothing read), 130 interrupted\n\n" + _NORMALIZE_EXAMPLES,
+    ),
+    ("rules", "list the normalization rules (for --disable)", _no_arguments, _rules, ""),
+    ("codes", "list the issue codes", _no_arguments, _codes, ""),
+    (
+        "sample",
+        "write generated records as JSON Lines (needs the hypothesis extra)",
+        _sample_arguments,
+        _sample,
+        "examples:\n  lms-schema sample --model completion -n 1000 --kind messy --seed 7\n",
+    ),
+]
+
+
+def _parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="lms-schema",
+        description="Validate and normalize captured Bindbee LMS API payloads.",
+        epilog=EXIT_CODES + "\n" + _VALIDATE_EXAMPLES + "\nThe manual: docs/cli.md",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"lms-schema {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, text, add_arguments, run, epilog in SUBCOMMANDS:
+        sub = commands.add_parser(
+            name,
+            help=text,
+            description=text,
+            epilog=epilog,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        add_arguments(sub)
+        sub.set_defaults(run=run)
+    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``lms-schema`` console script."""
-    parser = argparse.ArgumentParser(prog="lms-schema", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("validate", help="validate JSON / JSONL / HAR files or directories")
-    check.add_argument("paths", nargs="+", metavar="PATH")
-    check.add_argument(
-        "--model",
-        help="the model of every payload (completion, user, course, content, category, skill, "
-        "enrollment); by default it is read from each file name",
-    )
-    check.add_argument("--strict", action="store_true", help="unknown keys are errors")
-    check.add_argument("--warnings", action="store_true", help="print warnings too")
-    fix = commands.add_parser(
-        "normalize", help="repair JSON / JSONL payloads; JSON Lines on stdout, fixes on stderr"
-    )
-    fix.add_argument("paths", nargs="+", metavar="PATH")
-    fix.add_argument("--model", help="the model of every payload (default: from the file name)")
-    fix.add_argument("--duration-unit", choices=("ms", "s", "min", "h"), default=None)
-    fix.add_argument("--epoch-unit", choices=("s", "ms"), default=None)
-    fix.add_argument("--timezone", default="UTC", help="zone of naive times (IANA name)")
-    fix.add_argument("--rounding", choices=("error", "half_even", "floor"), default="error")
-    fix.add_argument(
-        "--disable", action="append", default=[], metavar="RULE", help="switch a rule off"
-    )
-    args = parser.parse_args(argv)
-    if args.model is not None:
-        name, args.model = args.model, model_for(args.model)
-        if args.model is None:
-            sys.stderr.write(f"lms-schema: unknown model {name!r}\n")
+    args = _parser().parse_args(argv)
+    try:
+        try:
+            return int(args.run(args))
+        except _UsageError as exc:
+            sys.stderr.write(f"lms-schema: {exc}\n")
             return 2
-    if args.command == "normalize":
-        return _normalize_command(args, sys.stdout.buffer, sys.stderr)
-    return _validate_command(args, sys.stdout, sys.stderr)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+        except KeyboardInterrupt:
+            sys.stderr.write("lms-schema: interrupted\n")
+            return 130
+        finally:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader of our output went away (`| head`): stop quietly. Python would complain
+        # again when it flushes stdout at exit, so point stdout at /dev/null first.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +21,7 @@ def test_examples_are_valid(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(ROOT / "examples")]) == 0
     out, err = capsys.readouterr()
     assert out == ""
-    assert err == "11 payloads checked, 0 invalid\n"
+    assert err.startswith("12 records checked: 12 valid, 0 invalid, 0 warnings in 9 files (")
 
 
 def test_reports_every_problem_with_file_line_and_path(
@@ -46,14 +47,18 @@ def test_reports_every_problem_with_file_line_and_path(
         f"{jsonl}:2: $.score: expected an integer or null, got string [wrong_type]",
         f"{tmp_path / 'user.json'}: $.x: warning: unknown key 'x' (ignored) [unknown_key]",
     ]
-    assert err == "4 payloads checked, 2 invalid\n"
+    assert err.splitlines()[0].startswith("4 records checked: 2 valid, 2 invalid, 1 warning in 2")
+    assert err.splitlines()[1:] == [
+        "errors: wrong_type 2, invalid_json 1",
+        "warnings: unknown_key 1",
+    ]
 
 
 def test_strict_and_model_flags(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "capture.json"
     path.write_text(json.dumps({**GOOD, "x": 1}))
     assert main(["validate", str(path)]) == 2
-    assert "cannot tell the model" in capsys.readouterr().err
+    assert "cannot tell the model" in capsys.readouterr().out
     assert main(["validate", "--model", "skill", str(path)]) == 0
     assert main(["validate", "--model", "skills", "--strict", str(path)]) == 1
     assert capsys.readouterr().out == f"{path}: $.x: unknown key 'x' [unknown_key]\n"
@@ -68,6 +73,7 @@ def test_console_entry_point_runs_as_a_module() -> None:
         text=True,
         check=False,
         cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert result.returncode == 0, result.stderr
-    assert result.stderr == "11 payloads checked, 0 invalid\n"
+    assert result.stderr.startswith("12 records checked: 12 valid, 0 invalid")

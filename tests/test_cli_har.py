@@ -47,7 +47,12 @@ def test_the_fixture(capsys: pytest.CaptureFixture[str]) -> None:
         "[less_than_equal]",
         f"{HAR}: $.log.entries[6].response.status: required key 'status' is missing [invalid_har]",
     ]
-    assert err == "6 payloads checked, 3 invalid, 1 HAR entry skipped (not LMS)\n"
+    assert err.splitlines()[0].startswith("6 records checked: 3 valid, 3 invalid, 2 warnings in 1")
+    assert err.splitlines()[1:] == [
+        "errors: invalid_har 1, out_of_range 1, unexpected_expansion 1",
+        "warnings: invalid_uuid 1, unrequested_data 1 (not shown: pass --warnings to see them)",
+        "HAR entries skipped: 1 not LMS",
+    ]
 
 
 def test_the_fixture_with_warnings(capsys: pytest.CaptureFixture[str]) -> None:
@@ -78,11 +83,11 @@ def test_base64_and_plain_bodies(tmp_path: Path, capsys: pytest.CaptureFixture[s
         f"{path}: $.log.entries[2].response.content.text: content.text is not valid base64 "
         "[invalid_har]",
     ]
-    assert err == "4 payloads checked, 1 invalid\n"
+    assert err.splitlines()[0].startswith("4 records checked: 3 valid, 1 invalid, 1 warning in 1")
     # a body that was not recorded: the request and status are still checked
     assert run(capsys, "--warnings", str(path))[1][1:] == [
         f"{path}#entries[3]: $: warning: the response body was not recorded; only the request "
-        "and status were checked [invalid_har]",
+        "and status were checked [body_not_recorded]",
     ]
 
 
@@ -154,11 +159,12 @@ def test_urls_that_are_not_urls(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 def test_only_lms_entries_are_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = har(tmp_path, entry("https://example.com/api/lms/v2/users"), entry("/other"))
-    assert run(capsys, str(path)) == (
-        0,
-        [],
-        "0 payloads checked, 0 invalid, 2 HAR entries skipped (not LMS)\n",
-    )
+    code, out, err = run(capsys, str(path))
+    assert (code, out) == (2, [])  # nothing checked is no pass
+    assert err.splitlines()[1:] == [
+        "HAR entries skipped: 2 not LMS",
+        f"lms-schema: no payloads found in {path}",
+    ]
 
 
 def test_directories_pick_up_archives(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -168,13 +174,21 @@ def test_directories_pick_up_archives(tmp_path: Path, capsys: pytest.CaptureFixt
     code, out, err = run(capsys, str(tmp_path))
     assert code == 1
     assert len(out) == 3
-    assert err == "7 payloads checked, 3 invalid, 1 HAR entry skipped (not LMS)\n"
+    assert err.splitlines()[0].startswith("7 records checked: 4 valid, 3 invalid, 2 warnings in 2")
+    assert "skipped in directories (not an input suffix): 1 .txt" in err
 
 
 def test_normalize_leaves_archives_in_directories_alone(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     shutil.copy(HAR, tmp_path / "capture.har")
-    assert main(["normalize", str(tmp_path)]) == 0
+    assert main(["normalize", str(tmp_path)]) == 2  # nothing read
     captured = capsys.readouterr()
-    assert (captured.out, captured.err) == ("", "0 payloads read, 0 fixes, 0 not repairable\n")
+    assert captured.out == ""
+    assert captured.err.splitlines()[0].startswith(
+        "0 records read = 0 written + 0 rejected; 0 fixes"
+    )
+    assert captured.err.splitlines()[1:] == [
+        "skipped in directories (not an input suffix): 1 .har",
+        f"lms-schema: no payloads found in {tmp_path}",
+    ]

@@ -781,7 +781,8 @@ def test_cli_normalize(tmp_path: Path, capfdbinary: pytest.CaptureFixture[bytes]
     ]
     assert shown[4].startswith(f"{where}:4: $: not valid JSON: ")
     assert shown[4].endswith(" [invalid_json]")
-    assert shown[5:] == ["3 payloads read, 3 fixes, 2 not repairable"]
+    assert shown[5].startswith("3 records read = 1 written + 2 rejected; 3 fixes (")
+    assert shown[6:] == []
 
 
 def test_cli_normalize_examples_and_usage_errors(
@@ -791,7 +792,7 @@ def test_cli_normalize_examples_and_usage_errors(
     out, err = capfdbinary.readouterr()
     expected = json.loads((ROOT / "examples" / "user.json").read_text())
     assert json.loads(out) == expected
-    assert err == b"1 payload read, 0 fixes, 0 not repairable\n"
+    assert err.startswith(b"1 record read = 1 written + 0 rejected; 0 fixes (")
     single = tmp_path / "x.json"
     single.write_text(json.dumps({**BASE, "remote_id": None}))
     assert main(["normalize", "--disable", "nope", str(single)]) == 2
@@ -801,12 +802,14 @@ def test_cli_normalize_examples_and_usage_errors(
     assert main(["normalize", "--model", "user", str(tmp_path / "missing.json")]) == 2
     assert main(["normalize", "--model", "user", str(single)]) == 0
     _, err = capfdbinary.readouterr()
-    assert err.decode().splitlines()[:4] == [
-        "lms-schema: unknown normalization rule(s): 'nope'",
-        "lms-schema: unknown time zone 'Mars/Base'",
-        "lms-schema: unknown model 'nope'",
-        f"lms-schema: cannot tell the model of {single}; pass --model",
-    ]
+    shown = err.decode().splitlines()
+    assert shown[0].startswith("lms-schema: unknown normalization rule(s) in --disable: 'nope'")
+    assert shown[1] == "lms-schema: unknown time zone 'Mars/Base'"
+    assert shown[2].startswith("lms-schema: unknown model 'nope'")
+    assert shown[3] == (
+        f"{single}: $: cannot tell the model of {single} from its name or its directories; "
+        "pass --model NAME [unknown_model]"
+    )
 
 
 @pytest.mark.parametrize(

@@ -2,14 +2,22 @@
 
 Each ``log.entries[i]`` gives ``request.method``, ``request.url``, ``response.status`` and
 ``response.content.text`` (base64 when ``content.encoding`` is ``"base64"``; line breaks in
-it are ignored). Problems with
+it are ignored; a base64 body that is still gzip-compressed is decompressed). Problems with
 the archive itself are issues with code ``invalid_har`` at their JSONPath in the file.
+
+What real recorders write is kept too: ``content.mimeType``, mitmproxy's ``response._error``
+for a request that got no response (status 0), and whether the body was recorded at all (an
+empty ``text`` while ``content.size`` or the ``Content-Length`` header says there was one, as
+mitmproxy writes with ``stream_large_bodies``).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import gzip
+import re
+import zlib
 from typing import Any
 
 import attrs
@@ -23,13 +31,21 @@ __all__ = ["HarExchange", "read_har"]
 
 @attrs.frozen
 class HarExchange:
-    """One entry of a HAR file; ``body`` is None when the archive did not record it."""
+    """One entry of a HAR file; ``body`` is None when the archive did not record it.
+
+    ``mime_type`` is ``content.mimeType`` (``""`` when absent), ``error`` the recorder's
+    error text for a request without response (mitmproxy's ``_error``), ``size`` the body
+    size the archive or the ``Content-Length`` header states (None when neither does).
+    """
 
     index: int
     method: str
     url: str
     status: int
     body: bytes | str | None
+    mime_type: str = ""
+    error: str | None = None
+    size: int | None = None
 
 
 class _HarError(Exception):
@@ -59,7 +75,10 @@ def read_har(data: bytes) -> list[HarExchange | Issue]:
     try:
         document = decode(data)
     except FieldError as exc:
-        return [Issue("$", exc.code, exc.message)]
+        message = exc.message
+        if _cut_off(message, data):
+            message += " (the archive is cut off: truncated?)"
+        return [Issue("$", exc.code, message)]
     try:
         log = _get(document, "log", (), dict)
         entries = _get(log, "entries", ("log",), list)
@@ -83,6 +102,13 @@ def _exchange(index: int, entry: Any, where: tuple[PathPart, ...]) -> HarExchang
     status = _get(response, "status", (*where, "response"), int)
     content = response.get("content")
     body: bytes | str | None = None
+    mime_type = ""
+    size = _declared_size(response)
+    if type(content) is dict:
+        if type(content.get("mimeType")) is str:
+            mime_type = content["mimeType"]
+        if type(content.get("size")) is int and content["size"] > 0:
+            size = content["size"]
     if type(content) is dict and "text" in content:
         text = _get(content, "text", (*where, "response", "content"), str)
         body = text
@@ -93,4 +119,44 @@ def _exchange(index: int, entry: Any, where: tuple[PathPart, ...]) -> HarExchang
                 raise _HarError(
                     (*where, "response", "content", "text"), "content.text is not valid base64"
                 ) from None
-    return HarExchange(index, method, url, status, body)
+            if body[:2] == b"\x1f\x8b":  # still gzip-compressed (the recorder kept the wire)
+                try:
+                    body = gzip.decompress(body)
+                except (OSError, EOFError, zlib.error):
+                    raise _HarError(
+                        (*where, "response", "content", "text"),
+                        "content.text is gzip data that cannot be decompressed",
+                    ) from None
+        if not body and size:
+            body = None  # "text": "" for a body the recorder did not keep
+    error = response.get("_error")
+    return HarExchange(
+        index,
+        method,
+        url,
+        status,
+        body,
+        mime_type=mime_type,
+        error=error if type(error) is str else None,
+        size=size,
+    )
+
+
+def _declared_size(response: dict[str, Any]) -> int | None:
+    headers = response.get("headers")
+    if type(headers) is not list:
+        return None
+    for header in headers:
+        if type(header) is dict and str(header.get("name", "")).lower() == "content-length":
+            try:
+                value = int(str(header.get("value", "")))
+            except ValueError:
+                return None
+            return value if value > 0 else None
+    return None
+
+
+def _cut_off(message: str, data: bytes) -> bool:
+    found = re.search(r"\(char (\d+)\)", message)
+    end = len(data.rstrip())
+    return found is not None and end > 0 and int(found.group(1)) >= end - 1

@@ -83,6 +83,13 @@ CODES: dict[str, str] = {
     "missing_requested_data": "raw_data is absent although the request asked for it",
     "undocumented_status": "a response status the API document does not list for the endpoint",
     "filter_mismatch": "an item of a list response that contradicts the request's filters",
+    # the command line (lms-schema validate / normalize), about files and HTTP archive entries
+    "unreadable": "a path or file that cannot be read or decompressed (exit status 2)",
+    "unknown_model": "a file whose model neither --model, its name nor its directories tell",
+    "model_mismatch": "a warning: another model explains the record's keys clearly better",
+    "bom": "a warning: the file starts with a byte-order mark",
+    "no_response": "an HTTP archive entry whose request got no response (status 0)",
+    "body_not_recorded": "a warning: the archive did not keep the response body",
 }
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
