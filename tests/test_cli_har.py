@@ -49,8 +49,8 @@ def test_the_fixture(capsys: pytest.CaptureFixture[str]) -> None:
     ]
     assert err.splitlines()[0].startswith("6 records checked: 3 valid, 3 invalid, 2 warnings in 1")
     assert err.splitlines()[1:] == [
-        "errors: invalid_har 1, out_of_range 1, unexpected_expansion 1",
-        "warnings: invalid_uuid 1, unrequested_data 1 (not shown: pass --warnings to see them)",
+        "errors: invalid_har 1, less_than_equal 1, unexpected_expansion 1",
+        "warnings: unrequested_data 1, uuid_parsing 1 (not shown: pass --warnings to see them)",
         "HAR entries skipped: 1 not LMS",
     ]
 
