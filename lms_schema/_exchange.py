@@ -8,12 +8,13 @@ query model, and the status picks the body model: 2xx the model (by id) or ``Pag
 ``expand``, ``include_raw_data`` and ``include_custom_fields`` applied.
 
 Where problems are reported (the locations of a 422 ``loc`` for the request, JSONPaths for
-the body): ``method``, ``url`` (unknown endpoint), ``path.id``, ``query.<name>``, ``status``
-and ``$...``.
+the body): ``method``, ``url`` (unknown endpoint), ``path.id``, ``query.<name>``,
+``header.<name>``, ``status`` and ``$...``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -22,6 +23,7 @@ import attrs
 from ._models.errorbodies import ErrorResponse, HTTPValidationError
 from ._models.models import Page
 from ._request.filters import filter_warnings
+from ._request.lax import lax_uuid
 from ._request.query import QUERIES, Query
 from ._validate import validate
 from ._values.absent import ABSENT
@@ -30,7 +32,15 @@ from ._values.issues import Issue, Report
 from ._values.jsonvalue import decode
 from ._values.leaf import FieldError, json_type_name
 
-__all__ = ["ENDPOINTS", "PREFIX", "Endpoint", "resolve", "url_path", "validate_exchange"]
+__all__ = [
+    "ENDPOINTS",
+    "PREFIX",
+    "REQUIRED_HEADERS",
+    "Endpoint",
+    "resolve",
+    "url_path",
+    "validate_exchange",
+]
 
 #: The path prefix of every LMS endpoint.
 PREFIX = "/api/lms/v1/"
@@ -105,6 +115,7 @@ def validate_exchange(
     body: Any,
     *,
     forbid_unknown_keys: bool = False,
+    headers: Mapping[str, str] | None = None,
 ) -> Report:
     """Check a captured exchange; return a :class:`~lms_schema.Report` (never raises for bad
     data).
@@ -118,13 +129,28 @@ def validate_exchange(
             "GET", "https://api.bindbee.dev/api/lms/v1/completions?expand=user",
             200, response_bytes)
 
-    Problems of the request (an ``{id}`` that is not a UUID, a bad query parameter) are
-    errors when the server answered 2xx, and warnings when it rejected the request, as it
-    should have. An unknown endpoint or a method other than GET is one error, and nothing
-    else is checked. Unknown query parameters and statuses the API document
-    does not list are warnings, and so are the items of a valid page that contradict the
-    request's filters (``filter_mismatch``). ``.value`` is the structured body when it is
-    valid.
+    The request is read as Bindbee's server (FastAPI on pydantic v2) reads it. Its
+    **errors** are what the server rejects with 422, coded with the ``type`` of that 422
+    error (an ``{id}`` that is no UUID: ``uuid_parsing`` at ``path.id``; ``page_size=abc``:
+    ``int_parsing``; ``page_size=500``: ``less_than_equal``; ``include_raw_data=maybe``:
+    ``bool_parsing``): errors when the server answered 2xx (it should have rejected the
+    request), warnings when it rejected it. Its **warnings** are what the server accepts and
+    lms-schema explains: a spelling that is not canonical (``noncanonical_parameter``:
+    ``page_size=050``, ``include_raw_data=yes``, a 32-hex ``{id}``), a repeated parameter (the
+    server uses the last value: ``repeated_parameter``), an unknown parameter
+    (``unknown_parameter``), and what lms-schema knows about the parameters the API document
+    declares as plain strings (``expand`` names and grammar, UUID lists, date-times), with
+    their likely effect. An ``expand`` that cannot be read (``invalid_expand``) leaves the
+    response's expansions unchecked. ``docs/requests.md`` has the whole table.
+
+    ``headers``, when given, are the request's headers (names in any case): a missing
+    required header (``x-connector-token``) is ``missing`` at ``header.x-connector-token``,
+    as in FastAPI's 422. Leave it None when the capture may have left headers out.
+
+    An unknown endpoint or a method other than GET is one error, and nothing else is checked.
+    Statuses the API document does not list are warnings, and so are the items of a valid
+    page that contradict the request's filters (``filter_mismatch``). ``.value`` is the
+    structured body when it is valid.
     """
     text_method = method.upper() if isinstance(method, str) else method
     if type(url) is not str:
@@ -166,12 +192,11 @@ def validate_exchange(
 
     request: list[Issue] = []
     if raw_id is not None:
-        try:
-            parse_uuid(raw_id)
-        except FieldError as exc:
-            request.append(_error("path.id", exc.code, exc.message))
+        request.extend(_path_id_issues(raw_id))
     query, query_issues = endpoint.query.parse_issues(split.query)
     request.extend(query_issues)
+    if headers is not None:
+        request.extend(_header_issues(headers))
 
     errors: list[Issue] = []
     warnings: list[Issue] = []
@@ -202,10 +227,12 @@ def validate_exchange(
             errors.append(_error("$", exc.code, exc.message))
             return Report(errors=tuple(errors), warnings=tuple(warnings))
     if accepted and query is not None:
+        # an expand text lms-schema cannot fully read: the response's expansions are not checked
+        unreadable = any(i.code == "invalid_expand" for i in query_issues)
         report = validate(
             body,
             cls,
-            expand=getattr(query, "expand", None),
+            expand=None if unreadable else getattr(query, "expand", None),
             include_raw_data=query.include_raw_data,
             include_custom_fields=query.include_custom_fields,
             forbid_unknown_keys=forbid_unknown_keys,
@@ -218,6 +245,50 @@ def validate_exchange(
     errors.extend(report.errors)
     warnings.extend(report.warnings)
     return Report(errors=tuple(errors), warnings=tuple(warnings), value=report.value)
+
+
+#: The headers every LMS operation requires (the API document's header parameters).
+REQUIRED_HEADERS: tuple[str, ...] = ("x-connector-token",)
+
+
+def _header_issues(headers: Mapping[str, str]) -> list[Issue]:
+    if not isinstance(headers, Mapping):
+        return [
+            _error(
+                "header",
+                "wrong_type",
+                f"expected a mapping of header names to values, got {json_type_name(headers)}",
+            )
+        ]
+    present = {str(name).lower() for name in headers}
+    return [
+        _error(f"header.{name}", "missing", f"the required header {name!r} is absent")
+        for name in REQUIRED_HEADERS
+        if name not in present
+    ]
+
+
+def _path_id_issues(raw_id: str) -> list[Issue]:
+    """The ``{id}`` as FastAPI reads it (a ``UUID`` parameter): an error where it answers 422
+    (``uuid_parsing``), a warning for a spelling it accepts that is not 8-4-4-4-12."""
+    try:
+        parse_uuid(raw_id)
+    except FieldError:
+        pass
+    else:
+        return []
+    try:
+        value = lax_uuid(raw_id)
+    except FieldError as exc:
+        return [_error("path.id", exc.code, exc.message)]
+    return [
+        Issue(
+            "path.id",
+            "noncanonical_parameter",
+            f"{_show(raw_id)} is read as {value}; the canonical spelling is {value}",
+            severity="warning",
+        )
+    ]
 
 
 def url_path(url: str) -> str | None:

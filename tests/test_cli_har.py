@@ -44,13 +44,13 @@ def test_the_fixture(capsys: pytest.CaptureFixture[str]) -> None:
         f"{HAR}#entries[2]: $.items[0].user: expected a UUID string or null: the request did not "
         "expand 'user', got an expanded object [unexpected_expansion]",
         f"{HAR}#entries[4]: query.page_size: expected an integer from 1 to 200, got 500 "
-        "[out_of_range]",
+        "[less_than_equal]",
         f"{HAR}: $.log.entries[6].response.status: required key 'status' is missing [invalid_har]",
     ]
     assert err.splitlines()[0].startswith("6 records checked: 3 valid, 3 invalid, 2 warnings in 1")
     assert err.splitlines()[1:] == [
-        "errors: invalid_har 1, out_of_range 1, unexpected_expansion 1",
-        "warnings: invalid_uuid 1, unrequested_data 1 (not shown: pass --warnings to see them)",
+        "errors: invalid_har 1, less_than_equal 1, unexpected_expansion 1",
+        "warnings: unrequested_data 1, uuid_parsing 1 (not shown: pass --warnings to see them)",
         "HAR entries skipped: 1 not LMS",
     ]
 
@@ -61,7 +61,7 @@ def test_the_fixture_with_warnings(capsys: pytest.CaptureFixture[str]) -> None:
         f"{HAR}#entries[2]: $.items[0].raw_data: warning: raw_data is present but the request did "
         "not ask for it (include_raw_data=false): expected it absent or null [unrequested_data]",
         f"{HAR}#entries[3]: path.id: warning: '42' is not a UUID (expected 8-4-4-4-12 hex) "
-        "[invalid_uuid]",
+        "[uuid_parsing]",
     ]
 
 
@@ -141,7 +141,7 @@ def test_unrecorded_bodies_still_get_the_request_checked(
     code, out, _ = run(capsys, str(path))
     assert (code, out) == (
         1,
-        [f"{path}#entries[0]: path.id: '7' is not a UUID (expected 8-4-4-4-12 hex) [invalid_uuid]"],
+        [f"{path}#entries[0]: path.id: '7' is not a UUID (expected 8-4-4-4-12 hex) [uuid_parsing]"],
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
@@ -128,12 +129,31 @@ def test_the_method_is_case_insensitive() -> None:
 
 
 @pytest.mark.parametrize(
-    "ident", ["42", "not-a-uuid", U1.replace("-", ""), "{" + U1 + "}", U1 + "0"]
+    "ident", ["42", "not-a-uuid", "{" + U1, "%7B" + U1.replace("-", "") + "%7D", U1 + "0"]
 )
 def test_path_ids_must_be_uuids(ident: str) -> None:
     report = validate_exchange("GET", f"/api/lms/v1/skills/{ident}", 200, RECORD)
-    assert found(report) == [("error", "path.id", "invalid_uuid")]
-    assert report.issues[0].message == f"{ident!r} is not a UUID (expected 8-4-4-4-12 hex)"
+    assert found(report) == [("error", "path.id", "uuid_parsing")]
+    assert report.issues[0].message == (
+        f"{unquote(ident)!r} is not a UUID (expected 8-4-4-4-12 hex)"
+    )
+
+
+@pytest.mark.parametrize(
+    "ident",
+    [U1.replace("-", ""), "%7B" + U1 + "%7D", "{" + U1.upper() + "}", "urn:uuid:" + U1],
+)
+def test_path_id_spellings_the_server_accepts(ident: str) -> None:
+    report = validate_exchange("GET", f"/api/lms/v1/skills/{ident}", 200, RECORD)
+    assert report.ok
+    assert [(i.severity, i.path, i.code, i.message) for i in report.issues] == [
+        (
+            "warning",
+            "path.id",
+            "noncanonical_parameter",
+            f"{unquote(ident)!r} is read as {U1}; the canonical spelling is {U1}",
+        )
+    ]
 
 
 def test_a_bad_id_rejected_with_422_is_consistent() -> None:
@@ -149,7 +169,7 @@ def test_a_bad_id_rejected_with_422_is_consistent() -> None:
     }
     report = validate_exchange("GET", "/api/lms/v1/skills/42", 422, body)
     assert report.ok
-    assert found(report) == [("warning", "path.id", "invalid_uuid")]
+    assert found(report) == [("warning", "path.id", "uuid_parsing")]
     assert type(report.value) is HTTPValidationError
 
 
@@ -268,7 +288,7 @@ def test_bodies_that_are_not_json(body: Any) -> None:
 def test_an_absent_body_is_not_checked() -> None:
     assert validate_exchange("GET", f"/api/lms/v1/users/{U1}", 200, ABSENT).issues == ()
     report = validate_exchange("GET", "/api/lms/v1/users?page_size=0", 200, ABSENT)
-    assert found(report) == [("error", "query.page_size", "out_of_range")]
+    assert found(report) == [("error", "query.page_size", "greater_than_equal")]
 
 
 def test_a_url_that_is_not_a_url() -> None:
@@ -317,14 +337,53 @@ def test_include_flags_on_a_page() -> None:
 
 
 def test_query_problems_are_errors_when_the_server_accepted_them() -> None:
-    url = "/api/lms/v1/courses?page_size=500&expand=teachers&foo=bar"
+    url = "/api/lms/v1/courses?page_size=500&expand=teachers&foo=bar&include_raw_data=maybe"
     record = {**RECORD, "instructors": [{"name": "Ada"}]}
     report = validate_exchange("GET", url, 200, {"cursor": None, "page_size": 1, "items": [record]})
     # with the request unreadable, the body is checked without request arguments
     assert found(report) == [
-        ("error", "query.page_size", "out_of_range"),
-        ("error", "query.expand", "unknown_relation"),
+        ("error", "query.page_size", "less_than_equal"),
+        ("error", "query.include_raw_data", "bool_parsing"),
+        ("warning", "query.expand", "unknown_relation"),
         ("warning", "query.foo", "unknown_parameter"),
+    ]
+
+
+def test_what_the_server_accepts_is_a_warning() -> None:
+    url = (
+        "/api/lms/v1/completions?page_size=%2010&page_size=1.0&include_raw_data=no"
+        "&expand=manager[first_name,last_name],user&started_at_from=2025-01-01&ids="
+    )
+    record = {**RECORD, "user": {"id": U2}, "raw_data": None}
+    report = validate_exchange("GET", url, 200, {"cursor": None, "page_size": 1, "items": [record]})
+    assert report.ok
+    assert found(report) == [
+        ("warning", "query.page_size", "repeated_parameter"),
+        ("warning", "query.page_size", "noncanonical_parameter"),
+        ("warning", "query.include_raw_data", "noncanonical_parameter"),
+        ("warning", "query.expand", "unknown_relation"),
+        ("warning", "query.started_at_from", "noncanonical_parameter"),
+        ("warning", "query.ids", "invalid_list"),
+    ]
+    # the value the server used is the one applied: page_size=1, user expanded
+    page = {"cursor": None, "page_size": 2, "items": [record, {**record, "id": U2}]}
+    report = validate_exchange("GET", url, 200, page)
+    assert [(i.path, i.code) for i in report.errors] == [("$.items", "page_too_large")]
+    report = validate_exchange("GET", url, 200, {"cursor": None, "page_size": 1, "items": [RECORD]})
+    assert report.ok  # user absent: fine either way
+
+
+def test_an_unreadable_expand_leaves_expansions_unchecked() -> None:
+    record = {**RECORD, "user": {"id": U2}, "course": U2}
+    url = f"/api/lms/v1/completions/{U1}?expand=user[first_name,course"
+    report = validate_exchange("GET", url, 200, record)
+    assert report.ok
+    assert found(report) == [("warning", "query.expand", "invalid_expand")]
+    # readable: the same record breaks the request's promises
+    url = f"/api/lms/v1/completions/{U1}?expand=course"
+    assert found(validate_exchange("GET", url, 200, record)) == [
+        ("error", "$.user", "unexpected_expansion"),
+        ("error", "$.course", "not_expanded"),
     ]
 
 
@@ -340,7 +399,7 @@ def test_query_problems_are_warnings_when_the_server_rejected_them() -> None:
     }
     report = validate_exchange("GET", "/api/lms/v1/courses?page_size=500", 422, body)
     assert report.ok
-    assert found(report) == [("warning", "query.page_size", "out_of_range")]
+    assert found(report) == [("warning", "query.page_size", "less_than_equal")]
 
 
 def test_more_items_than_requested() -> None:
@@ -388,3 +447,25 @@ def test_forbid_unknown_keys() -> None:
 def test_bad_arguments_are_issues_not_crashes(args: Any, expected: Any) -> None:
     report = validate_exchange(*args)
     assert [(i.path, i.code, i.message) for i in report.issues] == [expected]
+
+
+def test_required_headers_when_given() -> None:
+    url = f"/api/lms/v1/users/{U1}"
+    assert validate_exchange("GET", url, 200, RECORD, headers={"X-Connector-Token": "t"}).ok
+    report = validate_exchange("GET", url, 200, RECORD, headers={"authorization": "Bearer x"})
+    assert [(i.severity, i.path, i.code, i.message) for i in report.issues] == [
+        (
+            "error",
+            "header.x-connector-token",
+            "missing",
+            "the required header 'x-connector-token' is absent",
+        )
+    ]
+    body = {"detail": [{"loc": ["header", "x-connector-token"], "msg": "m", "type": "missing"}]}
+    report = validate_exchange("GET", url, 422, body, headers={})
+    assert found(report) == [("warning", "header.x-connector-token", "missing")]
+    assert validate_exchange("GET", url, 200, RECORD).ok  # headers unknown: not checked
+    report = validate_exchange("GET", url, 200, RECORD, headers=[("a", "b")])  # type: ignore[arg-type]
+    assert [(i.path, i.code, i.message) for i in report.issues] == [
+        ("header", "wrong_type", "expected a mapping of header names to values, got array")
+    ]

@@ -153,6 +153,9 @@ def test_queries_round_trip(data: st.DataObject) -> None:
     query = data.draw(queries(endpoint.query))
     assert endpoint.query.parse(query.to_query_string()) == query
     assert endpoint.query.parse(query.to_params()) == query
+    # the canonical spelling draws no warning, so it passes the strict lint too
+    assert endpoint.query.parse_issues(query.to_query_string()) == (query, [])
+    assert endpoint.query.parse(query.to_query_string(), strict=True) == query
 
 
 # -- agreeing exchanges ----------------------------------------------------------------------

@@ -36,7 +36,7 @@ from .._models.relations import model_of, relations
 from .._values.issues import Issue, ValidationError
 from .._values.leaf import json_type_name
 
-__all__ = ["EXPAND_PATH", "Expand", "Expansion", "format_expand", "parse_expand"]
+__all__ = ["EXPAND_PATH", "Expand", "Expansion", "format_expand", "parse_expand", "read_expand"]
 
 #: Where expand problems are reported: the 422 ``loc`` ``["query", "expand"]``.
 EXPAND_PATH = "query.expand"
@@ -151,6 +151,33 @@ class _ExpandSyntaxError(Exception):
 
 @lru_cache(maxsize=1024)
 def _parse(text: str, model: type) -> Expand:
+    expand, issues = _read(text, model)
+    if issues:
+        raise ValidationError(issues)
+    return expand
+
+
+def read_expand(text: str, cls: Any) -> tuple[Expand, tuple[Issue, ...]]:
+    """Parse ``expand`` text without raising: ``(what was understood, issues)``.
+
+    The value keeps every relation read before a syntax error (``invalid_expand``), the first
+    of a repeated relation, and of a bracket selection only the known fields, each once (no
+    known field left: the whole object); unknown relations are left out. Used where the text
+    is only linted (Bindbee's server reads it as a plain string)."""
+    if type(text) is not str:
+        return Expand(), (
+            Issue(EXPAND_PATH, "wrong_type", f"expected a string, got {json_type_name(text)}"),
+        )
+    return _read_cached(text, model_of(cls))
+
+
+@lru_cache(maxsize=1024)
+def _read_cached(text: str, model: type) -> tuple[Expand, tuple[Issue, ...]]:
+    expand, issues = _read(text, model)
+    return expand, tuple(issues)
+
+
+def _read(text: str, model: type) -> tuple[Expand, list[Issue]]:
     table = relations(model)
     issues: list[Issue] = []
     expansions: list[Expansion] = []
@@ -191,7 +218,10 @@ def _parse(text: str, model: type) -> Expand:
             else:
                 seen[name] = start
                 if fields is not None:
-                    issues.extend(_field_issues(text, start, fields, relation.target))
+                    found = list(_field_issues(text, start, fields, relation.target))
+                    if found:
+                        issues.extend(found)
+                        fields = _known_fields(fields, relation.target)
                 expansions.append(Expansion(name, fields))
             if pos == size:
                 break
@@ -200,9 +230,14 @@ def _parse(text: str, model: type) -> Expand:
                 raise _ExpandSyntaxError(pos, "a relation name after ','", "")
     except _ExpandSyntaxError as problem:
         issues.append(Issue(EXPAND_PATH, "invalid_expand", problem.message))
-    if issues:
-        raise ValidationError(issues)
-    return Expand(tuple(expansions))
+    return Expand(tuple(expansions)), issues
+
+
+def _known_fields(fields: tuple[str, ...], target: type | None) -> tuple[str, ...] | None:
+    """A selection without unknown and repeated fields; None when nothing known is left."""
+    known = None if target is None else {a.name for a in attrs.fields(target)}
+    kept = tuple(dict.fromkeys(f for f in fields if known is None or f in known))
+    return kept or None
 
 
 def _selection(text: str, pos: int, name_at: Any) -> tuple[tuple[str, ...], int]:

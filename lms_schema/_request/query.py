@@ -1,4 +1,4 @@
-"""Typed query parameters of the fourteen LMS endpoints.
+"""Typed query parameters of the fourteen LMS endpoints, read as Bindbee's server reads them.
 
 One frozen class per endpoint: ``CompletionQuery`` for ``GET /api/lms/v1/completions``,
 ``CompletionByIdQuery`` for ``GET /api/lms/v1/completions/{id}``, and so on for users,
@@ -12,34 +12,43 @@ mapping, render them back::
     >>> q.to_query_string()
     'include_raw_data=true&page_size=100&expand=user[first_name]'
 
-The rules (the current Bindbee OpenAPI document, field by field):
+Bindbee's API is a FastAPI application (pydantic v2, lax mode), and parsing describes what
+it does with a query string (``docs/requests.md`` has the whole table):
 
-* ``page_size``: an integer 1..200, default 50; ``cursor``, ``remote_id``,
-  ``email_address``: any string.
-* ``ids`` and the relation filters (``user``, ``course``, ``content``, ``courses``,
-  ``categories``, ``skills``, ``instructors``, ``contents``): comma-separated UUIDs;
-  ``languages``: comma-separated non-empty strings.
-* ``grade`` / ``status``: a standard value or any connector value (:class:`~lms_schema.Grade`,
-  :class:`~lms_schema.Status`).
-* date-time range filters (``started_at_from`` ...): RFC 3339 date-times; no offset means UTC.
-* ``include_raw_data``, ``include_custom_fields``: exactly ``true``, ``false``, ``1`` or ``0``;
-  default false.
-* ``expand`` (completions, enrollments, courses, contents only): the expand grammar, see
-  :func:`~lms_schema.parse_expand`; absent or empty means nothing is expanded.
+* The query string is split as Starlette splits it (``+`` is a space, percent-escapes
+  decoded); a repeated name takes its **last** value (``repeated_parameter``, a warning
+  naming the ignored values); names the endpoint does not have are ignored
+  (``unknown_parameter``, a warning; an error with ``forbid_unknown_parameters=True``).
+* **Errors** are what the server rejects with 422, and their codes are the ``type`` of its
+  422 error: ``page_size`` (an integer 1..200, default 50: ``int_parsing``,
+  ``int_parsing_size``, ``greater_than_equal``, ``less_than_equal``) and ``include_raw_data``
+  / ``include_custom_fields`` (default false: ``bool_parsing``), read with pydantic's lax
+  rules (:mod:`lms_schema._request.lax`).
+* **Warnings** are what the server accepts: a typed value in a spelling other than the
+  canonical one (``page_size=050``, ``include_raw_data=yes``: ``noncanonical_parameter``,
+  showing the canonical spelling), and what lms-schema knows about the parameters the API
+  document declares as plain strings: ``ids`` and the relation filters (``user``,
+  ``course``, ``content``, ``courses``, ``categories``, ``skills``, ``instructors``,
+  ``contents``: comma-separated UUIDs, ``invalid_list``, ``invalid_uuid``), ``languages``
+  (comma-separated, ``invalid_list``), the date-time range filters (RFC 3339, no offset means
+  UTC; common ISO 8601 shapes are ``noncanonical_parameter``, the rest ``invalid_datetime``)
+  and ``expand`` (the grammar of :func:`~lms_schema.parse_expand`; its codes). A filter that
+  cannot be read is None in the parsed query. ``grade`` / ``status`` take any value
+  (:class:`~lms_schema.Grade`, :class:`~lms_schema.Status`); ``cursor``, ``remote_id``,
+  ``email_address`` any string.
+* ``strict=True`` is a lint mode for requests you write yourself: every warning but
+  ``unknown_parameter`` becomes an error.
 
-Every violation is a :class:`~lms_schema.ValidationError` issue whose path mirrors the 422
-``loc`` of FastAPI: ``query.page_size``. A parameter given twice is an error
-(``repeated_parameter``); unknown parameters are ignored, as the server ignores them, unless
-``forbid_unknown_parameters=True`` (``unknown_parameter``). The constructors do not validate
-(like the models'): ``parse`` does.
+Every issue's path mirrors the 422 ``loc`` of FastAPI: ``query.page_size``. The constructors
+do not validate (like the models'): ``parse`` does.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
-from typing import Any, ClassVar, Self, get_args, get_origin
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any, ClassVar, Literal, Self, get_args, get_origin
 from urllib.parse import parse_qsl, quote, urlencode
 from uuid import UUID
 
@@ -52,7 +61,8 @@ from .._values.enums import Grade, OpenEnum, Status
 from .._values.ids import parse_uuid
 from .._values.issues import Issue, ValidationError
 from .._values.leaf import FieldError, json_type_name
-from .expand import Expand, parse_expand
+from .expand import Expand, read_expand
+from .lax import lax_bool, lax_int, lax_uuid
 
 __all__ = [
     "QUERIES",
@@ -95,59 +105,74 @@ class Query:
     include_custom_fields: bool = False
 
     @classmethod
-    def parse(cls, query: QueryInput, *, forbid_unknown_parameters: bool = False) -> Self:
+    def parse(
+        cls,
+        query: QueryInput,
+        *,
+        forbid_unknown_parameters: bool = False,
+        strict: bool = False,
+    ) -> Self:
         """Parse a query string (``"a=1&b=2"``, a leading ``?`` is fine) or a mapping of names
         to a string or a sequence of strings (as ``urllib.parse.parse_qs`` gives).
 
-        Raises :class:`~lms_schema.ValidationError` with every problem, at ``query.<name>``.
+        Raises :class:`~lms_schema.ValidationError` with every error, at ``query.<name>``:
+        what the server rejects, or with ``strict=True`` also what it accepts but is not
+        canonical. Warnings are dropped: use :meth:`parse_issues` to see them.
         """
-        value, issues = cls.parse_issues(query, forbid_unknown_parameters=forbid_unknown_parameters)
+        value, issues = cls.parse_issues(
+            query, forbid_unknown_parameters=forbid_unknown_parameters, strict=strict
+        )
         if value is None:
             raise ValidationError([i for i in issues if i.severity == "error"])
         return value
 
     @classmethod
     def parse_issues(
-        cls, query: QueryInput, *, forbid_unknown_parameters: bool = False
+        cls,
+        query: QueryInput,
+        *,
+        forbid_unknown_parameters: bool = False,
+        strict: bool = False,
     ) -> tuple[Self | None, list[Issue]]:
         """Parse without raising: ``(query, warnings)`` or ``(None, issues)`` when there is
-        any error. Unknown parameters are warnings (``unknown_parameter``), or errors with
-        ``forbid_unknown_parameters``."""
+        any error. See the module documentation for which findings are errors."""
         codecs = _codecs(cls)
         pairs, issues = _pairs(query)
-        seen: set[str] = set()
-        values: dict[str, Any] = {}
+        texts: dict[str, list[str]] = {}
         for name, raw in pairs:
+            texts.setdefault(name, []).append(raw)
+        values: dict[str, Any] = {}
+        for name, given in texts.items():
             codec = codecs.get(name)
             if codec is None:
-                issues.append(
-                    Issue(
-                        f"query.{name}",
-                        "unknown_parameter",
-                        f"{name!r} is not a parameter of this endpoint"
-                        + ("" if forbid_unknown_parameters else " (ignored)"),
-                        severity="error" if forbid_unknown_parameters else "warning",
-                    )
-                )
+                issues.append(_unknown(name, given, forbid_unknown_parameters))
                 continue
-            if name in seen:
-                issues.append(
-                    Issue(
-                        f"query.{name}",
-                        "repeated_parameter",
-                        f"{name!r} is given more than once",
-                    )
-                )
-                continue
-            seen.add(name)
+            raw = given[-1]  # Starlette: the last value wins
+            if len(given) > 1:
+                issues.append(_repeated(name, given, strict))
             try:
-                values[name] = codec.parse(raw)
+                values[name], notes = codec.parse(raw)
             except FieldError as exc:
                 issues.append(Issue(f"query.{name}", exc.code, exc.message))
-            except ValidationError as exc:  # expand: its issues are already at query.expand
-                issues.extend(exc.issues)
+                continue
+            severity: Severity = "error" if strict else "warning"
+            for issue in notes:
+                issues.append(attrs.evolve(issue, severity=severity))
         failed = any(i.severity == "error" for i in issues)
         return (None if failed else cls(**values)), issues
+
+    @classmethod
+    def server_params(cls, query: QueryInput) -> dict[str, str]:
+        """The text of each of this endpoint's parameters as Bindbee's server receives it:
+        percent-decoded, the last value of a repeated name; unknown names and values that are
+        not text are left out.
+
+        >>> from lms_schema import UserQuery
+        >>> UserQuery.server_params("page_size=10&cursor=a+b&page_size=20&x=1")
+        {'page_size': '20', 'cursor': 'a b'}
+        """
+        codecs = _codecs(cls)
+        return {name: raw for name, raw in _pairs(query)[0] if name in codecs}
 
     def to_params(self) -> dict[str, str]:
         """The parameters that differ from their defaults, as query-string text."""
@@ -369,86 +394,262 @@ def _pairs(query: QueryInput) -> tuple[list[tuple[str, str]], list[Issue]]:
     return pairs, issues
 
 
+def _unknown(name: str, given: list[str], forbidden: bool) -> Issue:
+    ignored = "" if forbidden else " (ignored)"
+    if name:
+        path = f"query.{name}"
+        message = f"{name!r} is not a parameter of this endpoint{ignored}"
+    else:  # "=5": Starlette keeps the empty name, FastAPI has no parameter by it
+        path = "query"
+        message = f"a parameter without a name (={_show(given[-1])}){ignored}"
+    return Issue(path, "unknown_parameter", message, severity="error" if forbidden else "warning")
+
+
+def _repeated(name: str, given: list[str], strict: bool) -> Issue:
+    ignored = ", ".join(map(_show, given[:-1]))
+    return Issue(
+        f"query.{name}",
+        "repeated_parameter",
+        f"{name!r} is given {len(given)} times: the server uses the last value, "
+        f"{_show(given[-1])}, and ignores {ignored}",
+        severity="error" if strict else "warning",
+    )
+
+
 # -- one codec per parameter type, chosen once per class ---------------------------------------
+
+Severity = Literal["error", "warning"]
+#: text -> (value, warnings); raises FieldError for what the server rejects.
+_Parse = Callable[[str], tuple[Any, list[Issue]]]
 
 
 @attrs.frozen
 class _Codec:
-    parse: Callable[[str], Any]
+    parse: _Parse
     render: Callable[[Any], str]
 
 
-_BOOLEANS = {"true": True, "false": False, "1": True, "0": False}
-_INTEGER = re.compile(r"[+-]?[0-9]{1,20}")
+def _warning(name: str, code: str, message: str) -> Issue:
+    return Issue(f"query.{name}", code, message, severity="warning")
 
 
-def _parse_bool(text: str) -> bool:
-    value = _BOOLEANS.get(text)
-    if value is None:
-        raise FieldError("invalid_boolean", f"expected true, false, 1 or 0, got {_show(text)}")
-    return value
+def _noncanonical(name: str, text: str, canonical: str, reading: str | None = None) -> Issue:
+    return _warning(
+        name,
+        "noncanonical_parameter",
+        f"{_show(text)} is read as {reading or canonical}; the canonical spelling is "
+        f"{name}={canonical}",
+    )
 
 
-def _int_codec(minimum: int, maximum: int) -> _Codec:
-    def parse(text: str) -> int:
-        if _INTEGER.fullmatch(text) is None:
-            raise FieldError("invalid_integer", f"expected an integer, got {_show(text)}")
-        value = int(text)
-        if not minimum <= value <= maximum:
+def _int_codec(name: str, minimum: int, maximum: int) -> _Codec:
+    def parse(text: str) -> tuple[int, list[Issue]]:
+        value = lax_int(text)
+        if value < minimum:
             raise FieldError(
-                "out_of_range", f"expected an integer from {minimum} to {maximum}, got {value}"
+                "greater_than_equal",
+                f"expected an integer from {minimum} to {maximum}, got {value}",
             )
-        return value
+        if value > maximum:
+            raise FieldError(
+                "less_than_equal", f"expected an integer from {minimum} to {maximum}, got {value}"
+            )
+        return value, [] if text == str(value) else [_noncanonical(name, text, str(value))]
 
     return _Codec(parse, str)
 
 
-def _items(text: str, what: str) -> list[str]:
-    items = text.split(",")
-    for number, item in enumerate(items, start=1):
-        if not item:
-            raise FieldError(
-                "invalid_list", f"expected comma-separated {what}; item {number} is empty"
-            )
-    return items
+#: The spellings lms-schema writes or has always accepted without a warning.
+_CANONICAL_BOOLEANS = frozenset({"true", "false", "1", "0"})
 
 
-def _parse_uuids(text: str) -> tuple[UUID, ...]:
-    out = []
-    items = _items(text, "UUIDs")
-    for number, item in enumerate(items, start=1):
-        try:
-            out.append(parse_uuid(item))
-        except FieldError as exc:
-            prefix = f"item {number}: " if len(items) > 1 else ""
-            raise FieldError(exc.code, prefix + exc.message) from None
-    return tuple(out)
+def _bool_codec(name: str) -> _Codec:
+    def parse(text: str) -> tuple[bool, list[Issue]]:
+        value = lax_bool(text)
+        if text in _CANONICAL_BOOLEANS:
+            return value, []
+        return value, [_noncanonical(name, text, "true" if value else "false")]
+
+    return _Codec(parse, lambda value: "true" if value else "false")
 
 
-def _parse_datetime(text: str) -> datetime:
+def _uuids_codec(name: str) -> _Codec:
+    def parse(text: str) -> tuple[tuple[UUID, ...] | None, list[Issue]]:
+        if text == "":
+            return None, [
+                _warning(
+                    name,
+                    "invalid_list",
+                    "expected comma-separated UUIDs, got the empty text: Bindbee will "
+                    "probably not filter on it",
+                )
+            ]
+        items = text.split(",")
+        out: list[UUID] = []
+        notes: list[Issue] = []
+        for number, item in enumerate(items, start=1):
+            where = f"item {number}: " if len(items) > 1 else ""
+            if not item:
+                notes.append(
+                    _warning(
+                        name,
+                        "invalid_list",
+                        f"expected comma-separated UUIDs; item {number} is empty",
+                    )
+                )
+                continue
+            try:
+                out.append(parse_uuid(item))
+                continue
+            except FieldError:
+                pass
+            try:
+                out.append(lax_uuid(item))
+            except FieldError:
+                notes.append(
+                    _warning(
+                        name,
+                        "invalid_uuid",
+                        f"{where}{_show(item)} is not a UUID (expected 8-4-4-4-12 hex): Bindbee "
+                        "will probably match nothing with it or reject the request",
+                    )
+                )
+            else:
+                notes.append(
+                    _warning(
+                        name,
+                        "noncanonical_parameter",
+                        f"{where}{_show(item)} is not an 8-4-4-4-12 UUID; read as {out[-1]}",
+                    )
+                )
+        if any(n.code != "noncanonical_parameter" for n in notes):
+            return None, notes
+        return tuple(out), notes
+
+    return _Codec(parse, lambda ids: ",".join(map(str, ids)))
+
+
+def _strings_codec(name: str) -> _Codec:
+    def parse(text: str) -> tuple[tuple[str, ...] | None, list[Issue]]:
+        items = text.split(",")
+        for number, item in enumerate(items, start=1):
+            if not item:
+                what = "the empty text" if text == "" else f"item {number} is empty"
+                return None, [
+                    _warning(
+                        name,
+                        "invalid_list",
+                        f"expected comma-separated values; {what}: Bindbee will probably "
+                        "not filter on it as intended",
+                    )
+                ]
+        return tuple(items), []
+
+    return _Codec(parse, ",".join)
+
+
+# Date-times common server-side parsers read beyond RFC 3339: a date alone, a space for T,
+# no seconds, offsets +hhmm and +hh.
+_ISO_DATETIME = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})"
+    r"(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]+))?)?"
+    r"(?:([Zz])|([+-])([0-9]{2})(?::?([0-9]{2}))?)?)?"
+).fullmatch
+
+
+def _iso_datetime(text: str) -> datetime | None:
+    m = _ISO_DATETIME(text)
+    if m is None:
+        return None
+    year, month, day, hour, minute, second, fraction, _, sign, oh, om = m.groups()
+    if sign is not None and (int(oh) > 23 or int(om or 0) > 59):  # RFC 3339 time-numoffset
+        return None
     try:
-        return parse_datetime(text)
-    except FieldError as exc:
+        zone = UTC
+        if sign is not None:
+            delta = timedelta(hours=int(oh), minutes=int(om or 0))
+            zone = timezone(-delta if sign == "-" else delta)
+        return datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            int((fraction or "0")[:6].ljust(6, "0")),
+            tzinfo=zone,
+        )
+    except ValueError:  # an impossible date, time or offset
+        return None
+
+
+def _datetime_codec(name: str) -> _Codec:
+    def parse(text: str) -> tuple[datetime | None, list[Issue]]:
+        try:
+            return parse_datetime(text), []
+        except FieldError as exc:
+            error = exc
+        value = _iso_datetime(text)
+        if value is not None:
+            canonical = format_datetime(value)
+            return value, [
+                _warning(
+                    name,
+                    "noncanonical_parameter",
+                    f"{_show(text)} is not an RFC 3339 date-time; common ISO 8601 parsers read "
+                    f"it as {canonical}, the canonical spelling",
+                )
+            ]
+        message = error.message
+        # the shape is fine, the date, time or offset is not (the strict parser's message
+        # says which when it read the shape too)
+        if _ISO_DATETIME(text) is not None and "valid date-time" not in message:
+            message = f"{_show(text)} is not a valid date-time (no such date, time or offset)"
         if " " in text:
-            raise FieldError(
-                exc.code, exc.message + " (a '+' in a query string must be sent as %2B)"
-            ) from None
-        raise
+            message += (
+                " (a '+' in a query string is a space: send it as %2B; some parsers read the "
+                "text as a different instant)"
+            )
+        return None, [
+            _warning(
+                name,
+                "invalid_datetime",
+                f"{message}: Bindbee will probably ignore the filter or reject the request",
+            )
+        ]
+
+    return _Codec(parse, format_datetime)
 
 
-def _enum_codec(tp: type[OpenEnum]) -> _Codec:
-    return _Codec(tp, str)
+_EXPAND_EFFECTS = {
+    "unknown_relation": "Bindbee will probably ignore it",
+    "duplicate_relation": "Bindbee will probably expand it once",
+    "unknown_field": "Bindbee will probably ignore the field",
+    "duplicate_field": "Bindbee will probably select it once",
+    "invalid_expand": "Bindbee may ignore part or all of expand, so lms-schema does not check "
+    "the expansions of the response",
+}
 
 
 def _expand_codec(model: type) -> _Codec:
-    return _Codec(lambda text: parse_expand(text, model), str)
+    def parse(text: str) -> tuple[Expand, list[Issue]]:
+        value, found = read_expand(text, model)
+        notes = [
+            attrs.evolve(
+                issue, message=f"{issue.message}: {_EXPAND_EFFECTS[issue.code]}", severity="warning"
+            )
+            for issue in found
+        ]
+        return value, notes
+
+    return _Codec(parse, str)
 
 
-_TEXT = _Codec(str, str)
-_BOOL = _Codec(_parse_bool, lambda value: "true" if value else "false")
-_UUIDS = _Codec(_parse_uuids, lambda ids: ",".join(map(str, ids)))
-_STRINGS = _Codec(lambda text: tuple(_items(text, "values")), ",".join)
-_DATETIME = _Codec(_parse_datetime, format_datetime)
+def _enum_codec(tp: type[OpenEnum]) -> _Codec:
+    return _Codec(lambda text: (tp(text), []), str)
+
+
+_TEXT = _Codec(lambda text: (text, []), str)
 
 
 def _codec(cls: type[Query], a: attrs.Attribute[Any]) -> _Codec:
@@ -456,19 +657,19 @@ def _codec(cls: type[Query], a: attrs.Attribute[Any]) -> _Codec:
     members = tuple(m for m in (union_args(tp) or (tp,)) if m is not type(None))
     (tp,) = members
     if tp is bool:
-        return _BOOL
+        return _bool_codec(a.name)
     if tp is int:
-        return _int_codec(a.metadata["minimum"], a.metadata["maximum"])
+        return _int_codec(a.name, a.metadata["minimum"], a.metadata["maximum"])
     if tp is str:
         return _TEXT
     if tp is datetime:
-        return _DATETIME
+        return _datetime_codec(a.name)
     if tp is Expand:
         return _expand_codec(cls.model)
     if isinstance(tp, type) and issubclass(tp, OpenEnum):
         return _enum_codec(tp)
     if get_origin(tp) is tuple:
-        return _UUIDS if get_args(tp)[0] is UUID else _STRINGS
+        return _uuids_codec(a.name) if get_args(tp)[0] is UUID else _strings_codec(a.name)
     raise TypeError(f"no query codec for {tp!r}")  # pragma: no cover
 
 

@@ -41,11 +41,25 @@ CODES: dict[str, str] = {
     "duplicate_relation": "a relation named twice in expand",
     "unknown_field": "a bracket-selected field the related model does not have",
     "duplicate_field": "a field selected twice in one bracket selection",
-    # query parameters (at query.<name>) and exchanges
-    "invalid_boolean": "a query boolean other than true, false, 1 or 0",
-    "invalid_integer": "a query integer that is not decimal digits",
-    "invalid_list": "a comma-separated query list with an empty item",
-    "repeated_parameter": "a query parameter given more than once",
+    # query parameters (at query.<name>, path.id) and exchanges. Errors the server rejects
+    # with 422 carry the `type` of its 422 error:
+    "int_parsing": "a query integer the server cannot read (FastAPI 422 int_parsing)",
+    "int_parsing_size": "a query integer of more than 4300 digits (FastAPI 422 int_parsing_size)",
+    "greater_than_equal": "a query integer below its minimum (FastAPI 422 greater_than_equal)",
+    "less_than_equal": "a query integer above its maximum (FastAPI 422 less_than_equal)",
+    "bool_parsing": "a query boolean the server cannot read (FastAPI 422 bool_parsing)",
+    "uuid_parsing": "a path id the server cannot read as a UUID (FastAPI 422 uuid_parsing)",
+    "missing": "a required request header is absent (FastAPI 422 missing)",
+    # ... warnings: the server accepts the request
+    "noncanonical_parameter": "a parameter the server reads, spelled other than canonically "
+    "(the message gives the canonical spelling)",
+    "repeated_parameter": "a query parameter given more than once (the server uses the last)",
+    "invalid_list": "a comma-separated query list with an empty item (a warning)",
+    # retired: no longer emitted (query integers and booleans now carry FastAPI's types)
+    "invalid_boolean": "retired: was a query boolean other than true, false, 1 or 0; now "
+    "bool_parsing (rejected) or noncanonical_parameter (accepted)",
+    "invalid_integer": "retired: was a query integer that is not decimal digits; now "
+    "int_parsing / int_parsing_size (rejected) or noncanonical_parameter (accepted)",
     "unknown_parameter": "a query parameter the endpoint does not have (a warning, unless "
     "forbidden)",
     "unknown_endpoint": "a URL path that is none of the fourteen LMS endpoints",
