@@ -48,6 +48,7 @@ from ._request.query import (
     UserByIdQuery,
     UserQuery,
 )
+from ._schema import json_schema, openapi
 from ._validate import validate
 from ._values.absent import ABSENT, Absent, JSONObject
 from ._values.durations import Duration, DurationError, format_duration, parse_duration
@@ -113,8 +114,10 @@ __all__ = [
     "dumps",
     "format_duration",
     "format_expand",
+    "json_schema",
     "loads",
     "normalize",
+    "openapi",
     "parse_duration",
     "parse_expand",
     "structure",

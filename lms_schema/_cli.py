@@ -30,6 +30,9 @@ from ._lenient.policy import NormalizationPolicy
 from ._models.models import MODELS, Page
 from ._normalize import normalize
 from ._request.har import read_har
+from ._schema.cli import COMMANDS as SCHEMA_COMMANDS
+from ._schema.cli import add_commands as add_schema_commands
+from ._schema.cli import run as run_schema_command
 from ._validate import validate
 from ._values.absent import ABSENT
 from ._values.issues import Issue, Report
@@ -289,7 +292,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     fix.add_argument(
         "--disable", action="append", default=[], metavar="RULE", help="switch a rule off"
     )
+    add_schema_commands(commands)  # lms-schema schema / lms-schema openapi
     args = parser.parse_args(argv)
+    if args.command in SCHEMA_COMMANDS:
+        return run_schema_command(args, sys.stdout, sys.stderr)
     if args.model is not None:
         name, args.model = args.model, model_for(args.model)
         if args.model is None:
