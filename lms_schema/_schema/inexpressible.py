@@ -168,6 +168,16 @@ INEXPRESSIBLE: Final[tuple[Inexpressible, ...]] = (
         _verbatim("too_deep"),
     ),
     Inexpressible(
+        "non_finite_number",
+        ("not_json",),
+        "error",
+        ("json_object", "json_value"),
+        "NaN or an infinity inside verbatim JSON of a payload built in Python: JSON text cannot "
+        "carry them, and JSON Schema validators take a Python `float('nan')` for a number.",
+        (Completion, {**_BASE, "custom_fields": {"x": float("nan")}}),
+        _verbatim("not_json"),
+    ),
+    Inexpressible(
         "expansion_depth",
         ("too_deep",),
         "error",
