@@ -68,7 +68,9 @@ def _checks(schema: dict[str, Any]) -> dict[str, Callable[[Any], bool]]:
         "jsonschema": draft(schema).is_valid,
         "jsonschema+formats": draft(schema, format_checker=_FORMATS).is_valid,
         "jsonschema-rs": jsonschema_rs.validator_for(schema).is_valid,
-        "jsonschema-rs+formats": jsonschema_rs.validator_for(schema, validate_formats=True).is_valid,
+        "jsonschema-rs+formats": jsonschema_rs.validator_for(
+            schema, validate_formats=True
+        ).is_valid,
     }
 
 

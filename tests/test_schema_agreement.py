@@ -32,8 +32,8 @@ CLASSES: list[Any] = [
     *MODELS,
     PartialCourse,
     PartialCompletion,
-    Page[Completion],  # type: ignore[valid-type]
-    Page[Course],  # type: ignore[valid-type]
+    Page[Completion],
+    Page[Course],
     MyCompletion,
 ]
 EXPANDABLE = [Completion, Enrollment, Course, Content]
@@ -81,7 +81,7 @@ def test_expand_verdicts_agree(cls: Any, data: st.DataObject) -> None:
     report = lms_schema.validate(payload, cls, expand=expand)
     _agree(cls, payload, report.ok, expand)
     page = {"cursor": None, "page_size": 1, "items": [payload]}
-    _agree(Page[cls], page, report.ok, expand)  # type: ignore[valid-type]
+    _agree(Page[cls], page, report.ok, expand)
 
 
 # -- the vectors of the test suite, each in every field kind it could be --------------------------

@@ -204,7 +204,7 @@ class _Builder:
         kinds = field_kinds(cls)
         properties = {}
         for field in kinds:
-            expansion: Expansion | None | bool = True  # True: not known
+            expansion: Expansion | bool | None = True  # True: not known
             if expand is not None and field.kind == "relation":
                 expansion = expand.get(field.name) or False
             properties[field.name] = self.field(field, expansion)
@@ -232,8 +232,10 @@ class _Builder:
         description = ""
         if field.kind == "relation":
             element = self.relation(field, expansion)
-            what = "an expanded object" if field.target is None else (
-                f"an expanded `{self.name(field.target)}` (any subset of its fields)"
+            what = (
+                "an expanded object"
+                if field.target is None
+                else (f"an expanded `{self.name(field.target)}` (any subset of its fields)")
             )
             if expansion is True:
                 description = f"A UUID or {what}."

@@ -6,23 +6,28 @@ the switch touches this file alone. Built from the attrs fields of the class and
 relation table of :mod:`lms_schema._models.relations`::
 
     >>> from lms_schema import Completion
-    >>> [f for f in field_kinds(Completion) if f.name == "user"]
-    [FieldKind(name='user', kind='relation', many=False, nullable=True, required=False, target=<class 'lms_schema.PartialUser'>)]
+    >>> [(f.kind, f.target) for f in field_kinds(Completion) if f.name == "user"]
+    [('relation', <class 'lms_schema.PartialUser'>)]
+
+The query models of the endpoints are read the same way (``tuple[UUID, ...]`` is a list of
+UUIDs; ``bool`` and ``Expand`` are kinds of their own).
 """
 
 from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Hashable
 from datetime import datetime
 from functools import cache
-from typing import Any, Final, Literal, get_args, get_origin
+from typing import Any, Final, Literal, cast, get_args, get_origin
 from uuid import UUID
 
 import attrs
 
-from .._models.models import Page, _PartialBase, wire_order
+from .._models.models import _PartialBase, wire_order
 from .._models.relations import relations
+from .._request.expand import Expand
 from .._values.absent import Absent, JSONObject
 from .._values.durations import Duration
 from .._values.enums import OpenEnum
@@ -42,6 +47,8 @@ Kind = Literal[
     "string_or_int64",  # a 422 ``loc`` element
     "object",  # an attrs class of its own (``target``): error details, page items
     "relation",  # a UUID or an expanded ``target`` (None: any JSON object, for instructors)
+    "boolean",  # a query flag
+    "expand",  # the expand parameter
 ]
 
 _NONE = type(None)
@@ -53,6 +60,8 @@ _LEAVES: Final[dict[Any, Kind]] = {
     datetime: "datetime",
     Duration: "duration",
     object: "json_value",
+    bool: "boolean",
+    Expand: "expand",
 }
 
 
@@ -76,17 +85,23 @@ def _members(tp: Any) -> tuple[Any, ...]:
     return (tp,)
 
 
-@cache
 def field_kinds(cls: Any) -> tuple[FieldKind, ...]:
-    """The fields of a model, ``Partial*`` class, ``Page[X]``, error body or a user's attrs
-    subclass of a model, in attrs order. A field of a type the export does not know raises
-    ``TypeError`` naming it."""
+    """The fields of a model, ``Partial*`` class, ``Page[X]``, error body, a user's attrs
+    subclass of a model or a query model, in wire order (computed once per class). A field
+    of a type the export does not know raises ``TypeError`` naming it."""
+    return _field_kinds(cls)
+
+
+@cache
+def _field_kinds(cls: Any) -> tuple[FieldKind, ...]:
     base = get_origin(cls) or cls
     if not attrs.has(base):
         raise TypeError(f"{cls!r} is not an attrs model class")
     substitute = dict(zip(getattr(base, "__parameters__", ()), get_args(cls), strict=False))
     related = (
-        relations(base) if isinstance(base, type) and issubclass(base, _PartialBase) else {}
+        relations(cast(Hashable, base))
+        if isinstance(base, type) and issubclass(base, _PartialBase)
+        else {}
     )
     fields = {a.name: a for a in attrs.fields(base)}
     order = wire_order(base) if related or issubclass(base, _PartialBase) else tuple(fields)
@@ -102,7 +117,7 @@ def field_kinds(cls: Any) -> tuple[FieldKind, ...]:
                 FieldKind(a.name, "relation", relation.many, nullable, required, relation.target)
             )
             continue
-        many = len(rest) == 1 and get_origin(rest[0]) is list
+        many = len(rest) == 1 and get_origin(rest[0]) in (list, tuple)
         if many:
             rest = list(_members(get_args(rest[0])[0]))
         rest = [substitute.get(m, m) for m in rest]
@@ -116,10 +131,10 @@ def field_kinds(cls: Any) -> tuple[FieldKind, ...]:
             kind = "json_object"
         elif isinstance(rest[0], type) and issubclass(rest[0], OpenEnum):
             kind, target = "enum", rest[0]
-        elif attrs.has(get_origin(rest[0]) or rest[0]) or get_origin(rest[0]) is Page:
-            kind, target = "object", rest[0]
         elif rest[0] in _LEAVES:
             kind = _LEAVES[rest[0]]
+        elif attrs.has(get_origin(rest[0]) or rest[0]):
+            kind, target = "object", rest[0]
         else:
             raise TypeError(f"field {a.name!r} of {cls!r}: no schema for {a.type!r}")
         out.append(FieldKind(a.name, kind, many, nullable, required, target))

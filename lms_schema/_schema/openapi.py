@@ -16,20 +16,16 @@ from __future__ import annotations
 
 import copy
 import re
-from datetime import datetime
 from typing import Any, Final, get_args, get_origin
-from uuid import UUID
 
 import attrs
 
 from .._exchange import ENDPOINTS, Endpoint
 from .._models.models import Page
-from .._request.expand import Expand
 from .._request.query import Query
-from .._values.enums import OpenEnum
 from .grammars import DATETIME_PATTERN, NO_NEWLINE, UUID_LIST_PATTERN, UUID_PATTERN, expand_pattern
 from .jsonschema import json_schema
-from .kinds import _members
+from .kinds import FieldKind, field_kinds
 
 __all__ = ["openapi"]
 
@@ -92,24 +88,25 @@ def _pattern(pattern: str, **extra: Any) -> dict[str, Any]:
     return {"type": "string", "pattern": pattern, "not": dict(NO_NEWLINE), **extra}
 
 
-def _parameter_schema(query: type[Query], a: attrs.Attribute[Any]) -> dict[str, Any]:
-    """The schema of one query parameter, from the query model's field type."""
-    tp = next(m for m in _members(a.type) if m is not type(None))
-    if tp is bool:
-        return {"type": "boolean", "default": a.default}
-    if tp is int:
+def _parameter_schema(query: type[Query], field: FieldKind) -> dict[str, Any]:
+    """The schema of one query parameter, from the query model's field."""
+    default = attrs.fields_dict(query)[field.name].default
+    if field.kind == "boolean":
+        return {"type": "boolean", "default": default}
+    if field.kind == "int64":
+        metadata = attrs.fields_dict(query)[field.name].metadata
         return {
             "type": "integer",
-            "minimum": a.metadata["minimum"],
-            "maximum": a.metadata["maximum"],
-            "default": a.default,
+            "minimum": metadata["minimum"],
+            "maximum": metadata["maximum"],
+            "default": default,
         }
-    if tp is datetime:
+    if field.kind == "datetime":
         return _pattern(
             DATETIME_PATTERN,
             description="RFC 3339 date-time; without an offset it is read as UTC.",
         )
-    if tp is Expand:
+    if field.kind == "expand":
         pattern = expand_pattern(query.model)
         assert pattern is not None
         return _pattern(
@@ -118,16 +115,16 @@ def _parameter_schema(query: type[Query], a: attrs.Attribute[Any]) -> dict[str, 
             "optional field selection in brackets: `user[first_name,last_name],course`. "
             "Each relation and each field at most once (not expressed by the pattern).",
         )
-    if isinstance(tp, type) and issubclass(tp, OpenEnum):
-        known = [str(m) for m in tp.members()]
+    if field.kind == "enum":
+        known = [str(m) for m in field.target.members()]
         return {
             "type": "string",
             "examples": known,
             "description": f"{', '.join(known)} or any value the connector returns.",
         }
-    if get_origin(tp) is tuple:
-        if get_args(tp)[0] is UUID:
-            return _pattern(UUID_LIST_PATTERN, description="Comma-separated UUIDs.")
+    if field.kind == "uuid" and field.many:
+        return _pattern(UUID_LIST_PATTERN, description="Comma-separated UUIDs.")
+    if field.many:
         return {
             "type": "string",
             "pattern": "^[^,]+(?:,[^,]+)*$",
@@ -147,14 +144,14 @@ def _parameters(endpoint: Endpoint) -> list[dict[str, Any]]:
                 "schema": _pattern(UUID_PATTERN, format="uuid", title="Id"),
             }
         )
-    for a in attrs.fields(endpoint.query):
-        schema = _parameter_schema(endpoint.query, a)
+    for field in field_kinds(endpoint.query):
+        schema = _parameter_schema(endpoint.query, field)
         description = schema.pop("description", None)
         parameter: dict[str, Any] = {
-            "name": a.name,
+            "name": field.name,
             "in": "query",
             "required": False,
-            "schema": {**schema, "title": a.name.replace("_", " ").title()},
+            "schema": {**schema, "title": field.name.replace("_", " ").title()},
         }
         if description:
             parameter["description"] = description
