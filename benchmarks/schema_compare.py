@@ -96,6 +96,7 @@ def main(n: int = 200) -> None:
     legal_rejected = {"published": Counter[str](), "exported": Counter[str]()}
     illegal_accepted = {"published": Counter[str](), "exported": Counter[str]()}
     totals = Counter[str]()
+    wrong = Counter[tuple[str, str]]()  # payloads with the wrong verdict, per schema and kind
     disagreements = 0
     for cls in classes:
         published = _published(cls)
@@ -108,6 +109,7 @@ def main(n: int = 200) -> None:
                 if name == "exported":
                     disagreements += len(set(verdicts.values())) != 1 or not verdicts["jsonschema"]
                 if not verdicts["jsonschema"]:
+                    wrong[name, "legal"] += 1
                     for why in _why(published if name == "published" else exported, payload):
                         legal_rejected[name][why] += 1
         for payload, _ in _draw(strategies.invalid_payloads(cls), n):
@@ -122,6 +124,7 @@ def main(n: int = 200) -> None:
                     disagreements += len(set(verdicts.values())) != 1
                     disagreements += verdicts["jsonschema"] != (rule is not None)
                 if verdicts["jsonschema"]:
+                    wrong[name, "illegal"] += 1
                     illegal_accepted[name][label] += 1
     print(
         f"Corpus: {totals['legal']} legal and {totals['illegal']} illegal payloads "
@@ -133,6 +136,8 @@ def main(n: int = 200) -> None:
     print()
     print("| | published document | exported schema |")
     print("|---|---:|---:|")
+    for kind, what in (("legal", "legal payloads rejected"), ("illegal", "illegal accepted")):
+        print(f"| {what}, in all | {wrong['published', kind]} | {wrong['exported', kind]} |")
     for title, table, total in (
         ("legal payloads rejected", legal_rejected, totals["legal"]),
         ("illegal payloads accepted", illegal_accepted, totals["illegal"]),
