@@ -4,6 +4,7 @@ the list of inexpressible rules kept honest, the command line. Shared helpers li
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -62,6 +63,8 @@ FORMATS = jsonschema.Draft202012Validator.FORMAT_CHECKER
 Validator = Callable[[Any], bool]
 
 # -- a user's own model ------------------------------------------------------------------------
+# Defined on first use, not at import: test_fast_path checks that no model has a subclass
+# outside the package, and every test module is imported before any test runs.
 
 
 class Level(OpenEnum):
@@ -73,26 +76,36 @@ class Level(OpenEnum):
 Level._define(BEGINNER="BEGINNER", EXPERT="EXPERT")
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class MyCompletion(Completion):
-    """A completion with two fields of our own."""
+@functools.cache
+def custom_models() -> dict[str, type]:
+    """``MyCompletion`` (an int64 and a relation of its own) and ``LeveledCourse`` (an open
+    enum of its own), subclasses of the package's models."""
 
-    attempts: int | Absent | None = ABSENT
-    certificate: UUID | PartialContent | Absent | None = ABSENT
+    @attrs.frozen(kw_only=True, repr=False)
+    class MyCompletion(Completion):
+        """A completion with two fields of our own."""
+
+        attempts: int | Absent | None = ABSENT
+        certificate: UUID | PartialContent | Absent | None = ABSENT
+
+    @attrs.frozen(kw_only=True, repr=False)
+    class LeveledCourse(Course):
+        """A course with an open enum of our own."""
+
+        level: Level | Absent | None = ABSENT
+
+    # The base classes' annotations are strings evaluated in lms_schema's model module (their
+    # __module__ reads "lms_schema"), so a subclass resolves with that namespace added.
+    namespace = {**vars(lms_schema._models.models), **globals()}
+    for cls in (MyCompletion, LeveledCourse):
+        attrs.resolve_types(cls, globalns=namespace, localns=locals())
+    return {"MyCompletion": MyCompletion, "LeveledCourse": LeveledCourse}
 
 
-@attrs.frozen(kw_only=True, repr=False)
-class LeveledCourse(Course):
-    """A course with an open enum of our own."""
+def resolve_class(cls: Any) -> Any:
+    """A class, or the name of one of :func:`custom_models`."""
+    return custom_models()[cls] if isinstance(cls, str) else cls
 
-    level: Level | Absent | None = ABSENT
-
-
-# The base classes' annotations are strings evaluated in lms_schema's model module (their
-# __module__ reads "lms_schema"), so a subclass resolves with that namespace added.
-_NAMESPACE = {**vars(lms_schema._models.models), **globals()}
-attrs.resolve_types(MyCompletion, globalns=_NAMESPACE)
-attrs.resolve_types(LeveledCourse, globalns=_NAMESPACE)
 
 # -- validators ---------------------------------------------------------------------------------
 
@@ -216,13 +229,13 @@ def test_dialect_and_shape() -> None:
         HTTPValidationError,
         ErrorDetail,
         ErrorResponse,
-        MyCompletion,
-        LeveledCourse,
+        "MyCompletion",
+        "LeveledCourse",
     ],
     ids=str,
 )
 def test_every_schema_is_a_valid_draft_2020_12_schema(cls: Any) -> None:
-    schema = lms_schema.json_schema(cls)
+    schema = lms_schema.json_schema(resolve_class(cls))
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema_rs.validator_for(schema)
     assert json.loads(json.dumps(schema)) == schema  # plain JSON
@@ -263,13 +276,14 @@ def test_page_and_error_bodies() -> None:
 
 
 def test_custom_models_are_read_like_the_others() -> None:
-    schema = lms_schema.json_schema(LeveledCourse)
+    schema = lms_schema.json_schema(custom_models()["LeveledCourse"])
     level = schema["$defs"]["Level"]
     assert level["examples"] == ["BEGINNER", "EXPERT"]
     assert level["description"].startswith("How hard a course is.")
     properties = schema["$defs"]["LeveledCourse"]["properties"]
     assert properties["level"]["anyOf"] == [{"$ref": "#/$defs/Level"}, {"type": "null"}]
-    mine = lms_schema.json_schema(MyCompletion)["$defs"]["MyCompletion"]["properties"]
+    mine = lms_schema.json_schema(custom_models()["MyCompletion"])["$defs"]["MyCompletion"]
+    mine = mine["properties"]
     assert mine["attempts"]["anyOf"][0] == {"$ref": "#/$defs/Int64"}
     assert mine["certificate"]["anyOf"][:2] == [
         {"$ref": "#/$defs/UUID"},
@@ -544,8 +558,8 @@ def test_cli_schema_and_openapi() -> None:
     assert json.loads(page.stdout) == lms_schema.json_schema(Page[Course])
     for name, cls in [("PartialUser", PartialUser), ("httpvalidationerror", HTTPValidationError)]:
         assert json.loads(_cli("schema", "--model", name).stdout) == lms_schema.json_schema(cls)
-    mine = _cli("schema", "--model", "test_schema:LeveledCourse")
-    assert mine.returncode == 2  # not importable from the package root: tests/ is no package
+    mine = _cli("schema", "--model", "test_schema:Level")
+    assert mine.returncode == 2  # an open enum, not a model (and tests/ is not on the path)
     document = _cli("openapi")
     assert document.returncode == 0
     assert json.loads(document.stdout) == openapi()
@@ -588,7 +602,8 @@ def test_field_kinds_refuse_unknown_types() -> None:
     class Odd(Completion):
         odd: set[int] | Absent = ABSENT
 
-    attrs.resolve_types(Odd, globalns=_NAMESPACE, localns=locals())
+    namespace = {**vars(lms_schema._models.models), **globals()}
+    attrs.resolve_types(Odd, globalns=namespace, localns=locals())
 
     with pytest.raises(TypeError, match="'odd'"):
         field_kinds(Odd)
