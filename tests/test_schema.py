@@ -398,20 +398,13 @@ def test_duration_pattern_on_every_short_text() -> None:
 def _datetime_agrees(text: str) -> None:
     code = _parser_code(parse_datetime, text)
     accepted = _accepts(DATETIME_PATTERN, text)
-    if code is None and not accepted and _OFFSET_MINUTES_60.search(text):
-        return  # the parser's defect, see test_offset_minutes_above_59
     assert accepted == (code is None), (text, code)
 
 
-# RFC 3339 offsets have minutes 00-59; the parser still accepts 60-99 (issue 16 fixes it).
-_OFFSET_MINUTES_60 = re.compile(r"[+-][0-9]{2}:[6-9][0-9]$")
-
-
 def test_offset_minutes_above_59() -> None:
-    """The pattern follows RFC 3339; the parser accepts ``+10:60`` until issue 16 lands.
-    When it stops, this test fails: remove the exemption in ``_datetime_agrees``."""
+    """RFC 3339 offsets have minutes 00-59: the pattern and (since issue 16) the parser agree."""
     assert not _accepts(DATETIME_PATTERN, "2015-05-13T15:16:00+10:60")
-    assert _parser_code(parse_datetime, "2015-05-13T15:16:00+10:60") is None
+    assert _parser_code(parse_datetime, "2015-05-13T15:16:00+10:60") == "invalid_datetime"
 
 
 @given(
