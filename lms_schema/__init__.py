@@ -53,6 +53,7 @@ from ._request.query import (
     UserByIdQuery,
     UserQuery,
 )
+from ._schema import json_schema, openapi
 from ._validate import validate
 from ._values.absent import ABSENT, Absent, JSONObject
 from ._values.durations import Duration, DurationError, format_duration, parse_duration
@@ -119,8 +120,10 @@ __all__ = [
     "format_duration",
     "format_expand",
     "issues_from_cattrs",
+    "json_schema",
     "loads",
     "normalize",
+    "openapi",
     "parse_duration",
     "parse_expand",
     "structure",

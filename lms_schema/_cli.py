@@ -30,6 +30,7 @@ from ._capture.run import RunConfig, UnitResult, iter_unit, process_unit, unit_m
 from ._lenient.policy import RULES, NormalizationPolicy
 from ._models.models import Page
 from ._normalize import normalize
+from ._schema.cli import schema_subcommands
 from ._values.absent import ABSENT
 from ._values.issues import CODES, Issue
 from ._values.jsonvalue import encode
@@ -787,6 +788,7 @@ SUBCOMMANDS: list[
         _sample,
         "examples:\n  lms-schema sample --model completion -n 1000 --kind messy --seed 7\n",
     ),
+    *schema_subcommands(),  # schema, openapi
 ]
 
 
