@@ -185,6 +185,8 @@ def _validate_command(args: argparse.Namespace, out: TextIO, err: TextIO) -> int
                     continue
                 target = _target(payload, model)
                 if args.warnings:
+                    if type(payload) is str:  # a JSON string; validate() reads a str as text
+                        payload = encode(payload)
                     report: Report = validate(payload, target, forbid_unknown_keys=args.strict)
                     errors, warnings = report.errors, report.warnings
                 else:  # the errors of validate(), without its warning walks

@@ -196,11 +196,14 @@ def validate_exchange(
         return Report(errors=tuple(errors), warnings=tuple(warnings))
 
     if isinstance(body, bytes | bytearray | memoryview | str):
+        text = body
         try:
             body = decode(body)
         except FieldError as exc:
             errors.append(_error("$", exc.code, exc.message))
             return Report(errors=tuple(errors), warnings=tuple(warnings))
+        if type(body) is str:  # a JSON string: validate() would read a str as JSON text again
+            body = text
     if accepted and query is not None:
         report = validate(
             body,
