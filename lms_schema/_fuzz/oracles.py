@@ -16,10 +16,15 @@ import json
 from collections.abc import Callable
 from typing import Any, NoReturn, TypeVar
 
-from .._api import dumps, loads, structure, unstructure
+from .._api import dumps, loads, structure, structure_issues, unstructure
+from .._exchange import validate_exchange
+from .._lenient.policy import NormalizationPolicy
 from .._normalize import normalize
+from .._request.expand import format_expand, parse_expand
+from .._request.har import HarExchange, read_har
 from .._validate import validate
-from .._values.issues import ValidationError
+from .._values.absent import ABSENT
+from .._values.issues import Issue, ValidationError
 from .._values.jsonvalue import decode
 from .._values.leaf import FieldError
 from .walk import stringify
@@ -30,7 +35,12 @@ __all__ = [
     "HarnessError",
     "call",
     "check_bytes",
+    "check_error_body",
+    "check_exchange",
     "check_payload",
+    "check_policy",
+    "check_query",
+    "check_request",
     "check_text",
     "expect",
 ]
@@ -177,9 +187,9 @@ def _reference_duplicates(data: bytes | bytearray | memoryview | str) -> int | N
     return repeats
 
 
-def check_normalize(payload: Any, cls: Any) -> None:
+def check_normalize(payload: Any, cls: Any, policy: NormalizationPolicy | None = None) -> None:
     """``normalize()`` never raises; what it returns is strictly valid and a fixed point."""
-    result = call("normalize()", normalize, payload, cls)
+    result = call("normalize()", normalize, payload, cls, policy=policy)
     if result.errors:
         expect(
             result.value is None and result.payload is None,
@@ -188,7 +198,7 @@ def check_normalize(payload: Any, cls: Any) -> None:
         return
     again = call("structure(normalize().payload)", structure, result.payload, cls)
     expect(again == result.value, "structure(normalize().payload) == normalize().value")
-    second = call("normalize()", normalize, result.payload, cls)
+    second = call("normalize()", normalize, result.payload, cls, policy=policy)
     expect(
         second.fixes == () and second.value == result.value,
         "normalize() is a fixed point",
@@ -205,3 +215,108 @@ def check_value(value: Any, cls: Any) -> None:
         call("unstructure()", unstructure, again) == call("unstructure()", unstructure, value),
         "unstructure() round trip",
     )
+
+
+# -- request-aware validation, query parameters, exchanges, policies, error bodies --------------
+
+
+def check_request(case: tuple[Any, str | None, bool | None, bool | None, bool], cls: Any) -> None:
+    """``validate()`` with the request's arguments: raises nothing; its errors start with
+    exactly the issues of ``structure()``; a payload drawn for the request (``matching``) has
+    no error at all."""
+    payload, expand, raw, custom, matching = case
+    try:
+        report = call(
+            "validate(request)",
+            validate,
+            payload,
+            cls,
+            expand=expand,
+            include_raw_data=raw,
+            include_custom_fields=custom,
+            allowed=(ValidationError,),
+        )
+    except ValidationError as exc:  # the expand text itself is bad: the caller's argument
+        expect(not matching, "validate() refused the expand it was drawn for", exc.issues)
+        expect(all(i.path == "query.expand" for i in exc.issues), "expand issues path")
+        return
+    issues = _structure_issues(payload, cls)
+    expect(
+        report.errors[: len(issues)] == issues,
+        "validate(request) errors start with the structure() issues",
+        (report.errors, issues),
+    )
+    if matching:
+        expect(report.errors == (), "a payload drawn for the request passes it", report.errors)
+
+
+def check_query(case: tuple[Any, Any, str], cls: Any) -> None:
+    """``Query.parse_issues()`` raises nothing, ``parse()`` only ValidationError; a parsed
+    query writes out (``to_query_string``, ``to_params``) to text that parses back equal.
+    ``parse_expand()`` of any text raises only ValidationError, and formats back."""
+    query_class, query, expand_text = case
+    value, _ = call("Query.parse_issues()", query_class.parse_issues, query)
+    try:
+        parsed = call("Query.parse()", query_class.parse, query, allowed=(ValidationError,))
+    except ValidationError as exc:
+        expect(value is None, "parse() raised where parse_issues() parsed", exc.issues)
+        expect(exc.issues, "Query.parse() raised a ValidationError without issues")
+    else:
+        expect(parsed == value, "parse() == parse_issues()", (parsed, value))
+        text = call("to_query_string()", parsed.to_query_string)
+        expect(call("Query.parse()", query_class.parse, text) == parsed, "query string round trip")
+        params = call("to_params()", parsed.to_params)
+        expect(call("Query.parse()", query_class.parse, params) == parsed, "params round trip")
+    try:
+        expand = call("parse_expand()", parse_expand, expand_text, cls, allowed=(ValidationError,))
+    except ValidationError as exc:
+        expect(exc.issues, "parse_expand() raised a ValidationError without issues")
+        return
+    again = call("parse_expand()", parse_expand, format_expand(expand), cls)
+    expect(again == expand, "parse_expand(format_expand(e)) == e", (expand_text, again))
+
+
+def check_exchange(case: tuple[str, str, int, Any, bytes], cls: Any) -> None:
+    """``validate_exchange()`` raises nothing; ``read_har()`` of an archive raises nothing,
+    and every exchange read from it validates without raising."""
+    method, url, status, body, har = case
+    call("validate_exchange()", validate_exchange, method, url, status, body)
+    for entry in call("read_har()", read_har, har):
+        expect(isinstance(entry, HarExchange | Issue), "read_har() entries", entry)
+        if isinstance(entry, HarExchange):
+            body = ABSENT if entry.body is None else entry.body
+            call(
+                "validate_exchange()",
+                validate_exchange,
+                entry.method,
+                entry.url,
+                entry.status,
+                body,
+            )
+
+
+def check_policy(case: tuple[Any, NormalizationPolicy], cls: Any) -> None:
+    """``normalize()`` under a policy: raises nothing, returns a strictly valid fixed point."""
+    payload, policy = case
+    check_normalize(payload, cls, policy)
+
+
+def check_error_body(payload: Any, cls: Any) -> None:
+    """An error body (422/4xx): ``structure()`` and ``validate()`` agree, and what structures
+    dumps and loads back equal (``normalize()`` does not take error bodies)."""
+    report = call("validate()", validate, payload, cls)
+    issues = _structure_issues(payload, cls)
+    expect(report.errors == issues, "validate() errors == structure() issues", (report, issues))
+    if not issues and not isinstance(payload, TEXT_TYPES):
+        check_value(call("structure()", structure, payload, cls), cls)
+
+
+def _structure_issues(payload: Any, cls: Any) -> tuple[Issue, ...]:
+    """The errors ``validate(payload, cls)`` reports before any request check: those of
+    ``structure()``, of the decoded text for JSON text."""
+    if isinstance(payload, TEXT_TYPES):
+        try:
+            payload = call("decode()", decode, payload, allowed=(FieldError,))
+        except FieldError as exc:
+            return (Issue("$", exc.code, exc.message),)
+    return tuple(call("structure_issues()", structure_issues, payload, cls)[1])
