@@ -15,6 +15,7 @@ import lms_schema
 from lms_schema import Completion, Page, User, _fuzz
 from lms_schema._fuzz import inputs, walk
 from lms_schema._fuzz.oracles import Finding, HarnessError, call, expect
+from lms_schema._models.errorbodies import ERROR_BODIES
 
 DEPTH = 100_000
 
@@ -145,7 +146,7 @@ def test_a_bug_in_the_harness_is_not_a_finding(monkeypatch: pytest.MonkeyPatch) 
 def test_a_library_exception_is_a_finding(monkeypatch: pytest.MonkeyPatch) -> None:
     from lms_schema._fuzz import oracles
 
-    def broken_normalize(payload: Any, cls: Any) -> Any:
+    def broken_normalize(payload: Any, cls: Any, **options: Any) -> Any:
         raise RecursionError("deep")
 
     monkeypatch.setattr(oracles, "normalize", broken_normalize)
@@ -207,3 +208,20 @@ def test_main_in_process_counts_and_reports(tmp_path: Any) -> None:
     assert text.startswith(f"{counts['inputs']:,} inputs in ")
     assert "per input kind:" in text and "per target class:" in text
     assert text.rstrip().endswith("no findings")
+
+
+@pytest.mark.parametrize("kind", sorted(_fuzz.KINDS))
+def test_every_kind_draws_and_passes(kind: str) -> None:
+    """Each input kind alone, a few inputs: no harness failure, no finding."""
+    inputs.CHOSEN_KINDS[:] = [kind]
+    before = inputs.COUNTS.kinds[kind]
+    try:
+        settings(max_examples=8, database=None, deadline=None)(given(st.data())(_fuzz.fuzz_body))()
+    finally:
+        inputs.CHOSEN_KINDS[:] = []
+    assert inputs.COUNTS.kinds[kind] > before
+
+
+def test_error_bodies_are_their_own_targets() -> None:
+    assert _fuzz.KINDS["error-body"].targets == ERROR_BODIES
+    assert {_fuzz.KINDS[k].targets for k in _fuzz.KINDS if k != "error-body"} == {None}
