@@ -95,7 +95,9 @@ def run_process(
             left = None if budget is None else budget - COUNTS.inputs
             if left is not None and left <= 0:
                 break
-            test = _batch_test(seed * 1_000_003 + batch, db, min(BATCH, left or BATCH))
+            test = _batch_test(
+                seed * 1_000_003 + batch, db, _batch_size(left, deadline - time.monotonic())
+            )
             batch += 1
             try:
                 test()
@@ -113,6 +115,17 @@ def run_process(
     finally:
         inputs.PROGRESS.remove(progress)
         emit({"event": "counts", **COUNTS.snapshot()})
+
+
+def _batch_size(left: int | None, seconds_left: float) -> int:
+    """Examples for the next batch: at most :data:`BATCH`, the inputs left, and (from the
+    rate so far) about what fits in the time left, so that a run ends close to its time."""
+    size = BATCH if left is None else min(BATCH, left)
+    elapsed = time.monotonic() - COUNTS.started
+    if COUNTS.inputs >= BATCH and elapsed > 0:
+        fits = int(COUNTS.inputs / elapsed * seconds_left) + 1
+        size = min(size, max(10, fits))
+    return size
 
 
 def _has_finding(group: BaseExceptionGroup[Any]) -> bool:
