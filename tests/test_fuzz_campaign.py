@@ -17,6 +17,10 @@ PLANTED = """
 def planted(kind, cls, value):
     if kind == "bytes" and b"\\x00" in value:
         raise AssertionError("planted: the marker byte")
+
+
+def broken(kind, cls, value):
+    return 1 / 0  # a bug in an oracle: the harness's fault, not lms-schema's
 """
 
 
@@ -102,6 +106,17 @@ def test_a_planted_failure_in_a_worker_ends_the_campaign(tmp_path: Path) -> None
     assert "  replay: python3 -m lms_schema._fuzz --replay fuzz-findings/finding-bytes-" in (
         result.stdout
     )
+
+
+def test_a_broken_oracle_is_a_harness_failure_not_a_finding(tmp_path: Path) -> None:
+    (tmp_path / "plant.py").write_text(PLANTED)
+    args = ["--inputs", "50", "--seed", "3", "--oracle", "plant:broken", "--kinds", "bytes"]
+    result = _fuzz(args, tmp_path, _env(tmp_path))
+    assert result.returncode == 3, result.stdout + result.stderr
+    out = result.stdout
+    assert "HARNESS FAILURE (a bug in the fuzz harness, not a finding in lms-schema): " in out
+    assert "ZeroDivisionError" in out and "FINDING" not in out
+    assert not (tmp_path / "fuzz-findings").exists()
 
 
 def test_usage_errors(tmp_path: Path) -> None:

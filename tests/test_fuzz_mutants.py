@@ -334,3 +334,21 @@ def test_count_keys_of_a_top_level_array() -> None:
 )
 def test_strings_in_arrays_are_not_keys(text: str) -> None:
     assert jsonvalue.duplicate_keys(text) == []
+
+
+def test_format_uuid_is_lower_case_canonical_text() -> None:
+    from uuid import UUID
+
+    from lms_schema._values.ids import format_uuid
+
+    text = "3C90C3CC-0D44-4B50-8888-8DD25736052A"
+    assert format_uuid(UUID(text)) == text.lower()
+
+
+def test_nan_and_infinity_are_named_in_the_fallback() -> None:
+    assert _field_error(jsonvalue.decode, b'["\\ud800", NaN]')[1] == (
+        "not valid JSON: NaN is not a JSON number"
+    )
+    assert _field_error(jsonvalue.decode, '["\\ud800", -Infinity]')[1] == (
+        "not valid JSON: -Infinity is not a JSON number"
+    )

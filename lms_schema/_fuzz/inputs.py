@@ -3,7 +3,7 @@
 Every kind draws an input for a target class and names the oracle function that checks it::
 
     >>> sorted(KINDS)[:3]
-    ['bytes', 'invalid', 'messy']
+    ['bytes', 'error-body', 'exchange']
     >>> KINDS["bytes"].check is check_text
     True
 
