@@ -352,3 +352,39 @@ def test_nan_and_infinity_are_named_in_the_fallback() -> None:
     assert _field_error(jsonvalue.decode, '["\\ud800", -Infinity]')[1] == (
         "not valid JSON: -Infinity is not a JSON number"
     )
+
+
+def test_the_surrogate_fallback_reads_a_memoryview() -> None:
+    assert jsonvalue.decode(memoryview(b'["\\ud800", "\xc3\xa9"]')) == ["\ud800", "é"]
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "reason"),
+    [
+        ("", "invalid_duration", "the string is empty"),
+        ("+PT1H", "invalid_duration", "a sign ('+') is not allowed"),
+        ("P\u0661D", "invalid_duration", "'\u0661' is not an ASCII digit; only 0-9 are allowed"),
+        ("pT1H", "invalid_duration", "designators must be upper-case ('P', not 'p')"),
+        ("X1D", "invalid_duration", "it must start with 'P'"),
+        ("PT1h", "invalid_duration", "designators must be upper-case ('h' is lower-case)"),
+        ("P1y", "invalid_duration", "designators must be upper-case ('y' is lower-case)"),
+        (
+            "P0001-02-03T04:05:06",
+            "invalid_duration",
+            "the alternative format (PYYYY-MM-DDThh:mm:ss) is not accepted; write designators, "
+            "e.g. P1Y2M3DT4H5M6S",
+        ),
+    ],
+)
+def test_duration_reasons(text: str, code: str, reason: str) -> None:
+    assert _duration_error(lambda: parse_duration(text)) == (
+        code,
+        f"{text!r} is not an ISO 8601 duration: {reason}",
+    )
+
+
+def test_the_wrong_type_of_a_date_time_is_named() -> None:
+    assert _field_error(parse_datetime, 5) == (
+        "wrong_type",
+        "expected a date-time string, got integer",
+    )
