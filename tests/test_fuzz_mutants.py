@@ -388,3 +388,13 @@ def test_the_wrong_type_of_a_date_time_is_named() -> None:
         "wrong_type",
         "expected a date-time string, got integer",
     )
+
+
+def test_too_deep_arrays_are_named() -> None:
+    deep: Any = []
+    for _ in range(jsonvalue.MAX_DEPTH):
+        deep = [deep]
+    assert _field_error(jsonvalue.check_json_value, deep) == (
+        "too_deep",
+        f"nested more than {jsonvalue.MAX_DEPTH} levels deep",
+    )
