@@ -221,11 +221,14 @@ def validate_exchange(
         return Report(errors=tuple(errors), warnings=tuple(warnings))
 
     if isinstance(body, bytes | bytearray | memoryview | str):
+        text = body
         try:
             body = decode(body)
         except FieldError as exc:
             errors.append(_error("$", exc.code, exc.message))
             return Report(errors=tuple(errors), warnings=tuple(warnings))
+        if type(body) is str:  # a JSON string: validate() would read a str as JSON text again
+            body = text
     if accepted and query is not None:
         # an expand text lms-schema cannot fully read: the response's expansions are not checked
         unreadable = any(i.code == "invalid_expand" for i in query_issues)

@@ -16,9 +16,11 @@ from ._models.fields import FieldInfo, Kind, fields_of, is_model, is_page
 from ._models.models import Page, PartialCompletion
 from ._request.expand import Expand, parse_expand
 from ._request.expectations import page_warnings, request_issues
+from ._values.absent import ABSENT
 from ._values.datetimes import is_naive_text
 from ._values.durations import Duration, ends_after
 from ._values.issues import Issue, PathPart, Report, format_path
+from ._values.jsonvalue import decode_with_issues
 from ._values.locales import LANGUAGE_FIELDS, LOCALES
 
 __all__ = ["validate"]
@@ -32,8 +34,9 @@ def validate(
     include_raw_data: bool | None = None,
     include_custom_fields: bool | None = None,
     forbid_unknown_keys: bool = False,
+    check_duplicate_keys: bool = False,
 ) -> Report:
-    """Check a decoded payload against a model; return a :class:`~lms_schema.Report`.
+    """Check a payload against a model; return a :class:`~lms_schema.Report`.
 
     Never raises for bad data. Errors are what :func:`~lms_schema.structure` rejects;
     warnings are legal but suspicious: unknown keys, date-times without an offset, and on
@@ -58,11 +61,22 @@ def validate(
 
         lms_schema.validate(payload, Page[Completion], expand="user[first_name]",
                             include_raw_data=False, include_custom_fields=False)
+
+    The payload is a decoded value (``dict``, ...) or JSON text (``bytes`` or ``str``, as
+    :func:`~lms_schema.loads` takes): text that is not one JSON document is an
+    ``invalid_json`` error in the report. With ``check_duplicate_keys=True``, a key repeated
+    in one object of the text (which parsers read differently) is a ``duplicate_key``
+    warning at its JSONPath, one per repetition.
     """
     if isinstance(expand, str):
         expand = parse_expand(expand, cls)
+    text_issues: tuple[Issue, ...] = ()
+    if isinstance(payload, bytes | bytearray | memoryview | str):  # JSON text
+        payload, text_issues = decode_with_issues(payload, check_duplicate_keys)
+        if payload is ABSENT:
+            return Report(errors=text_issues)
     value, errors = structure_issues(payload, cls, forbid_unknown_keys=forbid_unknown_keys)
-    warnings: list[Issue] = []
+    warnings: list[Issue] = [*text_issues]  # duplicate_key warnings first
     if not forbid_unknown_keys and not _is_clean(payload, cls):
         warnings.extend(_raw_warnings(payload, cls))
     if value is not None:

@@ -101,15 +101,29 @@ def test_loads_of_non_text(data: Any) -> None:
     assert codes(data) == [("$", "invalid_json")]
 
 
-@pytest.mark.parametrize(
-    "payload", [None, 1, "x", [], [{}], True, 1.5, b"{}", object(), {"items": None}]
-)
+@pytest.mark.parametrize("payload", [None, 1, [], [{}], True, 1.5, object(), {"items": None}])
 def test_non_object_payloads(payload: Any) -> None:
     report = lms_schema.validate(payload, Completion)
     assert not report.ok
     assert {i.code for i in report.errors} <= {"wrong_type", "missing_key"}
     page = lms_schema.validate(payload, Page[Completion])
     assert not page.ok
+
+
+@pytest.mark.parametrize(
+    ("payload", "codes"),
+    [
+        ("x", {"invalid_json"}),  # bytes and str are JSON text, as in loads()
+        (b"x", {"invalid_json"}),
+        ('"x"', {"wrong_type"}),
+        (b"{}", {"missing_key"}),
+        (bytearray(b"[]"), {"wrong_type"}),
+    ],
+)
+def test_text_payloads(payload: Any, codes: set[str]) -> None:
+    for cls in (Completion, Page[Completion]):
+        report = lms_schema.validate(payload, cls)
+        assert {i.code for i in report.errors} == codes
 
 
 def test_lone_surrogates_survive_dumps() -> None:

@@ -30,6 +30,7 @@ from .._request.har import HarExchange
 from .._validate import validate
 from .._values.absent import ABSENT
 from .._values.issues import Issue, format_path
+from .._values.jsonvalue import encode
 from .._values.leaf import FieldError
 from .readers import Record
 
@@ -173,6 +174,8 @@ def check_record(record: Record, model: type | None, options: CheckOptions) -> O
         target: Any = model
         if kind == "record" and _is_page(payload):
             target = Page[model]  # type: ignore[valid-type]
+        if type(payload) is str:  # a JSON string document; validate() reads a str as JSON text
+            payload = encode(payload)
         report = validate(payload, target, forbid_unknown_keys=options.strict)
         found = [*report.errors, *report.warnings, *record.extra]
         if target is model:

@@ -76,6 +76,7 @@ CODES: dict[str, str] = {
     "negative_score": "a score below zero",
     "unknown_language": "a languages entry outside the locale codes of the API document",
     "naive_datetime": "a date-time without an offset, read as UTC",
+    "duplicate_key": "a key repeated in one object of JSON text (parsers disagree on its value)",
     "page_size_mismatch": "a page whose page_size is not the number of its items",
     "duplicate_id": "an id repeated across the items of a page",
     "unselected_field": "an expanded object carries a field beyond its bracket selection",

@@ -1,16 +1,32 @@
-"""JSON text in and out, and the check that a verbatim object (``raw_data``) really is JSON."""
+"""JSON text in and out, the check that a verbatim object (``raw_data``) really is JSON, and
+the search for keys repeated in one object of JSON text (which parsers resolve differently)::
+
+    >>> duplicate_keys(b'{"score": "x", "user": {"id": 1, "\\u0069d": 2}, "score": 95}')
+    [(('user', 'id'), 2), (('score',), 2)]
+"""
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 import orjson
 
+from .absent import ABSENT
+from .issues import Issue, format_path
 from .leaf import FieldError, json_type_name
 
-__all__ = ["MAX_DEPTH", "check_json_object", "check_json_value", "decode", "encode"]
+__all__ = [
+    "MAX_DEPTH",
+    "check_json_object",
+    "check_json_value",
+    "decode",
+    "decode_with_issues",
+    "duplicate_keys",
+    "encode",
+]
 
 #: The deepest nesting accepted inside a verbatim object (``raw_data``, ``custom_fields``),
 #: counting the object itself as 1. Deeper values cannot be written back out by common JSON
@@ -216,3 +232,133 @@ def encode(value: Any) -> bytes:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode(
             "utf-8", "backslashreplace"
         )
+
+
+# -- repeated keys ------------------------------------------------------------------------------
+
+#: A key's closing quote and its colon. Inside a string a quote is always escaped, so every key
+#: of the text ends in a match; a string value containing ``\\":`` adds one more. So when the
+#: matches are as many as the keys of the decoded value, no key repeats.
+_KEY_END = re.compile(rb'"[ \t\n\r]*:')
+_KEY_END_STR = re.compile(r'"[ \t\n\r]*:')
+#: The tokens the exact scan needs: strings (an unrolled loop, no backtracking) and brackets,
+#: commas, colons. Numbers, literals and whitespace are skipped by ``finditer``.
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\],:]')
+
+
+def duplicate_keys(
+    data: bytes | bytearray | memoryview | str, decoded: Any = None
+) -> list[tuple[tuple[str | int, ...], int]]:
+    """Every key repeated within one object of the JSON text ``data``, in text order.
+
+    Each repetition is one entry ``(path, occurrence)``: the path parts of the key
+    (``("items", 3, "score")``) and which occurrence it is (2 for the first repeat). Keys
+    compare after unescaping, so ``"a"`` and ``"\\u0061"`` are the same key. Parsers
+    disagree on such text (orjson, msgspec and the standard library keep the last value,
+    others the first), which is why it is worth a warning.
+
+    ``decoded`` is the value the text decodes to, if the caller has it: when the text has no
+    more key ends than that value has keys, nothing can repeat and the exact scan is skipped
+    (the common case). The scan is iterative (any nesting depth) and never raises: on text
+    that is not JSON it reports what it can.
+    """
+    if isinstance(data, memoryview | bytearray):
+        data = bytes(data)
+    if decoded is not None:
+        pattern = _KEY_END_STR if isinstance(data, str) else _KEY_END
+        if len(pattern.findall(data)) <= _count_keys(decoded):  # type: ignore[arg-type]
+            return []
+    if not isinstance(data, str):
+        data = data.decode("utf-8", "replace")
+    return _scan_duplicates(data)
+
+
+def decode_with_issues(
+    data: bytes | bytearray | memoryview | str, check_duplicate_keys: bool = True
+) -> tuple[Any, tuple[Issue, ...]]:
+    """Decode JSON text for :func:`~lms_schema.validate`: ``(value, duplicate_key warnings)``,
+    or ``(ABSENT, (invalid_json error,))`` when it is not one JSON document. Never raises.
+    """
+    try:
+        value = decode(data)
+    except FieldError as exc:
+        return ABSENT, (Issue("$", exc.code, exc.message),)
+    if not check_duplicate_keys:
+        return value, ()
+    return value, tuple(
+        Issue(
+            format_path(path),
+            "duplicate_key",
+            f"key {path[-1]!r} repeated in one object (occurrence {n}); parsers disagree on "
+            "which value counts (orjson, msgspec and the json module keep the last)",
+            severity="warning",
+        )
+        for path, n in duplicate_keys(data, value)
+    )
+
+
+def _count_keys(value: Any) -> int:
+    """The number of keys of every object in a decoded JSON value (iterative)."""
+    count = 0
+    stack = [value] if type(value) is dict or type(value) is list else []
+    pop = stack.pop
+    push = stack.append
+    while stack:
+        node = pop()
+        items: Any = node
+        if type(node) is dict:
+            count += len(node)
+            items = node.values()
+        for item in items:
+            kind = type(item)
+            if kind is dict or kind is list:
+                push(item)
+    return count
+
+
+def _key_text(token: str) -> str:
+    if "\\" not in token:
+        return token[1:-1]
+    try:
+        return str(json.loads(token))
+    except ValueError:  # a bad escape: not JSON; compare the raw text
+        return token[1:-1]
+
+
+def _scan_duplicates(text: str) -> list[tuple[tuple[str | int, ...], int]]:
+    # One frame per open container: [keys seen so far with their count (None for an array),
+    # the current key or index]. The path is built only for a repeated key, from the frames.
+    found: list[tuple[tuple[str | int, ...], int]] = []
+    frames: list[list[Any]] = []
+    expect_key = False
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        first = token[0]
+        if first == '"':
+            if expect_key:
+                frame = frames[-1]
+                key = _key_text(token)
+                seen: dict[str, int] = frame[0]
+                seen[key] = occurrence = seen.get(key, 0) + 1
+                frame[1] = key
+                if occurrence > 1:
+                    parents = tuple(f[1] for f in frames[:-1] if f[1] is not None)
+                    found.append(((*parents, key), occurrence))
+                expect_key = False
+        elif first == "{":
+            frames.append([{}, None])
+            expect_key = True
+        elif first == "[":
+            frames.append([None, 0])
+            expect_key = False
+        elif first == "}" or first == "]":
+            if frames:
+                frames.pop()
+            expect_key = False
+        elif first == "," and frames:
+            frame = frames[-1]
+            if frame[0] is None:
+                frame[1] += 1
+            else:
+                expect_key = True
+    return found
