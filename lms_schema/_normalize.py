@@ -21,7 +21,7 @@ from uuid import UUID
 
 import attrs
 
-from ._api import structure_issues
+from ._api import check_class, structure_issues
 from ._convert.converter import _describe, _is_model, _is_page, _structure_str, _union_args
 from ._lenient.policy import DEFAULT_POLICY, NormalizationPolicy
 from ._lenient.readers import (
@@ -342,6 +342,7 @@ def normalize(
     ``policy`` (a :class:`~lms_schema.NormalizationPolicy`) switches rules off and supplies
     the units and zone that rules must not guess.
     """
+    check_class(cls, "normalize")
     if not (_is_model(cls) or _is_page(cls)):
         raise TypeError(f"normalize() needs a model class or Page[...], not {cls!r}")
     if policy is None:

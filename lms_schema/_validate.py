@@ -9,7 +9,7 @@ from typing import Any, cast, get_args, get_origin
 
 import attrs
 
-from ._api import structure_issues
+from ._api import check_class, structure_issues
 from ._convert.converter import (
     MAX_EXPANSION_DEPTH,
     _is_model,
@@ -63,6 +63,7 @@ def validate(
         lms_schema.validate(payload, Page[Completion], expand="user[first_name]",
                             include_raw_data=False, include_custom_fields=False)
     """
+    check_class(cls, "validate")
     if isinstance(expand, str):
         expand = parse_expand(expand, cls)
     value, errors = structure_issues(payload, cls, forbid_unknown_keys=forbid_unknown_keys)

@@ -121,6 +121,10 @@ class Issue:
         return f"{self.path}: {self.message} [{self.code}]"
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 class ValidationError(ValueError):
     """Raised for bad data; lists every problem at once.
 
@@ -145,16 +149,31 @@ class ValidationError(ValueError):
         return (type(self), (self.issues,))
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Report:
     """What :func:`lms_schema.validate` found: ``.ok``, ``.errors``, ``.warnings``.
 
-    ``.value`` is the structured model when there are no errors, else None.
+    ``.value`` is the structured model when there are no errors, else None. The repr
+    summarizes (``<Report ok=False, 2 errors, 0 warnings, value=None>``); ``str(report)``
+    adds one line per issue, as :class:`ValidationError` prints them::
+
+        report = lms_schema.validate(payload, lms_schema.Completion)
+        if not report.ok:
+            print(report)
     """
 
     errors: tuple[Issue, ...] = ()
     warnings: tuple[Issue, ...] = ()
-    value: object = attrs.field(default=None, repr=False, eq=False)
+    value: object = attrs.field(default=None, eq=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Report ok={self.ok}, {_count(len(self.errors), 'error')}, "
+            f"{_count(len(self.warnings), 'warning')}, value={self.value!r}>"
+        )
+
+    def __str__(self) -> str:
+        return "\n  ".join([repr(self), *(f"{i.severity}: {i}" for i in self.issues)])
 
     @property
     def ok(self) -> bool:
