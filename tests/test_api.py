@@ -390,5 +390,18 @@ def test_every_public_name_has_a_docstring() -> None:
     assert undocumented == []
 
 
+def test_every_public_name_has_a_docstring_in_the_api_reference() -> None:
+    # what mkdocstrings renders (docs/api.md): griffe reads the source, constants included
+    import griffe
+
+    package = griffe.load("lms_schema", search_paths=[str(ROOT)], resolve_aliases=True)
+    missing = [
+        name
+        for name in lms_schema.__all__
+        if not ((doc := package[name].docstring) is not None and doc.value.strip())
+    ]
+    assert missing == []
+
+
 def test_partial_completion_is_exported() -> None:
     assert PartialCompletion.__module__ == "lms_schema"

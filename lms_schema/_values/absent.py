@@ -45,8 +45,8 @@ class Absent(enum.Enum):
         return format("ABSENT", spec)
 
 
-#: The value of a field whose key was not in the payload (``None`` is a key that was null).
 ABSENT: Final = Absent.ABSENT
+"""The value of a field whose key was not in the payload (``None``: the key was null)."""
 
 
 def value_or_none(value: T | Absent) -> T | None:
@@ -59,5 +59,5 @@ def value_or_none(value: T | Absent) -> T | None:
     return None if value is ABSENT else value
 
 
-#: Any JSON object, kept verbatim (``custom_fields``, ``raw_data``, expanded instructors).
 JSONObject: TypeAlias = dict[str, Any]
+"""Any JSON object, kept verbatim (``custom_fields``, ``raw_data``, expanded instructors)."""

@@ -15,8 +15,6 @@ import attrs
 
 __all__ = ["CODES", "Issue", "Report", "ValidationError", "format_path"]
 
-#: Every issue code this library emits, with what it means. Codes are stable: new codes may be
-#: added, existing ones keep their meaning.
 CODES: dict[str, str] = {
     "duration_out_of_range": "a duration too large to represent",
     "invalid_datetime": "not an RFC 3339 date-time",
@@ -68,6 +66,8 @@ CODES: dict[str, str] = {
     "undocumented_status": "a response status the API document does not list for the endpoint",
     "filter_mismatch": "an item of a list response that contradicts the request's filters",
 }
+"""Every issue code this library emits, with what it means. Codes are stable: new codes may
+be added, existing ones keep their meaning."""
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
