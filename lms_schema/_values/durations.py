@@ -21,6 +21,11 @@ of the exact part finer than a microsecond are truncated. Equal values compare a
     >>> str(parse_duration("P0,5D")), str(parse_duration("P2W")), str(parse_duration("PT36H"))
     ('PT12H', 'P14D', 'P1DT12H')
 
+``Duration("PT75M")`` is the same as ``parse_duration("PT75M")``, so ``eval(repr(d)) == d``.
+Exact durations (no years or months) order and compare like the equal ``timedelta``; see
+:class:`Duration` for ordering, ``+`` and ``total_seconds()`` (a float; ``.microseconds`` is
+exact).
+
 Every rejection is a :class:`DurationError` (a ``ValueError``) with a stable ``code`` --
 ``invalid_duration``, ``negative_duration`` or ``duration_out_of_range`` -- and a ``message``.
 """
