@@ -405,3 +405,21 @@ def test_every_public_name_has_a_docstring_in_the_api_reference() -> None:
 
 def test_partial_completion_is_exported() -> None:
     assert PartialCompletion.__module__ == "lms_schema"
+
+
+@pytest.mark.parametrize(("depth", "ok"), [(500, True), (1024, False), (5000, False)])
+def test_surrogate_fallback_nests_as_deep_as_orjson(depth: int, ok: bool) -> None:
+    # a lone surrogate sends loads() to the standard library's json, which on Python 3.13
+    # reads 5000 levels; it keeps (at most) orjson's limit of 1024 arrays and objects
+    from lms_schema._values.jsonvalue import decode
+    from lms_schema._values.leaf import FieldError
+
+    data = b'{"a": "\\ud800", "b": ' + b"[" * depth + b"]" * depth + b"}"
+    orjson_data = b'{"b": ' + b"[" * depth + b"]" * depth + b"}"
+    if ok:
+        assert decode(data)["a"] == "\ud800"
+        decode(orjson_data)
+    else:
+        for raw in (data, orjson_data):
+            with pytest.raises(FieldError, match="not valid JSON"):
+                decode(raw)
