@@ -21,7 +21,7 @@ from ._models.models import Page, PartialCompletion, field_types
 from ._request.expand import Expand, parse_expand
 from ._request.expectations import page_warnings, request_issues
 from ._values.datetimes import is_naive_text
-from ._values.durations import Duration
+from ._values.durations import Duration, ends_after
 from ._values.issues import Issue, PathPart, Report, format_path
 from ._values.locales import LANGUAGE_FIELDS, LOCALES
 
@@ -326,15 +326,10 @@ def _completion_warnings(c: PartialCompletion, path: tuple[PathPart, ...]) -> It
         )
         return
     duration = c.time_duration
-    if isinstance(duration, Duration):
-        try:
-            end = duration.add_to(started)
-        except (ValueError, OverflowError):
-            return
-        if end > completed:
-            yield _warning(
-                (*path, "time_duration"),
-                "duration_exceeds_interval",
-                f"time_duration {duration} is longer than completed_at - started_at "
-                f"({completed - started})",
-            )
+    if isinstance(duration, Duration) and ends_after(duration, started, completed):
+        yield _warning(
+            (*path, "time_duration"),
+            "duration_exceeds_interval",
+            f"time_duration {duration} is longer than completed_at - started_at "
+            f"({completed - started})",
+        )

@@ -150,7 +150,9 @@ def test_datetime_rules(text: str, expected: datetime, dumped: str | None) -> No
         "2025-08-01T10:00Z",
         "2025-08-01T10:00:00+0100",
         "2025-08-01T10:00:00+01",
-        "2016-12-31T23:59:60Z",
+        "2016-12-31T23:58:60Z",  # second 60 off 23:59 UTC (a leap second: leap_second)
+        "2016-12-31T23:59:61Z",
+        "2025-08-01T10:00:00+10:60",
         "2025-02-29T00:00:00Z",
         "2025-13-01T00:00:00Z",
         "2025-08-01T24:00:00Z",
@@ -172,6 +174,16 @@ def test_datetime_rejections(text: str) -> None:
         parse_datetime(text)
     assert info.value.code == "invalid_datetime"
     assert only_error("completed_at", text)[:2] == ("$.completed_at", "invalid_datetime")
+
+
+def test_leap_second_rejection() -> None:
+    with pytest.raises(FieldError) as info:
+        parse_datetime("2016-12-31T23:59:60Z")
+    assert info.value.code == "leap_second"
+    assert only_error("completed_at", "2016-12-31T23:59:60Z")[:2] == (
+        "$.completed_at",
+        "leap_second",
+    )
 
 
 def test_datetime_messages() -> None:

@@ -29,7 +29,7 @@ from lms_schema import (
 from lms_schema._convert.converter import _is_model, _is_page, _union_args
 from lms_schema._models.models import MODELS, field_types
 from lms_schema._values.absent import Absent, JSONObject
-from lms_schema._values.datetimes import parse_datetime
+from lms_schema._values.datetimes import local_time_kind, parse_datetime
 from lms_schema.strategies import messy_payloads, payloads
 
 CLASSES: tuple[Any, ...] = (*MODELS, *(Page[m] for m in MODELS))  # type: ignore[valid-type]
@@ -199,7 +199,12 @@ def test_bare_number_durations_use_the_policy_unit(number: int, unit: str) -> No
 @given(st.integers(-(10**10), 2 * 10**11), st.sampled_from(["s", "ms"]))
 def test_epoch_numbers_use_the_policy_unit(number: int, unit: str) -> None:
     policy = NormalizationPolicy(epoch_unit=unit)  # type: ignore[arg-type]
-    result = _one("modified_at", number, policy)  # not nullable: 0 is 1970 here
+    result = _one("modified_at", number, policy)
+    if number == 0:  # not nullable: 0 means "no date" and stays an error (docs/conformance.md)
+        assert [(i.path, i.code) for i in result.errors] == [("$.modified_at", "invalid_datetime")]
+        result = _one("started_at", number, policy)  # nullable: null
+        assert [(f.rule, f.after) for f in result.fixes] == [("datetime.empty_to_null", None)]
+        return
     expected = datetime(1970, 1, 1, tzinfo=UTC) + (
         timedelta(seconds=number) if unit == "s" else timedelta(milliseconds=number)
     )
@@ -231,6 +236,11 @@ def test_naive_times_are_read_in_the_policy_zone(naive: datetime, zone: str) -> 
     policy = NormalizationPolicy(naive_timezone=zone)
     text = naive.isoformat()
     result = _one("started_at", text, policy)
+    kind = local_time_kind(naive, policy.naive_timezone)
+    if kind == "gap":  # a wall-clock time that never happened there: not repaired
+        assert [i.code for i in result.errors] == ["invalid_datetime"]
+        assert "the clocks were put forward over it" in result.errors[0].message
+        return
     assert result.value is not None
     # compare in UTC: aware datetimes in a DST gap or fold never equal those of other zones
     expected = naive.replace(tzinfo=policy.naive_timezone).astimezone(UTC)
@@ -239,7 +249,9 @@ def test_naive_times_are_read_in_the_policy_zone(naive: datetime, zone: str) -> 
     assert result.payload is not None
     assert parse_datetime(result.payload["started_at"]).astimezone(UTC) == expected
     if result.fixes:
-        assert [f.rule for f in result.fixes] == ["datetime.naive"]
+        # a time that happened twice: the first of the two (fold=0), with its own rule
+        rule = "datetime.naive_ambiguous" if kind == "fold" else "datetime.naive"
+        assert [f.rule for f in result.fixes] == [rule]
     else:
         assert expected.utcoffset() == timedelta(0)
 

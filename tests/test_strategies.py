@@ -553,6 +553,7 @@ def test_invalid_payloads_cover_every_rule() -> None:
         "missing_key",
         "invalid_uuid",
         "invalid_datetime",
+        "leap_second",
         "invalid_duration",
         "negative_duration",
         "duration_out_of_range",

@@ -55,9 +55,13 @@ RULES: Final[Mapping[str, str]] = MappingProxyType(
         "'2025-08-01T10:00:00Z'",
         "datetime.date_only": "a date without a time: midnight in the policy's naive_timezone",
         "datetime.naive": "a time without an offset read in the policy's naive_timezone (not UTC)",
+        "datetime.naive_ambiguous": "a time without an offset that happened twice in the "
+        "policy's naive_timezone (clocks put back): the first of the two, before the change",
         "datetime.epoch_s": "a number of seconds since 1970 (policy epoch_unit='s')",
         "datetime.epoch_ms": "a number of milliseconds since 1970 (policy epoch_unit='ms')",
         "datetime.empty_to_null": "'' or 0 in a nullable date-time field becomes null",
+        "datetime.leap_second": "a leap second (second 60 at 23:59 UTC, which datetime cannot "
+        "hold) becomes second 59.999999 of the same minute",
         # ids
         "id.whitespace": "surrounding whitespace removed from a UUID",
         "id.braces": "a braced GUID: '{3C90C3CC-...}' -> '3c90c3cc-...'",
@@ -110,14 +114,16 @@ def _one_of(*allowed: object) -> Any:
 
 
 def _synonym_key(text: str) -> str:
-    return text.strip().casefold()
+    """Surrounding whitespace and letter case ignored (``str.lower``, not ``casefold``:
+    ``'paß'`` is not ``'pass'``)."""
+    return text.strip().lower()
 
 
 def _check_synonyms(enum: type[OpenEnum], value: Mapping[str, str]) -> Mapping[str, str]:
     """Fold the keys; every target must be a member, no key a spelling of a member."""
     if not isinstance(value, Mapping):
         raise TypeError("synonyms must be a mapping of source spelling -> member value")
-    members = {m.casefold() for m in enum.members()}
+    members = {m.lower() for m in enum.members()}
     out: dict[str, str] = {}
     for key, target in value.items():
         if not isinstance(key, str) or not isinstance(target, str):

@@ -21,7 +21,13 @@ from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Context, Decimal
 from typing import Any, Final
 
 from .._convert.converter import _structure_int, _wrong_type
-from .._values.datetimes import format_datetime, is_naive_text, parse_datetime
+from .._values.datetimes import (
+    format_datetime,
+    is_naive_text,
+    leap_second_as_59,
+    local_time_kind,
+    parse_datetime,
+)
 from .._values.durations import MAX_MICROSECONDS, Duration, DurationError, parse_duration
 from .._values.enums import Grade, OpenEnum
 from .._values.ids import parse_uuid
@@ -96,7 +102,7 @@ def enum_reader(enum: type[OpenEnum], policy: NormalizationPolicy) -> Reader:
     case_rule, synonym_rule = f"{prefix}.case", f"{prefix}.synonym"
     members: dict[str, str] = {}
     if policy.enabled(case_rule):
-        members = {str(m).casefold(): str(m) for m in enum.members()}
+        members = {str(m).lower(): str(m) for m in enum.members()}
     synonyms: dict[str, str] = {}
     if policy.enabled(synonym_rule):
         synonyms = {**DEFAULT_SYNONYMS.get(enum, {}), **policy.synonyms(enum)}
@@ -105,8 +111,9 @@ def enum_reader(enum: type[OpenEnum], policy: NormalizationPolicy) -> Reader:
 
     def read(value: Any) -> tuple[Any, str | None]:
         if type(value) is str and value not in known:
-            key = value.strip().casefold()
-            target = members.get(key)
+            # letter case only (str.lower, not casefold: 'paß' is not 'PASS')
+            key = value.strip().lower()
+            target = members.get(key) if key.isascii() else None
             if target is not None:
                 return target, case_rule
             target = synonyms.get(key)
@@ -219,7 +226,11 @@ _WEEKS: Final = re.compile(
 _ALTERNATIVE: Final = re.compile(
     r"P([0-9]{4})([0-9]{2})([0-9]{2})(?:T([0-9]{2})([0-9]{2})([0-9]{2})(?:[.,]([0-9]{1,30}))?)?"
 ).fullmatch
-_ALTERNATIVE_SHAPE: Final = re.compile(r"P[0-9]{4}-?[0-9]{2}-?[0-9]{2}(?:T[0-9:.,]+)?").fullmatch
+# extended (P0001-02-03T04:05:06) or basic (P00010203T040506), never a mix of the two
+_ALTERNATIVE_SHAPE: Final = re.compile(
+    r"P(?:[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:[.,][0-9]+)?)?"
+    r"|[0-9]{8}(?:T[0-9]{6}(?:[.,][0-9]+)?)?)"
+).fullmatch
 _SCORM: Final = re.compile(r"([0-9]{1,4}):([0-5][0-9]):([0-5][0-9])(?:\.([0-9]{1,6}))?").fullmatch
 # carry-over points of the alternative format: months, days, hours, minutes, seconds
 _ALTERNATIVE_LIMITS: Final = (12, 30, 24, 60, 60)
@@ -234,7 +245,8 @@ def _alternative(text: str) -> str | None:
         return None
     y, mo, d, h, mi, s, frac = m.groups()
     parts = [int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0)]
-    if any(v > limit for v, limit in zip(parts[1:], _ALTERNATIVE_LIMITS, strict=True)):
+    values: list[int | Decimal] = [*parts[1:5], Decimal(f"{parts[5]}.{frac or 0}")]  # seconds
+    if any(v > limit for v, limit in zip(values, _ALTERNATIVE_LIMITS, strict=True)):
         return None
     seconds = f"{parts[5]}.{frac}" if frac else str(parts[5])
     return "P{}Y{}M{}DT{}H{}M{}S".format(*parts[:5], seconds)
@@ -340,17 +352,43 @@ _US_PER_EPOCH_UNIT: Final = {"s": 1_000_000, "ms": 1_000}
 _MINUTE: Final = timedelta(minutes=1)
 
 
+def _is_leap_second(text: str) -> bool:
+    """True when strict mode rejects ``text`` as a leap second (and for nothing else)."""
+    try:
+        parse_datetime(text)
+    except FieldError as exc:
+        return exc.code == "leap_second"
+    return False
+
+
 def datetime_reader(policy: NormalizationPolicy, nullable: bool) -> Reader:
     """A space for ``T``, date-only, naive times in the policy zone, epoch numbers in the
     policy's unit, ``""`` and 0 -> null (in nullable fields)."""
     zone = policy.naive_timezone
     naive_on = policy.enabled("datetime.naive")
+    ambiguous_on = policy.enabled("datetime.naive_ambiguous")
+
+    def naive_rule(parsed: datetime) -> str:
+        """datetime.naive, or datetime.naive_ambiguous for a time that happened twice."""
+        fold = local_time_kind(parsed.replace(tzinfo=None), zone) == "fold"
+        return "datetime.naive_ambiguous" if fold else "datetime.naive"
+
     to_null = nullable and policy.enabled("datetime.empty_to_null")
     epoch_unit = policy.epoch_unit
     epoch_rule = f"datetime.epoch_{epoch_unit}" if epoch_unit else None
 
     def in_zone(parsed: datetime) -> datetime:
         """A naive reading (tagged UTC by the strict parser) re-read in the policy zone."""
+        kind = local_time_kind(parsed.replace(tzinfo=None), zone)
+        if kind == "gap" or (kind == "fold" and not ambiguous_on):
+            naive = parsed.replace(tzinfo=None).isoformat()
+            raise FieldError(
+                "invalid_datetime",
+                f"{naive} does not exist in {zone}: the clocks were put forward over it"
+                if kind == "gap"
+                else f"{naive} happened twice in {zone} (the clocks were put back over it); "
+                "rule datetime.naive_ambiguous reads the first",
+            )
         local = parsed.replace(tzinfo=zone)
         offset = local.utcoffset()
         if not offset:
@@ -378,7 +416,7 @@ def datetime_reader(policy: NormalizationPolicy, nullable: bool) -> Reader:
             if naive_on and is_naive_text(value):
                 local = format_datetime(in_zone(parsed))
                 wire = format_datetime(parsed)
-                return (local, "datetime.naive") if local != wire else (wire, None)
+                return (local, naive_rule(parsed)) if local != wire else (wire, None)
             return format_datetime(parsed), None
         if kind is int or kind is float:
             if to_null and value == 0:
@@ -398,6 +436,9 @@ def datetime_reader(policy: NormalizationPolicy, nullable: bool) -> Reader:
         elif text[10:11] == " " and _DATE(text[:10]) is not None:
             text = f"{text[:10]}T{text[11:]}"
             rules.append("datetime.space_separator")
+        if _is_leap_second(text):
+            text = leap_second_as_59(text) or text
+            rules.append("datetime.leap_second")
         if not rules:
             raise error
         try:
@@ -407,7 +448,7 @@ def datetime_reader(policy: NormalizationPolicy, nullable: bool) -> Reader:
         if is_naive_text(text) and (date_only or naive_on):
             local = in_zone(parsed)
             if not date_only and format_datetime(local) != format_datetime(parsed):
-                rules.append("datetime.naive")
+                rules.append(naive_rule(parsed))
             parsed = local
         return format_datetime(parsed), _rule(policy, rules, error)
 
@@ -418,12 +459,23 @@ def datetime_reader(policy: NormalizationPolicy, nullable: bool) -> Reader:
                 f"{_show(value)} looks like an epoch timestamp, but its unit is unknown: set "
                 "NormalizationPolicy(epoch_unit='s' or 'ms')",
             )
+        if value == 0 and not nullable:
+            raise FieldError(
+                "invalid_datetime",
+                "0 stands for 'no date' here, not 1970-01-01, and this date-time cannot be null",
+            )
         _rule(policy, [epoch_rule], _error_of(parse_datetime, value))
         number = _decimal(value)
         if number is None:
             raise FieldError("invalid_datetime", f"{_show(value)} is not a finite number")
         assert epoch_unit is not None
-        us = int(_CTX.multiply(number, Decimal(_US_PER_EPOCH_UNIT[epoch_unit])))
+        # floor: a fraction finer than a microsecond goes to the earlier instant, as the
+        # strict parser's truncated fraction digits do (1969-12-31T23:59:59.9999995Z)
+        us = int(
+            _CTX.multiply(number, Decimal(_US_PER_EPOCH_UNIT[epoch_unit])).to_integral_value(
+                rounding=ROUND_FLOOR
+            )
+        )
         try:
             return format_datetime(_EPOCH + timedelta(microseconds=us))
         except OverflowError:

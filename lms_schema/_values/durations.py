@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import functools
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Final, overload
@@ -235,21 +235,26 @@ class Duration:
     def add_to(self, when: datetime) -> datetime:
         """``when`` plus this duration: months first (clamped to the month's end, by isodate:
         2000-01-31 + P1M = 2000-02-29), then the exact part. Fractional months raise
-        ``ValueError``; a result outside ``datetime``'s range raises ``OverflowError``."""
+        ``ValueError``; a result outside ``datetime``'s range raises ``OverflowError``.
+
+        Months move the calendar date (wall clock); the exact part is elapsed time (a day is
+        24 hours), also in a time zone with daylight saving time: ``PT24H`` added to noon
+        before a spring-forward change in Europe/Berlin is 13:00 the next day."""
         if not isinstance(when, datetime):
             raise TypeError(f"expected a datetime.datetime, not {type(when).__name__}")
         if not self._months:
-            return when + timedelta(microseconds=self._us)
+            return _add_elapsed(when, self._us)
         if type(self._months) is not int:
             raise ValueError(
                 f"{self} has a fractional number of months, which has no meaning in calendar "
                 "arithmetic"
             )
+        years, months = divmod(self._months, 12)
         try:
-            result: datetime = when + self.to_isodate()
+            moved: datetime = when + isodate.Duration(years=years, months=months)
+            return _add_elapsed(moved, self._us)
         except (OverflowError, ValueError) as exc:  # year 10000 -> ValueError from .replace()
             raise OverflowError(f"{when.isoformat()} + {self} is out of datetime's range") from exc
-        return result
 
     def _nominal_error(self) -> ValueError:
         return ValueError(
@@ -472,6 +477,33 @@ def format_duration(duration: Duration) -> str:
     if not isinstance(duration, Duration):
         raise TypeError(f"expected a Duration, not {type(duration).__name__}")
     return str(duration)
+
+
+def _add_elapsed(when: datetime, microseconds: int) -> datetime:
+    """``when`` plus elapsed time: in UTC for a zone with changing offsets (ZoneInfo), as is
+    for naive and fixed-offset date-times (where wall-clock and elapsed time agree)."""
+    delta = timedelta(microseconds=microseconds)
+    zone = when.tzinfo
+    if zone is None or type(zone) is timezone:
+        return when + delta
+    return (when.astimezone(UTC) + delta).astimezone(zone)
+
+
+def ends_after(duration: Duration, start: datetime, end: datetime) -> bool:
+    """True when ``start + duration`` is certainly later than ``end`` (the
+    ``duration_exceeds_interval`` check of ``validate()``).
+
+    A sum past the year 9999 is later than any ``end``. A fractional month has no calendar
+    meaning, so it is read at its shortest: the whole months on the calendar, the fraction
+    as that part of a 28-day month (``P0.5M`` is at least 14 days)."""
+    months = duration.months
+    whole = int(months)  # months are never negative: int() is the floor
+    us = duration.microseconds + int((months - whole) * 28 * _US_DAY)
+    try:
+        finish = _make(whole, us).add_to(start)
+    except OverflowError:
+        return True
+    return finish > end
 
 
 # -- parsing -------------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ __all__ = ["CODES", "Issue", "Report", "ValidationError", "format_path"]
 CODES: dict[str, str] = {
     "duration_out_of_range": "a duration too large to represent",
     "invalid_datetime": "not an RFC 3339 date-time",
+    "leap_second": "a leap second (second 60 at 23:59 UTC): valid RFC 3339 that Python's "
+    "datetime cannot hold",
     "invalid_duration": "not an ISO 8601 duration in the strict profile",
     "invalid_json": "bytes or text that are not one JSON document",
     "invalid_uuid": "not a canonical 8-4-4-4-12 UUID string",
