@@ -55,7 +55,7 @@ from ._request.query import (
 )
 from ._schema import json_schema, openapi
 from ._validate import validate
-from ._values.absent import ABSENT, Absent, JSONObject
+from ._values.absent import ABSENT, Absent, JSONObject, value_or_none
 from ._values.durations import Duration, DurationError, format_duration, parse_duration
 from ._values.enums import Grade, OpenEnum, Status
 from ._values.issues import CODES, Issue, Report, ValidationError
@@ -130,6 +130,7 @@ __all__ = [
     "unstructure",
     "validate",
     "validate_exchange",
+    "value_or_none",
 ]
 
 for _name in __all__:

@@ -20,7 +20,7 @@ from typing import Any, Generic, TypeAlias, TypeVar, assert_never, cast
 
 import attrs
 
-from ._api import structure_issues
+from ._api import check_class, structure_issues
 from ._convert.converter import structure_int, structure_str
 from ._lenient.policy import DEFAULT_POLICY, NormalizationPolicy
 from ._lenient.readers import (
@@ -347,6 +347,7 @@ def normalize(
     ``policy`` (a :class:`~lms_schema.NormalizationPolicy`) switches rules off and supplies
     the units and zone that rules must not guess.
     """
+    check_class(cls, "normalize")
     if not (is_model(cls) or is_page(cls)):
         raise TypeError(f"normalize() needs a model class or Page[...], not {cls!r}")
     if policy is None:

@@ -9,7 +9,7 @@ from typing import Any, cast
 
 import attrs
 
-from ._api import structure_issues
+from ._api import check_class, structure_issues
 from ._convert.converter import MAX_EXPANSION_DEPTH
 from ._gen.fast import compile_source
 from ._models.fields import FieldInfo, Kind, fields_of, is_model, is_page
@@ -68,6 +68,7 @@ def validate(
     in one object of the text (which parsers read differently) is a ``duplicate_key``
     warning at its JSONPath, one per repetition.
     """
+    check_class(cls, "validate")
     if isinstance(expand, str):
         expand = parse_expand(expand, cls)
     text_issues: tuple[Issue, ...] = ()

@@ -356,6 +356,7 @@ def _make(forbid_unknown_keys: bool) -> cattrs.Converter:
 
 #: The default converter: unknown keys are ignored.
 converter = _make(forbid_unknown_keys=False)
+"""The configured default cattrs converter (unknown keys ignored); see ``configure_converter``."""
 #: The same hooks, with unknown keys rejected (``structure(..., forbid_unknown_keys=True)``).
 strict_converter = _make(forbid_unknown_keys=True)
 

@@ -102,6 +102,8 @@ RULES: Final[Mapping[str, str]] = MappingProxyType(
         "required.missing_to_null": "a missing required key whose value may be null becomes null",
     }
 )
+"""Every normalization rule, by its stable name, with what it repairs (``normalize()``'s
+``Fix.rule``). A fix of a value that needed several rules is named after the last one."""
 
 DurationUnit = Literal["ms", "s", "min", "h"]
 EpochUnit = Literal["s", "ms"]

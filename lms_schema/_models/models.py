@@ -14,7 +14,7 @@ Relations are typed as what they can be on the wire::
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 from uuid import UUID
@@ -62,7 +62,21 @@ def on_new_model(callback: Callable[[type], None]) -> None:
     _NEW_MODEL_CALLBACKS.append(callback)
 
 
-@attrs.frozen(kw_only=True, repr=False)
+def _wire_order_fields(
+    cls: type, fields: list[attrs.Attribute[object]]
+) -> list[attrs.Attribute[object]]:
+    """attrs field transformer: the base keys first, in wire order, then the model's own fields.
+
+    attrs puts a field a subclass redefines after the inherited ones, so the full models
+    (which redefine the four required base keys) would list ``id`` last; every model passes
+    through here instead, and ``attrs.fields``, ``attrs.asdict``, ``repr`` and the order of
+    issues follow the wire order of the API reference.
+    """
+    rank = {name: index for index, name in enumerate(BASE_KEYS)}
+    return sorted(fields, key=lambda a: rank.get(a.name, len(rank)))
+
+
+@attrs.frozen(kw_only=True, repr=False, field_transformer=_wire_order_fields)
 class _PartialBase:
     id: UUID | Absent = ABSENT
     remote_id: str | Absent | None = ABSENT
@@ -85,7 +99,7 @@ class _PartialBase:
         return f"{type(self).__name__}({shown})"
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, field_transformer=_wire_order_fields)
 class PartialUser(_PartialBase):
     """A user as an expanded relation: any subset of the fields of :class:`User`."""
 
@@ -97,7 +111,7 @@ class PartialUser(_PartialBase):
     status: Status | Absent | None = ABSENT
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, field_transformer=_wire_order_fields)
 class PartialCategory(_PartialBase):
     """A category as an expanded relation."""
 
@@ -106,7 +120,7 @@ class PartialCategory(_PartialBase):
     status: Status | Absent | None = ABSENT
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, field_transformer=_wire_order_fields)
 class PartialSkill(_PartialBase):
     """A skill as an expanded relation."""
 
@@ -114,7 +128,7 @@ class PartialSkill(_PartialBase):
     status: Status | Absent | None = ABSENT
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, field_transformer=_wire_order_fields)
 class PartialCourse(_PartialBase):
     """A course as an expanded relation."""
 
@@ -132,7 +146,7 @@ class PartialCourse(_PartialBase):
     status: Status | Absent | None = ABSENT
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, field_transformer=_wire_order_fields)
 class PartialContent(_PartialBase):
     """A content item as an expanded relation."""
 
@@ -150,7 +164,7 @@ class PartialContent(_PartialBase):
     status: Status | Absent | None = ABSENT
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, field_transformer=_wire_order_fields)
 class PartialCompletion(_PartialBase):
     """A completion as an expanded relation (``enrollment.completion``)."""
 
@@ -164,7 +178,7 @@ class PartialCompletion(_PartialBase):
     time_duration: Duration | Absent | None = ABSENT
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, field_transformer=_wire_order_fields)
 class PartialEnrollment(_PartialBase):
     """An enrollment with any subset of its fields."""
 
@@ -178,7 +192,7 @@ class PartialEnrollment(_PartialBase):
 # model is also a valid partial one (an expanded relation without a bracket selection).
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, field_transformer=_wire_order_fields)
 class User(PartialUser):
     """A learner (``/api/lms/v1/users``)."""
 
@@ -188,7 +202,7 @@ class User(PartialUser):
     custom_fields: JSONObject | None
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, field_transformer=_wire_order_fields)
 class Category(PartialCategory):
     """A category (``/api/lms/v1/categories``)."""
 
@@ -198,7 +212,7 @@ class Category(PartialCategory):
     custom_fields: JSONObject | None
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, field_transformer=_wire_order_fields)
 class Skill(PartialSkill):
     """A skill (``/api/lms/v1/skills``)."""
 
@@ -208,7 +222,7 @@ class Skill(PartialSkill):
     custom_fields: JSONObject | None
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, field_transformer=_wire_order_fields)
 class Course(PartialCourse):
     """A course (``/api/lms/v1/courses``)."""
 
@@ -218,7 +232,7 @@ class Course(PartialCourse):
     custom_fields: JSONObject | None
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, field_transformer=_wire_order_fields)
 class Content(PartialContent):
     """A content item (``/api/lms/v1/contents``)."""
 
@@ -228,7 +242,7 @@ class Content(PartialContent):
     custom_fields: JSONObject | None
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, field_transformer=_wire_order_fields)
 class Completion(PartialCompletion):
     """A user finished a course or content item (``/api/lms/v1/completions``).
 
@@ -247,7 +261,7 @@ class Completion(PartialCompletion):
     custom_fields: JSONObject | None
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, field_transformer=_wire_order_fields)
 class Enrollment(PartialEnrollment):
     """A user assigned to a course (``/api/lms/v1/enrollments``)."""
 
@@ -264,12 +278,27 @@ T = TypeVar("T")
 class Page(Generic[T]):
     """The list envelope: ``{"cursor": ..., "page_size": ..., "items": [...]}``.
 
-    ``cursor`` is null on the last page; ``page_size`` counts the items returned.
+    ``cursor`` is null on the last page; ``page_size`` is what the server says it returned.
+    A page is a sequence of its items: ``len(page)`` is ``len(page.items)`` (not
+    ``page_size``, which the server may get wrong: ``validate()`` warns then), and
+    ``for item in page`` walks ``page.items``. An empty page is falsy, like an empty list::
+
+        page = lms_schema.loads(data, lms_schema.Page[lms_schema.Completion])
+        for completion in page:
+            ...
     """
 
     cursor: str | None
     page_size: int
     items: list[T]
+
+    def __len__(self) -> int:
+        """The number of items."""
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[T]:
+        """The items, in order."""
+        return iter(self.items)
 
 
 #: The seven full models, in the order of the API reference.

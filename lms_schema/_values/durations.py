@@ -21,6 +21,11 @@ of the exact part finer than a microsecond are truncated. Equal values compare a
     >>> str(parse_duration("P0,5D")), str(parse_duration("P2W")), str(parse_duration("PT36H"))
     ('PT12H', 'P14D', 'P1DT12H')
 
+``Duration("PT75M")`` is the same as ``parse_duration("PT75M")``, so ``eval(repr(d)) == d``.
+Exact durations (no years or months) order and compare like the equal ``timedelta``; see
+:class:`Duration` for ordering, ``+`` and ``total_seconds()`` (a float; ``.microseconds`` is
+exact).
+
 Every rejection is a :class:`DurationError` (a ``ValueError``) with a stable ``code`` --
 ``invalid_duration``, ``negative_duration`` or ``duration_out_of_range`` -- and a ``message``.
 """
@@ -32,7 +37,7 @@ import re
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Final
+from typing import Any, Final, overload
 
 import isodate
 
@@ -77,8 +82,22 @@ class DurationError(FieldError):
 class Duration:
     """An immutable, hashable ISO 8601 duration: ``months`` (nominal) + ``microseconds`` (exact).
 
-    Build one with :func:`parse_duration`, :meth:`from_timedelta` or
-    ``Duration(months=..., microseconds=...)``; ``str(d)`` is the canonical ISO 8601 text.
+    Build one from its text, ``Duration("PT1H15M")`` (the same as :meth:`parse` and
+    :func:`parse_duration`), from a ``timedelta`` with :meth:`from_timedelta`, or from its parts,
+    ``Duration(months=..., microseconds=...)``. ``str(d)`` is the canonical ISO 8601 text and
+    ``repr(d)`` is ``Duration('PT1H15M')``, which evaluates back to an equal value.
+
+    Equality is by value (``PT75M == PT1H15M``). A duration without years or months is
+    *exact*: it equals, hashes and orders like the equal ``timedelta``, and exact durations
+    are totally ordered. Years and months have no fixed length, so ordering a duration that
+    has them against one with an exact part raises ``TypeError``; durations of whole months
+    only order by their months. ``+`` adds two durations (or a duration and a ``timedelta``)
+    part by part; ``datetime + duration`` is :meth:`add_to`::
+
+        >>> Duration("PT75M") == timedelta(hours=1, minutes=15)
+        True
+        >>> Duration("PT1H") < Duration("P1D"), Duration("PT1H") + Duration("PT30M")
+        (True, Duration('PT1H30M'))
     """
 
     __slots__ = ("_months", "_text", "_us")
@@ -87,10 +106,36 @@ class Duration:
     _us: int
     _text: str | None
 
-    def __init__(self, *, months: int | Fraction | Decimal = 0, microseconds: int = 0) -> None:
-        """Validate and store; fractional ``months`` need at most 30 decimal places and no exact
-        part (ISO 8601 allows a fraction only on the last component, so ``P1.5MT1H`` has no
-        text). Wrong types raise ``TypeError``, bad values :class:`DurationError`."""
+    def __init__(
+        self,
+        text: str | None = None,
+        /,
+        *,
+        months: int | Fraction | Decimal = 0,
+        microseconds: int = 0,
+    ) -> None:
+        """From ISO 8601 text (``Duration("P1DT2H")``) or from the two parts.
+
+        The text follows the strict grammar of :func:`parse_duration` and cannot be combined
+        with ``months``/``microseconds``. Fractional ``months`` need at most 30 decimal places
+        and no exact part (ISO 8601 allows a fraction only on the last component, so
+        ``P1.5MT1H`` has no text). Wrong types raise ``TypeError``, bad values
+        :class:`DurationError` (a ``ValueError``).
+        """
+        if text is not None:
+            if not isinstance(text, str):
+                raise TypeError(
+                    f"Duration() takes ISO 8601 text such as 'PT1H15M', not {type(text).__name__}"
+                    " (use Duration.from_timedelta() for a timedelta, or the keywords months= "
+                    "and microseconds=)"
+                )
+            if months or microseconds or type(microseconds) is not int:
+                raise TypeError("Duration() takes either the text or months=/microseconds=")
+            parsed = parse_duration(text)
+            _set_months(self, parsed._months)
+            _set_us(self, parsed._us)
+            _set_text(self, parsed._text)
+            return
         if type(microseconds) is not int:
             raise TypeError(f"microseconds must be an int, not {type(microseconds).__name__}")
         if microseconds < 0:
@@ -116,6 +161,17 @@ class Duration:
         _set_text(self, None)
 
     @classmethod
+    def parse(cls, text: str) -> Duration:
+        """Strict ISO 8601 text to a duration: :func:`parse_duration` (``DurationError`` if bad).
+
+        >>> Duration.parse("P2W")
+        Duration('P14D')
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"Duration.parse() takes a str, not {type(text).__name__}")
+        return parse_duration(text)
+
+    @classmethod
     def from_timedelta(cls, value: timedelta) -> Duration:
         """The exact duration of a non-negative ``timedelta``."""
         if not isinstance(value, timedelta):
@@ -124,8 +180,7 @@ class Duration:
             raise DurationError(
                 _NEGATIVE, f"{value!r} is negative; durations here cannot be negative"
             )
-        us = (value.days * 86_400 + value.seconds) * _US_SECOND + value.microseconds
-        return _make(0, us)
+        return _make(0, _timedelta_us(value))
 
     # -- components --------------------------------------------------------------------------
 
@@ -147,7 +202,14 @@ class Duration:
     # -- conversions -------------------------------------------------------------------------
 
     def total_seconds(self) -> float:
-        """Seconds as a float (like ``timedelta.total_seconds``); ``ValueError`` if nominal."""
+        """The exact part in seconds, as a ``float`` (like ``timedelta.total_seconds()``).
+
+        A float is not exact: past about 285 years (2**53 microseconds) it rounds to the
+        nearest representable value, and even shorter values may not print as their decimal
+        text (``P99999DT0.000001S`` gives ``8639913600.000002``). :attr:`microseconds` is the
+        exact integer, and :meth:`to_timedelta` the exact ``timedelta``. Raises
+        ``ValueError`` for a duration with years or months (no fixed length).
+        """
         if self._months:
             raise self._nominal_error()
         return self._us / _US_SECOND
@@ -204,10 +266,77 @@ class Duration:
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Duration):
             return self._us == other._us and self._months == other._months
+        if isinstance(other, timedelta):
+            return not self._months and self._us == _timedelta_us(other)
         return NotImplemented
 
     def __hash__(self) -> int:
+        if not self._months:  # equal to a timedelta: hash like it
+            return hash(timedelta(microseconds=self._us))
         return hash((self._months, self._us))
+
+    def _order(self, other: object, op: str) -> tuple[int | Fraction, int | Fraction] | None:
+        """(self, other) as comparable numbers, None for a foreign type; TypeError if nominal."""
+        if isinstance(other, Duration):
+            months, us = other._months, other._us
+        elif isinstance(other, timedelta):
+            months, us = 0, _timedelta_us(other)
+        else:
+            return None
+        if not self._months and not months:
+            return self._us, us
+        if not self._us and not us:
+            return self._months, months
+        raise TypeError(
+            f"cannot order {self} and {other if isinstance(other, Duration) else repr(other)} "
+            f"with {op!r}: years and months have no fixed length in days, so a duration with "
+            "years or months orders only against whole months (compare exact durations, or "
+            "the datetimes that .add_to() gives)"
+        )
+
+    def __lt__(self, other: object) -> bool:
+        pair = self._order(other, "<")
+        return NotImplemented if pair is None else pair[0] < pair[1]
+
+    def __le__(self, other: object) -> bool:
+        pair = self._order(other, "<=")
+        return NotImplemented if pair is None else pair[0] <= pair[1]
+
+    def __gt__(self, other: object) -> bool:
+        pair = self._order(other, ">")
+        return NotImplemented if pair is None else pair[0] > pair[1]
+
+    def __ge__(self, other: object) -> bool:
+        pair = self._order(other, ">=")
+        return NotImplemented if pair is None else pair[0] >= pair[1]
+
+    def __add__(self, other: Duration | timedelta) -> Duration:
+        """Part by part: months + months, microseconds + microseconds.
+
+        A ``timedelta`` adds to the exact part (a negative one may not make it negative).
+        The sum is checked as the constructor checks: :class:`DurationError` when it is out
+        of range, negative, or fractional months with an exact part (which has no text).
+        """
+        if isinstance(other, Duration):
+            months: int | Fraction = self._months + other._months
+            us = self._us + other._us
+        elif isinstance(other, timedelta):
+            months, us = self._months, self._us + _timedelta_us(other)
+        else:
+            return NotImplemented
+        return Duration(months=months, microseconds=us)
+
+    @overload
+    def __radd__(self, other: timedelta) -> Duration: ...
+    @overload
+    def __radd__(self, other: datetime) -> datetime: ...
+    def __radd__(self, other: timedelta | datetime) -> Duration | datetime:
+        """``timedelta + duration`` is a duration; ``datetime + duration`` is :meth:`add_to`."""
+        if isinstance(other, datetime):
+            return self.add_to(other)
+        if isinstance(other, timedelta):
+            return self + other
+        return NotImplemented
 
     def __str__(self) -> str:
         text = self._text
@@ -241,6 +370,10 @@ _set_us = Duration.__dict__["_us"].__set__
 _set_text = Duration.__dict__["_text"].__set__
 _new = object.__new__
 _ZERO_TD: Final = timedelta(0)
+
+
+def _timedelta_us(value: timedelta) -> int:
+    return (value.days * 86_400 + value.seconds) * _US_SECOND + value.microseconds
 
 
 def _make(months: int | Fraction, microseconds: int) -> Duration:

@@ -15,8 +15,6 @@ import attrs
 
 __all__ = ["CODES", "Issue", "Report", "ValidationError", "format_path"]
 
-#: Every issue code this library emits, with what it means. Codes are stable: new codes may be
-#: added, existing ones keep their meaning.
 CODES: dict[str, str] = {
     "duration_out_of_range": "a duration too large to represent",
     "invalid_datetime": "not an RFC 3339 date-time",
@@ -92,6 +90,8 @@ CODES: dict[str, str] = {
     "no_response": "an HTTP archive entry whose request got no response (status 0)",
     "body_not_recorded": "a warning: the archive did not keep the response body",
 }
+"""Every issue code this library emits, with what it means. Codes are stable: new codes may
+be added, existing ones keep their meaning."""
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -145,6 +145,10 @@ class Issue:
         return f"{self.path}: {self.message} [{self.code}]"
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 class ValidationError(ValueError):
     """Raised for bad data; lists every problem at once.
 
@@ -169,16 +173,31 @@ class ValidationError(ValueError):
         return (type(self), (self.issues,))
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Report:
     """What :func:`lms_schema.validate` found: ``.ok``, ``.errors``, ``.warnings``.
 
-    ``.value`` is the structured model when there are no errors, else None.
+    ``.value`` is the structured model when there are no errors, else None. The repr
+    summarizes (``<Report ok=False, 2 errors, 0 warnings, value=None>``); ``str(report)``
+    adds one line per issue, as :class:`ValidationError` prints them::
+
+        report = lms_schema.validate(payload, lms_schema.Completion)
+        if not report.ok:
+            print(report)
     """
 
     errors: tuple[Issue, ...] = ()
     warnings: tuple[Issue, ...] = ()
-    value: object = attrs.field(default=None, repr=False, eq=False)
+    value: object = attrs.field(default=None, eq=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Report ok={self.ok}, {_count(len(self.errors), 'error')}, "
+            f"{_count(len(self.warnings), 'warning')}, value={self.value!r}>"
+        )
+
+    def __str__(self) -> str:
+        return "\n  ".join([repr(self), *(f"{i.severity}: {i}" for i in self.issues)])
 
     @property
     def ok(self) -> bool:
