@@ -14,6 +14,7 @@ lms-schema) is a :class:`HarnessError`, never a finding.
 
 from __future__ import annotations
 
+import json
 import math
 import time
 from collections import Counter
@@ -436,11 +437,12 @@ def exchange_case(draw: st.DrawFn, cls: Any) -> tuple[str, str, int, Any, bytes]
 
 def _json_bytes(value: Any) -> bytes:
     """JSON bytes of any input value: what orjson cannot write (huge integers, sets, deep
-    nesting) is written as the value's ``str()`` in a JSON string."""
+    nesting) is written as the value's ``str()`` in a JSON string, and lone surrogates (which
+    no UTF-8 text can hold) as ``\\udXXX`` escapes."""
     try:
         return orjson.dumps(value, default=str, option=orjson.OPT_NON_STR_KEYS)
     except (TypeError, ValueError):  # orjson.JSONEncodeError is a TypeError
-        return orjson.dumps(stringify(value))
+        return json.dumps(stringify(value), allow_nan=False).encode("ascii")
 
 
 _ZONES = ("UTC", "Europe/Berlin", "America/St_Johns", "Asia/Kathmandu", "Pacific/Kiritimati")
