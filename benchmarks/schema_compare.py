@@ -26,9 +26,9 @@ from hypothesis import strategies as st
 
 import lms_schema
 from lms_schema import Page, strategies
+from lms_schema._models.fields import FieldInfo
 from lms_schema._models.models import MODELS
 from lms_schema._schema.inexpressible import inexpressible_rule
-from lms_schema._schema.kinds import FieldKind
 
 _PUBLISHED = Path(__file__).parent.parent / "tests" / "data" / "bindbee-openapi-lms.json"
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -84,7 +84,7 @@ def _why(schema: dict[str, Any], payload: Any) -> set[str]:
     return out
 
 
-def _field_at(cls: Any, payload: Any, path: str) -> tuple[FieldKind, Any]:
+def _field_at(cls: Any, payload: Any, path: str) -> tuple[FieldInfo, Any]:
     sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
     from test_schema import field_at
 

@@ -41,6 +41,7 @@ from lms_schema import (
     ValidationError,
     strategies,
 )
+from lms_schema._models.fields import FieldInfo, Kind, fields_of
 from lms_schema._models.models import MODELS
 from lms_schema._request.query import QUERIES, CompletionQuery
 from lms_schema._schema.grammars import (
@@ -51,7 +52,6 @@ from lms_schema._schema.grammars import (
 )
 from lms_schema._schema.inexpressible import INEXPRESSIBLE, Inexpressible
 from lms_schema._schema.jsonschema import DIALECT
-from lms_schema._schema.kinds import FieldKind, field_kinds
 from lms_schema._schema.openapi import openapi
 from lms_schema._values.datetimes import parse_datetime
 from lms_schema._values.durations import parse_duration
@@ -156,23 +156,23 @@ def path_parts(path: str) -> list[str | int]:
     return parts
 
 
-def field_at(cls: Any, payload: Any, path: str) -> tuple[FieldKind, Any]:
+def field_at(cls: Any, payload: Any, path: str) -> tuple[FieldInfo, Any]:
     """The field an issue's path is in (a list element: its list field) and the value there
     (``ABSENT`` for a missing key)."""
     node, owner, kind = payload, cls, None
     for part in path_parts(path):
         if isinstance(part, str):
             assert owner is not None, path
-            (kind,) = (f for f in field_kinds(owner) if f.name == part)
+            kind = fields_of(owner).by_name[part]
             node = node.get(part, ABSENT) if type(node) is dict else ABSENT
             owner = None
-            if not kind.many and type(node) is dict and kind.kind in ("relation", "object"):
+            if not kind.many and type(node) is dict and kind.kind in (Kind.RELATION, Kind.OBJECT):
                 owner = kind.target
         else:
             assert kind is not None and type(node) is list, path
             node = node[part] if part < len(node) else ABSENT
             owner = None
-            if type(node) is dict and kind.kind in ("relation", "object"):
+            if type(node) is dict and kind.kind in (Kind.RELATION, Kind.OBJECT):
                 owner = kind.target
     assert kind is not None, path
     return kind, node
@@ -589,7 +589,7 @@ def test_cli_reads_a_model_of_your_own(tmp_path: Path) -> None:
     assert "attempts" in json.loads(done.stdout)["$defs"]["Mine"]["properties"]
 
 
-def test_field_kinds_refuse_unknown_types() -> None:
+def test_json_schema_refuses_unknown_field_types() -> None:
     @attrs.frozen(kw_only=True)
     class Odd(Completion):
         odd: set[int] | Absent = ABSENT
@@ -598,7 +598,7 @@ def test_field_kinds_refuse_unknown_types() -> None:
     attrs.resolve_types(Odd, globalns=namespace, localns=locals())
 
     with pytest.raises(TypeError, match=r"Odd\.odd"):
-        field_kinds(Odd)
+        lms_schema.json_schema(Odd)
 
 
 def test_query_models_cover_every_model() -> None:

@@ -20,10 +20,10 @@ from collections.abc import Callable
 from typing import Any, Final, TextIO
 
 from .._models.errorbodies import ERROR_BODIES
+from .._models.fields import fields_of
 from .._models.models import MODELS, Page
 from .._values.issues import ValidationError
 from .jsonschema import json_schema
-from .kinds import field_kinds
 from .openapi import openapi
 
 __all__ = ["COMMANDS", "model_named", "run", "schema_subcommands"]
@@ -59,7 +59,7 @@ def model_named(name: str) -> Any:
         module, _, attribute = name.partition(":")
         try:
             cls = getattr(importlib.import_module(module), attribute)
-            field_kinds(cls)
+            fields_of(cls)
         except (ImportError, AttributeError, TypeError, ValueError):
             return None
         return cls

@@ -23,11 +23,11 @@ from typing import Any, Final, Literal
 
 import attrs
 
+from .._models.fields import FieldInfo, Kind
 from .._models.models import Completion, Course, Page
 from .._request.query import CompletionQuery
 from .._values.issues import Issue
 from .grammars import DURATION_MAX_LENGTH, DURATION_PATTERN
-from .kinds import FieldKind
 
 __all__ = ["INEXPRESSIBLE", "Inexpressible", "inexpressible_rule"]
 
@@ -59,14 +59,14 @@ def _nested_courses(levels: int) -> dict[str, Any]:
 
 
 _DURATION_GRAMMAR: Final = re.compile(DURATION_PATTERN)
-_VERBATIM: Final = ("json_object", "json_value")
+_VERBATIM: Final = (Kind.JSON_OBJECT, Kind.JSON_VALUE)
 
 
-def _is_instructor(kind: FieldKind) -> bool:
-    return kind.kind == "relation" and kind.target is None
+def _is_instructor(kind: FieldInfo) -> bool:
+    return kind.kind is Kind.RELATION and kind.target is None
 
 
-Predicate = Callable[[Issue, Any, FieldKind], bool]
+Predicate = Callable[[Issue, Any, FieldInfo], bool]
 
 
 @attrs.frozen
@@ -74,8 +74,9 @@ class Inexpressible:
     """One rule the schema does not express.
 
     ``name``: stable identifier; ``codes``: the issue codes it concerns; ``severity``;
-    ``kinds``: where it applies, whose schema descriptions quote ``text``: field kinds
-    (``int64``), ``model``, ``page``, ``expand`` or a field name (``field:languages``);
+    ``kinds``: where it applies, whose schema descriptions quote ``text``: field kinds (the
+    value of a :class:`~lms_schema._models.fields.Kind`, ``int64``), ``model``, ``page``,
+    ``expand`` or a field name (``field:languages``);
     ``text``: what the rule is and why JSON Schema cannot say it; ``witness``: ``(model,
     payload)`` or ``(query class, parameter, text)`` that lms-schema flags and the schema
     accepts; ``matches``: for errors, whether an issue (with the value at its path and the
@@ -91,16 +92,16 @@ class Inexpressible:
     matches: Predicate | None = attrs.field(default=None, eq=False, repr=False)
 
 
-def _integral_float(issue: Issue, value: Any, kind: FieldKind) -> bool:
+def _integral_float(issue: Issue, value: Any, kind: FieldInfo) -> bool:
     return (
         issue.code == "wrong_type"
-        and kind.kind == "int64"
+        and kind.kind is Kind.INT64
         and type(value) is float
         and value.is_integer()
     )
 
 
-def _duration_range(issue: Issue, value: Any, kind: FieldKind) -> bool:
+def _duration_range(issue: Issue, value: Any, kind: FieldInfo) -> bool:
     return (
         issue.code == "duration_out_of_range"
         and type(value) is str
@@ -110,14 +111,14 @@ def _duration_range(issue: Issue, value: Any, kind: FieldKind) -> bool:
 
 
 def _verbatim(code: str) -> Predicate:
-    def matches(issue: Issue, value: Any, kind: FieldKind) -> bool:
+    def matches(issue: Issue, value: Any, kind: FieldInfo) -> bool:
         return issue.code == code and (kind.kind in _VERBATIM or _is_instructor(kind))
 
     return matches
 
 
-def _expansion_depth(issue: Issue, value: Any, kind: FieldKind) -> bool:
-    return issue.code == "too_deep" and kind.kind == "relation" and not _is_instructor(kind)
+def _expansion_depth(issue: Issue, value: Any, kind: FieldInfo) -> bool:
+    return issue.code == "too_deep" and kind.kind is Kind.RELATION and not _is_instructor(kind)
 
 
 #: The rules, errors first. docs/schema.md renders this list (a test compares them).
@@ -126,7 +127,7 @@ INEXPRESSIBLE: Final[tuple[Inexpressible, ...]] = (
         "integral_float",
         ("wrong_type",),
         "error",
-        ("int64",),
+        (Kind.INT64.value,),
         "A number written with a fraction or an exponent where an integer is required "
         "(`95.0`, `9.5e1`): lms-schema rejects it, JSON Schema's `integer` type accepts every "
         "number whose value is integral.",
@@ -137,7 +138,7 @@ INEXPRESSIBLE: Final[tuple[Inexpressible, ...]] = (
         "duration_range",
         ("duration_out_of_range",),
         "error",
-        ("duration",),
+        (Kind.DURATION.value,),
         "A grammatical duration whose value is too large: years and months adding up to more "
         "than 999999999 years, or weeks to seconds adding up to more than "
         "`datetime.timedelta.max` (`P1000000000Y`, `PT99999999999999999999S`). A regular "
@@ -150,7 +151,7 @@ INEXPRESSIBLE: Final[tuple[Inexpressible, ...]] = (
         "json_integer_range",
         ("out_of_range",),
         "error",
-        ("json_object", "json_value"),
+        (Kind.JSON_OBJECT.value, Kind.JSON_VALUE.value),
         "An integer inside verbatim JSON (`custom_fields`, `raw_data`, an expanded instructor, "
         "a 422 `input` or `ctx`) outside -2^63 .. 2^64-1: JSON Schema cannot tell the integer "
         "`18446744073709551616` from the number `1.8446744073709552e19`, which is legal.",
@@ -161,7 +162,7 @@ INEXPRESSIBLE: Final[tuple[Inexpressible, ...]] = (
         "json_depth",
         ("too_deep",),
         "error",
-        ("json_object", "json_value"),
+        (Kind.JSON_OBJECT.value, Kind.JSON_VALUE.value),
         "Verbatim JSON nested more than 200 levels deep: JSON Schema has no depth limit (a "
         "schema 200 levels deep would be needed to say it).",
         (Completion, {**_BASE, "custom_fields": _deep(201)}),
@@ -171,7 +172,7 @@ INEXPRESSIBLE: Final[tuple[Inexpressible, ...]] = (
         "non_finite_number",
         ("not_json",),
         "error",
-        ("json_object", "json_value"),
+        (Kind.JSON_OBJECT.value, Kind.JSON_VALUE.value),
         "NaN or an infinity inside verbatim JSON of a payload built in Python: JSON text cannot "
         "carry them, and JSON Schema validators take a Python `float('nan')` for a number.",
         (Completion, {**_BASE, "custom_fields": {"x": float("nan")}}),
@@ -181,7 +182,7 @@ INEXPRESSIBLE: Final[tuple[Inexpressible, ...]] = (
         "expansion_depth",
         ("too_deep",),
         "error",
-        ("relation",),
+        (Kind.RELATION.value,),
         "Expanded relations nested more than 32 levels deep (Bindbee does not nest them at "
         "all): the relation schemas are recursive, and a depth limit would need a copy of "
         "every model per level.",
@@ -202,7 +203,7 @@ INEXPRESSIBLE: Final[tuple[Inexpressible, ...]] = (
         "naive_datetime",
         ("naive_datetime",),
         "warning",
-        ("datetime",),
+        (Kind.DATETIME.value,),
         "A date-time without an offset is legal (read as UTC) and warned about: JSON Schema "
         "has no warnings.",
         (Completion, {**_BASE, "modified_at": "2025-08-01T10:00:00"}),
@@ -256,7 +257,7 @@ INEXPRESSIBLE: Final[tuple[Inexpressible, ...]] = (
 )
 
 
-def inexpressible_rule(issue: Issue, value: Any, kind: FieldKind) -> Inexpressible | None:
+def inexpressible_rule(issue: Issue, value: Any, kind: FieldInfo) -> Inexpressible | None:
     """The rule of this list an error issue falls under (``value``: the value at the issue's
     path; ``kind``: its field), or None when the schema expresses it."""
     for rule in INEXPRESSIBLE:

@@ -1,6 +1,7 @@
 """``json_schema()``: a JSON Schema (Draft 2020-12) of any model, read off its fields.
 
-The schema is a reader of the field descriptions (:mod:`lms_schema._schema.kinds`), never
+The schema is one more reader of the field descriptions
+(:func:`lms_schema._models.fields.fields_of`), switching on their :class:`Kind`; it is never
 written per model: a user's own attrs subclass of a model gets its schema the same way::
 
     schema = lms_schema.json_schema(lms_schema.Completion)
@@ -19,9 +20,9 @@ descriptions of the parts they concern.
 from __future__ import annotations
 
 import inspect
-from typing import Any, Final, get_args, get_origin
+from typing import Any, Final, assert_never, get_args, get_origin
 
-from .._models.models import Page, _PartialBase
+from .._models.fields import FieldInfo, Kind, fields_of, is_model, is_page
 from .._request.expand import Expand, Expansion, parse_expand
 from .._values.enums import OpenEnum
 from .._values.jsonvalue import MAX_DEPTH
@@ -33,7 +34,6 @@ from .grammars import (
     UUID_PATTERN,
 )
 from .inexpressible import INEXPRESSIBLE
-from .kinds import FieldKind, field_kinds
 
 __all__ = ["DIALECT", "json_schema"]
 
@@ -44,9 +44,12 @@ _INT64: Final = {"type": "integer", "minimum": -(2**63), "maximum": 2**63 - 1}
 _NULL: Final = {"type": "null"}
 
 
-def _not_expressed(*kinds: str) -> str:
-    """The inexpressible rules that concern these kinds, as a description paragraph."""
-    rules = [r for r in INEXPRESSIBLE if set(r.kinds) & set(kinds)]
+def _not_expressed(*kinds: Kind | str) -> str:
+    """The inexpressible rules that concern these kinds (a :class:`Kind` or another tag of
+    :attr:`Inexpressible.kinds <lms_schema._schema.inexpressible.Inexpressible.kinds>`), as a
+    description paragraph."""
+    tags = {k.value if isinstance(k, Kind) else k for k in kinds}
+    rules = [r for r in INEXPRESSIBLE if set(r.kinds) & tags]
     if not rules:
         return ""
     lines = "\n".join(f"- `{r.name}` ({r.severity}): {r.text}" for r in rules)
@@ -54,9 +57,9 @@ def _not_expressed(*kinds: str) -> str:
 
 
 #: The leaf definitions: name -> (field kind, schema).
-_LEAVES: Final[dict[str, tuple[str, dict[str, Any]]]] = {
+_LEAVES: Final[dict[str, tuple[Kind, dict[str, Any]]]] = {
     "UUID": (
-        "uuid",
+        Kind.UUID,
         {
             "title": "UUID",
             "description": "Canonical 8-4-4-4-12 hexadecimal UUID text, either case, any "
@@ -70,7 +73,7 @@ _LEAVES: Final[dict[str, tuple[str, dict[str, Any]]]] = {
         },
     ),
     "DateTime": (
-        "datetime",
+        Kind.DATETIME,
         {
             "title": "DateTime",
             "description": "RFC 3339 date-time: `YYYY-MM-DDThh:mm:ss[.fraction][offset]`, `T` "
@@ -78,7 +81,7 @@ _LEAVES: Final[dict[str, tuple[str, dict[str, Any]]]] = {
             "offset the time is read as UTC. The pattern admits only dates that exist (month "
             "lengths and leap years: `2025-02-30` and `1900-02-29` are errors, `2000-02-29` "
             "is not), hours 00-23 and no leap second 60 (code `invalid_datetime`). No "
-            "`format`: the `date-time` format demands an offset." + _not_expressed("datetime"),
+            "`format`: the `date-time` format demands an offset." + _not_expressed(Kind.DATETIME),
             "type": "string",
             "pattern": DATETIME_PATTERN,
             "not": NO_NEWLINE,
@@ -86,7 +89,7 @@ _LEAVES: Final[dict[str, tuple[str, dict[str, Any]]]] = {
         },
     ),
     "Duration": (
-        "duration",
+        Kind.DURATION,
         {
             "title": "Duration",
             "description": "ISO 8601-1 duration in the designator format: `P`, then `nY nM nD` "
@@ -94,7 +97,7 @@ _LEAVES: Final[dict[str, tuple[str, dict[str, Any]]]] = {
             "component, a decimal fraction (`.` or `,`) only on the last one, upper case, no "
             "sign, no whitespace (codes `invalid_duration`, `negative_duration`). No "
             "`format`: each validator's `duration` format is another grammar (RFC 3339 "
-            "Appendix A rejects `PT0.5S`)." + _not_expressed("duration"),
+            "Appendix A rejects `PT0.5S`)." + _not_expressed(Kind.DURATION),
             "type": "string",
             "maxLength": DURATION_MAX_LENGTH,
             "pattern": DURATION_PATTERN,
@@ -103,27 +106,27 @@ _LEAVES: Final[dict[str, tuple[str, dict[str, Any]]]] = {
         },
     ),
     "Int64": (
-        "int64",
+        Kind.INT64,
         {
             "title": "Int64",
             "description": "A JSON integer within signed 64 bits; not a boolean, a string or "
             "a number with a fraction (codes `wrong_type`, `out_of_range`)."
-            + _not_expressed("int64"),
+            + _not_expressed(Kind.INT64),
             **_INT64,
         },
     ),
     "JSONObject": (
-        "json_object",
+        Kind.JSON_OBJECT,
         {
             "title": "JSONObject",
             "description": f"Any JSON object, kept verbatim: finite numbers, integers "
             f"within -2^63 .. 2^64-1, at most {MAX_DEPTH} levels deep."
-            + _not_expressed("json_object"),
+            + _not_expressed(Kind.JSON_OBJECT),
             "type": "object",
         },
     ),
     "JSONValue": (
-        "json_value",
+        Kind.JSON_VALUE,
         {
             "title": "JSONValue",
             "description": "Any JSON value, with the limits of `JSONObject`.",
@@ -171,7 +174,7 @@ class _Builder:
             self._names[cls] = name
         return name
 
-    def leaf(self, kind: str) -> dict[str, Any]:
+    def leaf(self, kind: Kind) -> dict[str, Any]:
         name = _LEAF_OF_KIND[kind]
         if name not in self.defs:
             self.defs[name] = dict(_LEAVES[name][1])
@@ -201,11 +204,11 @@ class _Builder:
 
     def object(self, cls: Any, expand: Expand | None) -> dict[str, Any]:
         """The object schema of a class; ``expand`` applies the request to its relations."""
-        kinds = field_kinds(cls)
+        fields = fields_of(cls).fields
         properties = {}
-        for field in kinds:
+        for field in fields:
             expansion: Expansion | bool | None = True  # True: not known
-            if expand is not None and field.kind == "relation":
+            if expand is not None and field.kind is Kind.RELATION:
                 expansion = expand.get(field.name) or False
             properties[field.name] = self.field(field, expansion)
         schema: dict[str, Any] = {
@@ -213,49 +216,61 @@ class _Builder:
             "description": _doc(get_origin(cls) or cls),
             "type": "object",
             "properties": properties,
-            "required": [f.name for f in kinds if f.required],
+            "required": [f.name for f in fields if f.required],
         }
         if not schema["required"]:
             del schema["required"]
         notes = _not_expressed(
-            *(["page"] if _is_page(cls) else ["model"]), *(f"field:{f.name}" for f in kinds)
+            *(["page"] if is_page(cls) else ["model"]), *(f"field:{f.name}" for f in fields)
         )
-        if _is_model(cls) or _is_page(cls):
+        if is_model(cls) or is_page(cls):
             schema["description"] += notes
         if expand is not None:
             schema["description"] += f"\n\nAs returned for `expand={expand}`."
         return schema
 
-    def field(self, field: FieldKind, expansion: Expansion | bool | None) -> dict[str, Any]:
+    def field(self, field: FieldInfo, expansion: Expansion | bool | None) -> dict[str, Any]:
         """A property's schema. ``expansion``: True when the request is not known, False
         when the relation is not expanded, else its :class:`Expansion`."""
         description = ""
-        if field.kind == "relation":
-            element = self.relation(field, expansion)
-            what = (
-                "an expanded object"
-                if field.target is None
-                else (f"an expanded `{self.name(field.target)}` (any subset of its fields)")
-            )
-            if expansion is True:
-                description = f"A UUID or {what}."
-            elif expansion is False:
-                description = "A UUID: the request did not expand this relation."
-            else:
-                description = f"{what[0].upper()}{what[1:]}: the request expanded it " + (
-                    f"(`{expansion}`)." if expansion is not None else "."
+        element: dict[str, Any]
+        match field.kind:
+            case Kind.RELATION:
+                element = self.relation(field, expansion)
+                what = (
+                    "an expanded object"
+                    if field.target is None
+                    else (f"an expanded `{self.name(field.target)}` (any subset of its fields)")
                 )
-            description += _not_expressed("relation")
-        elif field.kind in _LEAF_OF_KIND:
-            element = self.leaf(field.kind)
-        elif field.kind == "enum":
-            element = self.enum(field.target)
-        elif field.kind == "string":
-            element = {"type": "string"}
-        elif field.kind == "string_or_int64":
-            element = {"anyOf": [{"type": "string"}, self.leaf("int64")]}
-        else:  # "object"
-            element = self.model(field.target)
+                if expansion is True:
+                    description = f"A UUID or {what}."
+                elif expansion is False:
+                    description = "A UUID: the request did not expand this relation."
+                else:
+                    description = f"{what[0].upper()}{what[1:]}: the request expanded it " + (
+                        f"(`{expansion}`)." if expansion is not None else "."
+                    )
+                description += _not_expressed(Kind.RELATION)
+            case (
+                Kind.UUID
+                | Kind.DATETIME
+                | Kind.DURATION
+                | Kind.INT64
+                | Kind.JSON_OBJECT
+                | Kind.JSON_VALUE
+            ):
+                element = self.leaf(field.kind)
+            case Kind.OPEN_ENUM:
+                assert field.enum is not None
+                element = self.enum(field.enum)
+            case Kind.STRING:
+                element = {"type": "string"}
+            case Kind.STRING_OR_INT:
+                element = {"anyOf": [{"type": "string"}, self.leaf(Kind.INT64)]}
+            case Kind.OBJECT:
+                element = self.model(field.target)
+            case _:
+                assert_never(field.kind)
         schema = {"type": "array", "items": element} if field.many else element
         if field.nullable:
             if list(schema) == ["anyOf"]:
@@ -269,9 +284,9 @@ class _Builder:
             return {**schema, **out}
         return {**out, **schema}
 
-    def relation(self, field: FieldKind, expansion: Expansion | bool | None) -> dict[str, Any]:
-        uuid = self.leaf("uuid")
-        target = self.leaf("json_object") if field.target is None else self.model(field.target)
+    def relation(self, field: FieldInfo, expansion: Expansion | bool | None) -> dict[str, Any]:
+        uuid = self.leaf(Kind.UUID)
+        target = self.leaf(Kind.JSON_OBJECT) if field.target is None else self.model(field.target)
         if expansion is True:
             return {"anyOf": [uuid, target]}
         if expansion is False or expansion is None:
@@ -281,16 +296,8 @@ class _Builder:
         return target
 
 
-def _is_page(cls: Any) -> bool:
-    return cls is Page or get_origin(cls) is Page
-
-
-def _is_model(cls: Any) -> bool:
-    return isinstance(cls, type) and issubclass(cls, _PartialBase)
-
-
 def _class_title(cls: Any) -> str:
-    if _is_page(cls):
+    if is_page(cls):
         (item,) = get_args(cls)
         return f"Page[{item.__name__}]"
     return str(cls.__name__)
@@ -310,23 +317,21 @@ def json_schema(cls: Any, *, expand: Expand | str | None = None) -> dict[str, An
         schema = lms_schema.json_schema(lms_schema.Completion, expand="user[first_name]")
         schema["$schema"]  # 'https://json-schema.org/draft/2020-12/schema'
     """
-    if _is_page(cls) and not get_args(cls):
-        raise TypeError("Page needs an item model: Page[Completion]")
-    field_kinds(cls)  # TypeError for anything that is not an attrs model
-    item = get_args(cls)[0] if _is_page(cls) else cls
+    fields_of(cls)  # TypeError for anything that is not a model (the bare Page too)
+    item = get_args(cls)[0] if is_page(cls) else cls
     if isinstance(expand, str):
         expand = parse_expand(expand, cls)
     elif expand is not None and not isinstance(expand, Expand):
         raise TypeError(f"expand must be an Expand or its text, got {expand!r}")
     builder = _Builder()
     if expand is None:
-        root = builder.model(cls) if not _is_page(cls) else builder.object(cls, None)
-        body = dict(builder.defs[builder.name(cls)]) if not _is_page(cls) else root
-        if not _is_page(cls):
+        root = builder.model(cls) if not is_page(cls) else builder.object(cls, None)
+        body = dict(builder.defs[builder.name(cls)]) if not is_page(cls) else root
+        if not is_page(cls):
             body = {"title": body["title"], "description": _doc(cls), **root}
     else:
         expanded = builder.object(item, expand)
-        if _is_page(cls):
+        if is_page(cls):
             page = builder.object(cls, None)
             page["properties"]["items"] = {
                 **page["properties"]["items"],

@@ -9,23 +9,28 @@ every response body is :func:`~lms_schema.json_schema` of its model::
     # 'get_lms_completions_api_lms_v1_completions_get'
 
 The endpoints, their query models and the body model of each status come from
-:data:`lms_schema._exchange.ENDPOINTS`, the parameters from the query models' fields.
+:data:`lms_schema._exchange.ENDPOINTS`, the parameters from the query models' fields (which
+are no model fields: :func:`_parameter_schema` reads their few types itself).
 """
 
 from __future__ import annotations
 
 import copy
 import re
+from datetime import datetime
+from types import NoneType
 from typing import Any, Final, get_args, get_origin
+from uuid import UUID
 
 import attrs
 
 from .._exchange import ENDPOINTS, Endpoint
-from .._models.models import Page
+from .._models.fields import is_page, union_args
+from .._request.expand import Expand
 from .._request.query import Query
+from .._values.enums import OpenEnum
 from .grammars import DATETIME_PATTERN, NO_NEWLINE, UUID_LIST_PATTERN, UUID_PATTERN, expand_pattern
 from .jsonschema import json_schema
-from .kinds import FieldKind, field_kinds
 
 __all__ = ["openapi"]
 
@@ -48,7 +53,7 @@ _CONNECTOR_TOKEN: Final = {
 
 
 def _component_name(cls: Any) -> str:
-    if cls is Page or get_origin(cls) is Page:
+    if is_page(cls):
         return f"Page_{get_args(cls)[0].__name__}_"
     return str(cls.__name__)
 
@@ -88,25 +93,29 @@ def _pattern(pattern: str, **extra: Any) -> dict[str, Any]:
     return {"type": "string", "pattern": pattern, "not": dict(NO_NEWLINE), **extra}
 
 
-def _parameter_schema(query: type[Query], field: FieldKind) -> dict[str, Any]:
-    """The schema of one query parameter, from the query model's field."""
-    default = attrs.fields_dict(query)[field.name].default
-    if field.kind == "boolean":
-        return {"type": "boolean", "default": default}
-    if field.kind == "int64":
-        metadata = attrs.fields_dict(query)[field.name].metadata
+def _parameter_schema(query: type[Query], field: attrs.Attribute[Any]) -> dict[str, Any]:
+    """The schema of one query parameter, from the query model's field: a flag, an integer
+    with bounds in its metadata (``page_size``), a date-time, ``expand``, an open enum, a
+    string, or a comma-separated tuple of UUIDs or strings (``None`` is the default of the
+    filters, not a value on the wire)."""
+    (tp,) = (m for m in union_args(field.type) or (field.type,) if m is not NoneType)
+    many = get_origin(tp) is tuple
+    element = get_args(tp)[0] if many else tp
+    if tp is bool:
+        return {"type": "boolean", "default": field.default}
+    if tp is int:
         return {
             "type": "integer",
-            "minimum": metadata["minimum"],
-            "maximum": metadata["maximum"],
-            "default": default,
+            "minimum": field.metadata["minimum"],
+            "maximum": field.metadata["maximum"],
+            "default": field.default,
         }
-    if field.kind == "datetime":
+    if tp is datetime:
         return _pattern(
             DATETIME_PATTERN,
             description="RFC 3339 date-time; without an offset it is read as UTC.",
         )
-    if field.kind == "expand":
+    if tp is Expand:
         pattern = expand_pattern(query.model)
         assert pattern is not None
         return _pattern(
@@ -115,22 +124,24 @@ def _parameter_schema(query: type[Query], field: FieldKind) -> dict[str, Any]:
             "optional field selection in brackets: `user[first_name,last_name],course`. "
             "Each relation and each field at most once (not expressed by the pattern).",
         )
-    if field.kind == "enum":
-        known = [str(m) for m in field.target.members()]
+    if isinstance(tp, type) and issubclass(tp, OpenEnum):
+        known = [str(m) for m in tp.members()]
         return {
             "type": "string",
             "examples": known,
             "description": f"{', '.join(known)} or any value the connector returns.",
         }
-    if field.kind == "uuid" and field.many:
+    if many and element is UUID:
         return _pattern(UUID_LIST_PATTERN, description="Comma-separated UUIDs.")
-    if field.many:
+    if many and element is str:
         return {
             "type": "string",
             "pattern": "^[^,]+(?:,[^,]+)*$",
             "description": "Comma-separated values, none empty.",
         }
-    return {"type": "string"}
+    if tp is str:
+        return {"type": "string"}
+    raise TypeError(f"{query.__name__}.{field.name}: no parameter schema for {tp!r}")
 
 
 def _parameters(endpoint: Endpoint) -> list[dict[str, Any]]:
@@ -144,7 +155,7 @@ def _parameters(endpoint: Endpoint) -> list[dict[str, Any]]:
                 "schema": _pattern(UUID_PATTERN, format="uuid", title="Id"),
             }
         )
-    for field in field_kinds(endpoint.query):
+    for field in attrs.fields(endpoint.query):
         schema = _parameter_schema(endpoint.query, field)
         description = schema.pop("description", None)
         parameter: dict[str, Any] = {
