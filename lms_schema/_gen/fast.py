@@ -35,7 +35,7 @@ import attrs
 import orjson
 
 from .._convert.converter import unstructure_value
-from .._models.fields import FieldInfo, Kind, fields_of, is_model, item_of
+from .._models.fields import FieldInfo, Kind, ModelBase, fields_of, is_model, item_of
 from .._models.models import Page
 from .._values import match_common_datetime as _common_datetime
 from .._values import match_uuid_text as _uuid_shape
@@ -411,6 +411,11 @@ def _builder_class(cls: type) -> type | None:
     solid = next((k for k in cls.__mro__ if k.__dict__.get("__slots__")), None)
     if (
         solid is not None
+        # CPython switches __class__ only between siblings (the same direct base): for a
+        # user's subclass that adds slots to a model, that base is the model, and the builder
+        # would show among the model's subclasses (cattrs' include_subclasses would find it).
+        # Such classes are built by cls(**fields) instead.
+        and (solid.__bases__[:1] == (ModelBase,) or not is_model(solid.__bases__[0]))
         and all(a.validator is None and a.converter is None for a in fields)
         and not hasattr(cls, "__attrs_post_init__")
         and not hasattr(cls, "__attrs_pre_init__")
