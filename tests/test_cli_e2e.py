@@ -60,7 +60,9 @@ def cli(
 
 
 def lines(text: str) -> list[str]:
-    return text.splitlines()
+    """The lines of JSON Lines output: split at "\n" only (str.splitlines() also splits at
+    U+2028, U+0085 and other separators that JSON strings may hold raw)."""
+    return text.split("\n")[:-1] if text.endswith("\n") else text.split("\n") if text else []
 
 
 def jsonl(*records: Any) -> str:

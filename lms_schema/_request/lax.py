@@ -19,8 +19,8 @@ The rules (pydantic-core ``str_as_int``, ``str_as_bool``; the ``uuid`` crate for
 * integers: the text as a JSON integer; failing that, with Unicode whitespace trimmed, one
   leading ``+`` dropped, leading zeros dropped (underscores among them too), a fraction of
   only zeros (``.0``, ``.000``) dropped and single underscores between digits removed, read
-  again as a JSON integer. A first reading whose digit run (with its ``-``) is longer than
-  4300 characters is ``int_parsing_size``.
+  again as a JSON integer. A first reading whose digit run (without its ``-``) is longer than
+  4300 digits is ``int_parsing_size``.
 * booleans: ``0``, ``f``, ``n``, ``no``, ``off``, ``false`` / ``1``, ``t``, ``y``, ``on``,
   ``yes``, ``true``, letters in any ASCII case; nothing trimmed.
 * UUIDs: 32 hex digits, 8-4-4-4-12 hex, the latter in braces or after ``urn:uuid:`` (lower
@@ -44,7 +44,8 @@ _WHITESPACE: Final = (
 )
 _JSON_INT: Final = re.compile(r"-?(?:0|[1-9][0-9]*)").fullmatch
 _DIGIT_RUN: Final = re.compile(r"-?[1-9][0-9]*").match
-#: The longest integer text pydantic reads (CPython's int_max_str_digits).
+#: The most digits pydantic reads in an integer (CPython's int_max_str_digits; since
+#: pydantic-core 2.50 a leading ``-`` does not count).
 _MAX_DIGITS: Final = 4300
 
 _FALSE: Final = frozenset({"0", "f", "n", "no", "off", "false"})
@@ -62,7 +63,7 @@ def _show(text: str) -> str:
 
 
 def _json_int(text: str) -> int | None:
-    if _JSON_INT(text) is None or len(text) > _MAX_DIGITS:
+    if _JSON_INT(text) is None or len(text) - text.startswith("-") > _MAX_DIGITS:
         return None
     return int(text)
 
@@ -130,7 +131,7 @@ def lax_int(text: str) -> int:
     if value is not None:
         return value
     run = _DIGIT_RUN(text)
-    if run is not None and run.end() > _MAX_DIGITS:
+    if run is not None and run.end() - text.startswith("-") > _MAX_DIGITS:
         raise FieldError(
             "int_parsing_size",
             f"expected an integer of at most {_MAX_DIGITS} digits, got {_show(text)}",
