@@ -1,20 +1,40 @@
-"""A seeded, deterministic corpus of completion payloads.
+"""Seeded, deterministic corpora of completion payloads, in three shapes (``CORPORA``).
 
-Proportions follow what real syncs look like: relations mostly as UUIDs, some expanded
-(whole or partial), some null; custom_fields and raw_data on some records; mostly known
-grades with some pass-through source values; the common durations and a few unusual ones.
-``invalid_records`` gives records that each carry exactly one error.
+* ``default``: what *Get Completion By Id* / *List Completions* return without ``expand``:
+  ``user``, ``course`` and ``content`` as UUID strings (5 % null), a score, a grade, two
+  date-times and a duration; no ``raw_data`` key, ``custom_fields`` null.
+* ``mixed``: proportions of real syncs: relations mostly as UUIDs, some expanded (whole or
+  partial), some null; custom_fields and raw_data on some records; mostly known grades with
+  some pass-through source values; the common durations and a few unusual ones.
+* ``expanded``: ``expand=user,course,content``: every relation an object (whole or a bracket
+  selection), custom_fields on 40 %, raw_data on 15 %.
+
+In all three, each record's own id is new (random), user, course, content and category ids
+come from seeded pools (5,000 / 300 / 1,000 / 50: a sync references fewer of them than it has
+completions) and every timestamp is drawn to the second over a year, so repeats are as rare as
+in real captures; :func:`repetition` measures it. ``invalid_records`` gives records that each
+carry exactly one error; ``messy_records`` default records with three repairs each for
+``normalize()``.
 """
 
 from __future__ import annotations
 
 import random
+import re
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-__all__ = ["completions", "invalid_records", "pages"]
+__all__ = [
+    "CORPORA",
+    "completions",
+    "invalid_records",
+    "messy_records",
+    "pages",
+    "records",
+    "repetition",
+]
 
 _KNOWN_GRADES = ["A", "B", "C", "D", "F", "PASS", "FAIL", "-"]
 _SOURCE_GRADES = ["Passed", "Completed", "B+", "pass", "95%", "Satisfactory"]
@@ -164,9 +184,132 @@ def completion(rng: random.Random) -> dict[str, Any]:
 
 
 def completions(count: int, seed: int = 20250801) -> list[dict[str, Any]]:
-    """``count`` valid completion payloads (deterministic for a seed)."""
+    """``count`` valid completion payloads of the mixed corpus (deterministic for a seed)."""
     rng = random.Random(seed)
     return [completion(rng) for _ in range(count)]
+
+
+def _times(rng: random.Random, record: dict[str, Any]) -> None:
+    started = _when(rng)
+    start = datetime.fromisoformat(started)
+    completed = start + timedelta(days=rng.randint(1, 40), minutes=rng.randint(0, 600))
+    record["started_at"] = started if rng.random() < 0.9 else None
+    record["completed_at"] = (
+        completed.isoformat().replace("+00:00", "Z") if rng.random() < 0.85 else None
+    )
+
+
+def default_completion(rng: random.Random) -> dict[str, Any]:
+    """One completion as the API returns it without ``expand`` (the seed's shape)."""
+    record: dict[str, Any] = {
+        "id": _uuid(rng),
+        "remote_id": f"c-{rng.randint(1, 10**6)}",
+        "modified_at": _when(rng),
+        "custom_fields": None,
+        "user": _ref(rng, "user") if rng.random() < 0.95 else None,
+        "course": _ref(rng, "course") if rng.random() < 0.95 else None,
+        "content": _ref(rng, "content") if rng.random() < 0.95 else None,
+        "score": rng.randint(0, 100) if rng.random() < 0.8 else None,
+        "grade": rng.choice(_KNOWN_GRADES) if rng.random() < 0.85 else None,
+    }
+    _times(rng, record)
+    record["time_duration"] = rng.choice(_COMMON_DURATIONS) if rng.random() < 0.9 else None
+    return record
+
+
+def expanded_completion(rng: random.Random) -> dict[str, Any]:
+    """One completion of a request with ``expand=user,course,content``."""
+    record = _base(rng)
+    user = _base(rng)
+    user["id"] = _ref(rng, "user")
+    user.update(
+        first_name=rng.choice(_FIRST),
+        last_name=rng.choice(_LAST),
+        middle_name=None,
+        email_address=f"user{rng.randint(1, 10**5)}@example.com",
+        phone_number=None,
+        status=rng.choice(_STATUSES),
+    )
+    if rng.random() < 0.3:  # a bracket selection
+        user = {"id": user["id"], "first_name": user["first_name"]}
+    record["user"] = user
+    record["course"] = {
+        "id": _ref(rng, "course"),
+        "name": f"Course {rng.randint(1, 500)}",
+        "duration": rng.choice(_COMMON_DURATIONS),
+        "categories": [_ref(rng, "category") for _ in range(rng.randint(0, 2))],
+        "status": "ACTIVE",
+    }
+    record["content"] = {
+        "id": _ref(rng, "content"),
+        "title": f"Module {rng.randint(1, 50)}",
+        "order": rng.randint(1, 9),
+    }
+    record["score"] = rng.randint(0, 100) if rng.random() < 0.7 else None
+    record["grade"] = rng.choice(_KNOWN_GRADES) if rng.random() < 0.8 else None
+    _times(rng, record)
+    record["time_duration"] = rng.choice(_COMMON_DURATIONS)
+    return record
+
+
+#: The corpora, by the name ``--corpus`` takes.
+CORPORA: dict[str, Callable[[random.Random], dict[str, Any]]] = {
+    "default": default_completion,
+    "mixed": completion,
+    "expanded": expanded_completion,
+}
+
+
+def records(kind: str, count: int, seed: int = 20250801) -> list[dict[str, Any]]:
+    """``count`` valid completion payloads of corpus ``kind``."""
+    rng = random.Random(seed)
+    make = CORPORA[kind]
+    return [make(rng) for _ in range(count)]
+
+
+_UUID_SHAPE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_TIME_SHAPE = re.compile(r"\d{4}-\d\d-\d\dT")
+
+
+def repetition(items: list[dict[str, Any]]) -> tuple[float, float]:
+    """(share of id values, share of date-time values) in ``items`` that repeat an earlier
+    value of the corpus (what a cache keyed by value could hit)."""
+    seen: set[str] = set()
+    counts = {"id": [0, 0], "time": [0, 0]}
+    stack: list[Any] = list(items)
+    while stack:
+        node = stack.pop()
+        if type(node) is dict:  # verbatim objects are not parsed: not counted
+            stack.extend(v for k, v in node.items() if k not in ("custom_fields", "raw_data"))
+        elif type(node) is list:
+            stack.extend(node)
+        elif type(node) is str:
+            kind = "id" if _UUID_SHAPE.fullmatch(node) else None
+            if kind is None and _TIME_SHAPE.match(node):
+                kind = "time"
+            if kind is not None:
+                counts[kind][1] += 1
+                if node in seen:
+                    counts[kind][0] += 1
+                seen.add(node)
+    return (
+        counts["id"][0] / max(counts["id"][1], 1),
+        counts["time"][0] / max(counts["time"][1], 1),
+    )
+
+
+def messy_records(count: int, seed: int = 11) -> list[dict[str, Any]]:
+    """Default records with three repairs each for ``normalize()``: a braced upper-case id,
+    a numeric-string score and a space-separated date-time."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        record = default_completion(rng)
+        record["id"] = "{" + record["id"].upper() + "}"
+        record["score"] = str(rng.randint(0, 100))
+        record["modified_at"] = record["modified_at"].replace("T", " ")
+        out.append(record)
+    return out
 
 
 def pages(records: list[dict[str, Any]], size: int = 100) -> list[dict[str, Any]]:

@@ -147,6 +147,25 @@ class PydPage(_PydBase):
     items: list[PydCompletion]
 
 
+class PydLaxCompletion(_PydBase):
+    """pydantic's lax mode (no ``Strict*``): ``"95"`` -> 95 silently; the peer of
+    ``normalize()`` (which repairs and records every repair instead)."""
+
+    id: uuid.UUID
+    remote_id: str | None
+    modified_at: datetime
+    custom_fields: dict[str, Any] | None
+    raw_data: dict[str, Any] | None = None
+    user: uuid.UUID | PydPartialUser | None = None
+    course: uuid.UUID | PydPartialCourse | None = None
+    content: uuid.UUID | PydPartialContent | None = None
+    score: int | None = None
+    grade: str | None = None
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    time_duration: timedelta | None = None
+
+
 def pydantic_types() -> tuple[type[PydCompletion], type[PydPage]]:
     return PydCompletion, PydPage
 
