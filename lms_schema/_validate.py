@@ -11,9 +11,10 @@ import attrs
 
 from ._api import check_class, structure_issues
 from ._convert.converter import MAX_EXPANSION_DEPTH
-from ._gen.fast import compile_source
+from ._gen.declines import note_decline
+from ._gen.fast import checker, compile_source
 from ._models.fields import FieldInfo, Kind, fields_of, is_model, is_page
-from ._models.models import Page, PartialCompletion
+from ._models.models import Completion, Page, PartialCompletion
 from ._request.expand import Expand, parse_expand
 from ._request.expectations import page_warnings, request_issues
 from ._values.absent import ABSENT
@@ -68,6 +69,15 @@ def validate(
     in one object of the text (which parsers read differently) is a ``duplicate_key``
     warning at its JSONPath, one per repetition.
     """
+    if (
+        type(payload) is dict
+        and expand is None
+        and include_raw_data is None
+        and include_custom_fields is None
+    ):
+        report = _validate_fast(payload, cls, forbid_unknown_keys)
+        if report is not None:
+            return report
     check_class(cls, "validate")
     if isinstance(expand, str):
         expand = parse_expand(expand, cls)
@@ -97,6 +107,48 @@ def validate(
         ):
             (warnings if issue.severity == "warning" else errors).append(issue)
     return Report(errors=tuple(errors), warnings=tuple(warnings), value=value)
+
+
+def _validate_fast(payload: dict[Any, Any], cls: Any, forbid_unknown_keys: bool) -> Report | None:
+    """The report of a payload the generated checker takes (None: it declines, or ``cls``
+    has none): one walk of the payload builds the value and tells whether it holds anything
+    to warn about; only then is it walked again, for the warnings' paths."""
+    try:
+        fast = _CHECKERS[cls, forbid_unknown_keys]
+    except KeyError:
+        if type(forbid_unknown_keys) is not bool:  # the full path says what is wrong
+            return None
+        fast = _CHECKERS[cls, forbid_unknown_keys] = checker(cls, forbid_unknown_keys)
+    except TypeError:  # an unhashable type argument
+        return None
+    if fast is None:
+        return None
+    found: list[str] = []
+    try:
+        value = fast(payload, found)
+    except Exception as exc:  # noqa: BLE001 - any doubt: the cattrs path decides
+        note_decline(cls, "dict", exc)
+        return None
+    if type(value) is Completion:  # the common case: no walk for completion warnings
+        warnings = _completion_warnings(value, ())
+        if not found:
+            return Report((), tuple(warnings), value)
+        warnings[:0] = _raw_warnings(payload, cls) if not forbid_unknown_keys else ()
+        return Report((), tuple(warnings), value)
+    warnings = []
+    if found and not forbid_unknown_keys:
+        warnings.extend(_raw_warnings(payload, cls))
+    if isinstance(value, PartialCompletion) and not _completion_fields(type(value)):
+        warnings.extend(_completion_warnings(value, ()))
+    else:
+        warnings.extend(_semantic_warnings(value))
+    if type(value) is Page:
+        warnings.extend(page_warnings(payload))
+    return Report(errors=(), warnings=tuple(warnings), value=value)
+
+
+#: The generated checkers by (class, forbid_unknown_keys), looked up without a call.
+_CHECKERS: dict[tuple[Any, Any], Callable[[Any, list[str]], Any] | None] = {}
 
 
 def _warning(path: tuple[PathPart, ...], code: str, message: str) -> Issue:
@@ -298,24 +350,30 @@ def _model_targets(field: FieldInfo) -> tuple[type, ...]:
     return ()
 
 
-def _completion_warnings(c: PartialCompletion, path: tuple[PathPart, ...]) -> Iterator[Issue]:
+def _completion_warnings(c: PartialCompletion, path: tuple[PathPart, ...]) -> list[Issue]:
+    found: list[Issue] = []
     started, completed = c.started_at, c.completed_at
     if isinstance(c.score, int) and c.score < 0:
-        yield _warning((*path, "score"), "negative_score", f"score {c.score} is below zero")
+        found.append(_warning((*path, "score"), "negative_score", f"score {c.score} is below zero"))
     if not (isinstance(started, datetime) and isinstance(completed, datetime)):
-        return
+        return found
     if completed < started:
-        yield _warning(
-            (*path, "completed_at"),
-            "completed_before_started",
-            f"completed_at {completed.isoformat()} is before started_at {started.isoformat()}",
+        found.append(
+            _warning(
+                (*path, "completed_at"),
+                "completed_before_started",
+                f"completed_at {completed.isoformat()} is before started_at {started.isoformat()}",
+            )
         )
-        return
+        return found
     duration = c.time_duration
     if isinstance(duration, Duration) and ends_after(duration, started, completed):
-        yield _warning(
-            (*path, "time_duration"),
-            "duration_exceeds_interval",
-            f"time_duration {duration} is longer than completed_at - started_at "
-            f"({completed - started})",
+        found.append(
+            _warning(
+                (*path, "time_duration"),
+                "duration_exceeds_interval",
+                f"time_duration {duration} is longer than completed_at - started_at "
+                f"({completed - started})",
+            )
         )
+    return found
