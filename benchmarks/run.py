@@ -443,11 +443,18 @@ def measure(args: argparse.Namespace) -> tuple[list[str], list[str]]:
             r_validate[key] = (best * scale, median * scale)
     print("validate", r_validate, flush=True)
     lax = pydantic.TypeAdapter(peers.PydLaxCompletion)
+
+    def structure_one(record: dict[str, Any]) -> object:
+        return lms_schema.structure(record, Completion)
+
+    def normalize_one(record: dict[str, Any]) -> object:
+        return lms_schema.normalize(record, Completion)
+
     r_normalize = timer.run(
         {
-            f"{LMS} structure() clean": _each(lambda r: lms_schema.structure(r, Completion), default),
-            f"{LMS} normalize() clean": _each(lambda r: lms_schema.normalize(r, Completion), default),
-            f"{LMS} normalize() messy": _each(lambda r: lms_schema.normalize(r, Completion), messy),
+            f"{LMS} structure() clean": _each(structure_one, default),
+            f"{LMS} normalize() clean": _each(normalize_one, default),
+            f"{LMS} normalize() messy": _each(normalize_one, messy),
             f"{PYD} lax clean": _each(lax.validate_python, default),
             f"{PYD} lax messy": _each(lax.validate_python, messy),
         },
@@ -546,7 +553,7 @@ def measure(args: argparse.Namespace) -> tuple[list[str], list[str]]:
         "### `normalize(d, Completion)`, one record per call",
         "",
         "Default-corpus records: *clean* as the API sends them, *messy* with three repairs "
-        "each (a braced upper-case id, `\"95\"` for a score, a space-separated date-time). "
+        'each (a braced upper-case id, `"95"` for a score, a space-separated date-time). '
         "pydantic's lax mode coerces silently and records nothing; it is shown for scale.",
         "",
         "| job | best µs/record | median µs/record | vs `structure()` clean |",
@@ -735,10 +742,7 @@ def main(argv: list[str] | None = None) -> int:
         if KEEP_START in text and KEEP_END in text:
             kept = text[text.index(KEEP_START) : text.index(KEEP_END) + len(KEEP_END)] + "\n"
     args.output.write_text(
-        HEADER
-        + "## Current\n\n"
-        + "\n".join([*targets, *body])
-        + ("\n" + kept if kept else "")
+        HEADER + "## Current\n\n" + "\n".join([*targets, *body]) + ("\n" + kept if kept else "")
     )
     print(f"wrote {args.output}")
     return 0

@@ -22,8 +22,8 @@ from ._convert.converter import (
     structure_raw,
 )
 from ._gen.declines import note_decline
-from ._gen.fast import DUMP_OPTIONS, dumper, structurer, unstructurer
-from ._gen.mirror import bytes_structurer
+from ._gen.fast import DUMP_OPTIONS, STRUCTURERS, dumper, structurer, unstructurer
+from ._gen.mirror import BYTES_STRUCTURERS, bytes_structurer
 from ._models import errorbodies, models
 from ._models.fields import is_model, is_wire_class
 from ._models.models import Page
@@ -35,6 +35,7 @@ __all__ = [
     "check_class",
     "check_flag",
     "dumps",
+    "explain_structure",
     "loads",
     "structure",
     "structure_issues",
@@ -119,6 +120,12 @@ def structure_issues(
             note_decline(cls, "dict", exc)
     else:
         check_class(cls, "structure")
+    return explain_structure(payload, cls, forbid_unknown_keys)
+
+
+def explain_structure(payload: Any, cls: Any, forbid_unknown_keys: bool) -> tuple[Any, list[Issue]]:
+    """The cattrs path alone (after a fast path declined): ``(value, [])`` or
+    ``(None, issues)``, every problem with its path."""
     conv = strict_converter if forbid_unknown_keys else converter
     try:
         return structure_raw(conv, payload, cls), []
@@ -141,7 +148,18 @@ def structure(payload: Any, cls: type[T], *, forbid_unknown_keys: bool = False) 
     Unknown keys are ignored (forward compatibility) unless ``forbid_unknown_keys``, which
     makes each one an ``unknown_key`` error.
     """
-    value, issues = structure_issues(payload, cls, forbid_unknown_keys=forbid_unknown_keys)
+    try:  # the fast path, looked up without a call
+        fast = STRUCTURERS[cls, forbid_unknown_keys] if type(forbid_unknown_keys) is bool else None
+    except (KeyError, TypeError):  # not built yet; an unhashable type argument
+        fast = None
+    if fast is not None:
+        try:
+            return cast(T, fast(payload))
+        except Exception as exc:  # noqa: BLE001 - any doubt: the cattrs path decides
+            note_decline(cls, "dict", exc)
+        value, issues = explain_structure(payload, cls, forbid_unknown_keys)
+    else:
+        value, issues = structure_issues(payload, cls, forbid_unknown_keys=forbid_unknown_keys)
     if issues:
         raise ValidationError(issues)
     return cast(T, value)
@@ -161,7 +179,12 @@ def loads(
     """
     if type(forbid_unknown_keys) is not bool:
         check_flag(forbid_unknown_keys, "forbid_unknown_keys", "loads")
-    fast = bytes_structurer(cls, forbid_unknown_keys)
+    try:
+        fast = BYTES_STRUCTURERS[cls, forbid_unknown_keys]
+    except KeyError:
+        fast = bytes_structurer(cls, forbid_unknown_keys)
+    except TypeError:  # an unhashable type argument
+        fast = None
     if fast is not None:
         try:
             return cast(T, fast(data))

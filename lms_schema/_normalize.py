@@ -22,6 +22,8 @@ import attrs
 
 from ._api import check_class, structure_issues
 from ._convert.converter import structure_int, structure_str
+from ._gen.canonical import canonicalizer
+from ._gen.declines import note_decline
 from ._lenient.policy import DEFAULT_POLICY, NormalizationPolicy
 from ._lenient.readers import (
     Reader,
@@ -323,6 +325,29 @@ class _Engine:
         return nullable_node
 
 
+def _normalize_canonical(payload: Any, cls: Any) -> Normalized[Any] | None:
+    """The result for a payload that is strictly valid and canonical already (no fixes, a
+    copy of it, its value) in one walk; None when the generated function declines or
+    ``cls`` has none (see :mod:`lms_schema._gen.canonical`)."""
+    try:
+        fast = _CANONICAL[cls]
+    except KeyError:
+        fast = _CANONICAL[cls] = canonicalizer(cls)
+    except TypeError:  # an unhashable type argument
+        return None
+    if fast is None:
+        return None
+    try:
+        value, out = fast(payload)
+    except Exception as exc:  # noqa: BLE001 - any doubt: the lenient walk decides
+        note_decline(cls, "normalize", exc)
+        return None
+    return Normalized(value, out)
+
+
+_CANONICAL: dict[Any, Callable[[Any], tuple[Any, dict[str, Any]]] | None] = {}
+
+
 @functools.lru_cache(maxsize=32)
 def _engine(policy: NormalizationPolicy) -> _Engine:
     return _Engine(policy)
@@ -347,6 +372,10 @@ def normalize(
     ``policy`` (a :class:`~lms_schema.NormalizationPolicy`) switches rules off and supplies
     the units and zone that rules must not guess.
     """
+    if policy is None or type(policy) is NormalizationPolicy:
+        result = _normalize_canonical(payload, cls)
+        if result is not None:
+            return result
     check_class(cls, "normalize")
     if not (is_model(cls) or is_page(cls)):
         raise TypeError(f"normalize() needs a model class or Page[...], not {cls!r}")

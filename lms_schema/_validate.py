@@ -9,7 +9,7 @@ from typing import Any, cast
 
 import attrs
 
-from ._api import check_class, structure_issues
+from ._api import check_class, explain_structure, structure_issues
 from ._convert.converter import MAX_EXPANSION_DEPTH
 from ._gen.declines import note_decline
 from ._gen.fast import checker, compile_source
@@ -88,15 +88,7 @@ def validate(
             return Report(errors=text_issues)
     value, errors = structure_issues(payload, cls, forbid_unknown_keys=forbid_unknown_keys)
     warnings: list[Issue] = [*text_issues]  # duplicate_key warnings first
-    if not forbid_unknown_keys and not _is_clean(payload, cls):
-        warnings.extend(_raw_warnings(payload, cls))
-    if value is not None:
-        if isinstance(value, PartialCompletion) and not _completion_fields(type(value)):
-            warnings.extend(_completion_warnings(value, ()))  # a completion: no walk needed
-        else:
-            warnings.extend(_semantic_warnings(value))
-    if is_page(cls):
-        warnings.extend(page_warnings(payload))
+    warnings.extend(_payload_warnings(payload, cls, value, forbid_unknown_keys))
     if expand is not None or include_raw_data is not None or include_custom_fields is not None:
         for issue in request_issues(
             payload,
@@ -107,6 +99,22 @@ def validate(
         ):
             (warnings if issue.severity == "warning" else errors).append(issue)
     return Report(errors=tuple(errors), warnings=tuple(warnings), value=value)
+
+
+def _payload_warnings(payload: Any, cls: Any, value: Any, forbid_unknown_keys: bool) -> list[Issue]:
+    """The warnings of a payload structured as ``value`` (None: it has errors), found by
+    the clean check and, only when it finds something, the full walks."""
+    warnings: list[Issue] = []
+    if not forbid_unknown_keys and not _is_clean(payload, cls):
+        warnings.extend(_raw_warnings(payload, cls))
+    if value is not None:
+        if isinstance(value, PartialCompletion) and not _completion_fields(type(value)):
+            warnings.extend(_completion_warnings(value, ()))  # a completion: no walk needed
+        else:
+            warnings.extend(_semantic_warnings(value))
+    if is_page(cls):
+        warnings.extend(page_warnings(payload))
+    return warnings
 
 
 def _validate_fast(payload: dict[Any, Any], cls: Any, forbid_unknown_keys: bool) -> Report | None:
@@ -128,7 +136,9 @@ def _validate_fast(payload: dict[Any, Any], cls: Any, forbid_unknown_keys: bool)
         value = fast(payload, found)
     except Exception as exc:  # noqa: BLE001 - any doubt: the cattrs path decides
         note_decline(cls, "dict", exc)
-        return None
+        value, errors = explain_structure(payload, cls, forbid_unknown_keys)
+        warnings = _payload_warnings(payload, cls, value, forbid_unknown_keys)
+        return Report(tuple(errors), tuple(warnings), value)
     if type(value) is Completion:  # the common case: no walk for completion warnings
         warnings = _completion_warnings(value, ())
         if not found:

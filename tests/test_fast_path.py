@@ -37,11 +37,14 @@ from lms_schema import (
     PartialEnrollment,
     User,
 )
+from lms_schema import _normalize as _normalize_module
+from lms_schema import _validate as _validate_module
 from lms_schema import strategies as lst
 from lms_schema._api import structure_issues
 from lms_schema._convert.converter import converter, issues_from_exception, strict_converter
 from lms_schema._gen.fast import DUMP_OPTIONS, dumper, structurer, unstructurer
 from lms_schema._gen.mirror import bytes_structurer
+from lms_schema._lenient.readers import uuid_reader
 from lms_schema._models.models import MODELS
 from lms_schema._request.expectations import page_warnings
 from lms_schema._validate import (
@@ -50,7 +53,8 @@ from lms_schema._validate import (
     _raw_warnings,
     _semantic_warnings,
 )
-from lms_schema._values.datetimes import _parse_general, parse_datetime
+from lms_schema._values.datetimes import _parse_general, format_datetime, parse_datetime
+from lms_schema._values.durations import MAX_MICROSECONDS, Duration, ends_after
 from lms_schema._values.issues import Issue
 from lms_schema._values.jsonvalue import encode
 
@@ -463,3 +467,228 @@ def test_text_of_every_printable_key_is_checked() -> None:
         payload = {**_BASE, key: 1}
         assert lms_schema.structure(payload, Completion).id == UUID(_BASE["id"])
         assert structure_issues(payload, Completion, forbid_unknown_keys=True)[1]
+
+
+# -- validate() and normalize(): the one-walk paths against the full paths -----------------
+
+
+def _validate_reference(payload: Any, cls: Any, forbid: bool) -> lms_schema.Report:
+    """validate() with its generated checker off: the strict structure (fast path or cattrs
+    path), the clean check and the full walks, as before the checker existed."""
+    key = (cls, forbid)
+    saved = _validate_module._CHECKERS.get(key, _DECLINED)
+    _validate_module._CHECKERS[key] = None
+    try:
+        return lms_schema.validate(payload, cls, forbid_unknown_keys=forbid)
+    finally:
+        if saved is _DECLINED:
+            del _validate_module._CHECKERS[key]
+        else:
+            _validate_module._CHECKERS[key] = saved
+
+
+def _assert_same_report(cls: Any, payload: Any, forbid: bool) -> None:
+    expected = _validate_reference(payload, cls, forbid)
+    got = lms_schema.validate(payload, cls, forbid_unknown_keys=forbid)
+    note(f"expected: {expected}")
+    assert got.errors == expected.errors
+    assert got.warnings == expected.warnings
+    assert type(got.value) is type(expected.value)
+    assert got.value == expected.value
+    if expected.value is not None:
+        assert converter.unstructure(got.value) == converter.unstructure(expected.value)
+
+
+def _any_payload() -> st.SearchStrategy[tuple[Any, Any]]:
+    """(class, payload): valid, mutated, messy or with one violation."""
+    invalid = _with_class(lst.invalid_payloads).map(lambda case: (case[0], case[1][0]))
+    return st.one_of(_cases(), _mutated(), _with_class(lst.messy_payloads), invalid)
+
+
+@given(_any_payload(), st.booleans())
+def test_validate_in_one_walk_agrees_with_the_full_path(
+    case: tuple[Any, Any], forbid: bool
+) -> None:
+    """The generated checker of validate() (one walk: value and warning flags) gives the
+    report of the full path, on valid, mutated, messy and invalid payloads."""
+    cls, payload = case
+    _assert_same_report(cls, payload, forbid)
+
+
+@given(_cases(), st.data())
+def test_validate_flags_each_warning_in_one_walk(
+    case: tuple[Any, Any], data: st.DataObject
+) -> None:
+    """A valid payload given one thing to warn about anywhere (an unknown key, a date-time
+    without an offset, an unknown language code): the checker flags it, and the report is
+    the full path's."""
+    cls, payload = case
+    payload = copy.deepcopy(payload)
+    dicts = [node for node in _nodes(payload) if type(node) is dict]
+    node = data.draw(st.sampled_from(dicts))
+    change = data.draw(st.sampled_from(["unknown", "naive", "language"]))
+    if change == "unknown":
+        node[data.draw(st.sampled_from(["zzz", "Id", ""]))] = 1
+    elif change == "naive":
+        for key in ("modified_at", "started_at", "completed_at"):
+            if type(node.get(key)) is str:
+                node[key] = "2025-08-01T10:00:00"
+    else:
+        for key in ("languages",):
+            if type(node.get(key)) is list:
+                node[key] = [*node[key], "xx-YY"]
+    for forbid in (False, True):
+        _assert_same_report(cls, payload, forbid)
+    checker = _validate_module.checker(cls, False)
+    assert checker is not None
+    found: list[str] = []
+    checker(payload, found)
+    assert (found == []) == _is_clean(payload, cls)
+
+
+def _normalize_reference(payload: Any, cls: Any, policy: Any) -> Any:
+    """normalize() with its canonical-payload path off: the lenient walk for every payload."""
+    saved = _normalize_module._CANONICAL.get(cls, _DECLINED)
+    _normalize_module._CANONICAL[cls] = None
+    try:
+        return lms_schema.normalize(payload, cls, policy=policy)
+    finally:
+        if saved is _DECLINED:
+            del _normalize_module._CANONICAL[cls]
+        else:
+            _normalize_module._CANONICAL[cls] = saved
+
+
+_POLICIES = st.sampled_from(
+    [
+        None,
+        lms_schema.NormalizationPolicy(naive_timezone="Europe/Berlin"),
+        lms_schema.NormalizationPolicy(
+            disabled=frozenset({"grade.case", "datetime.naive", "id.braces"})
+        ),
+        lms_schema.NormalizationPolicy(duration_unit="min", epoch_unit="s", rounding="floor"),
+    ]
+)
+
+
+@given(_any_payload(), _POLICIES)
+def test_normalize_of_canonical_payloads_agrees_with_the_lenient_walk(
+    case: tuple[Any, Any], policy: Any
+) -> None:
+    """The canonical-payload path of normalize() gives what the lenient walk gives: the same
+    value, fixes, errors and payload (same keys in the same order, same JSON text)."""
+    cls, payload = case
+    expected = _normalize_reference(payload, cls, policy)
+    got = lms_schema.normalize(payload, cls, policy=policy)
+    note(f"expected: {expected}")
+    assert got.fixes == expected.fixes
+    assert got.errors == expected.errors
+    assert got.value == expected.value
+    if expected.value is not None:
+        assert lms_schema.dumps(got.value) == lms_schema.dumps(expected.value)
+        assert encode(got.payload) == encode(expected.payload)
+        assert repr(got.payload) == repr(expected.payload)
+
+
+def test_normalize_takes_the_canonical_path_for_canonical_payloads() -> None:
+    """The strategies' valid payloads, written canonically, never decline (so the path is
+    used, not only agreed with)."""
+    from lms_schema.debug import record_declines
+
+    payload = {
+        "id": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
+        "remote_id": None,
+        "modified_at": "2025-08-01T10:00:00.5Z",
+        "custom_fields": None,
+        "user": "5c90c3cc-0d44-4b50-8888-8dd25736052a",
+        "score": 90,
+        "grade": "PASS",
+        "started_at": "2025-08-01T10:00:00+02:00",
+        "time_duration": "PT1H30M",
+        "extra": {"kept": True},
+    }
+    with record_declines() as declines:
+        result = lms_schema.normalize(payload, Completion)
+    assert declines == []
+    assert result.payload == payload and list(result.payload) == list(payload)
+    assert result.payload is not payload
+    # a re-spelling without a fix stays on the path; a repair leaves it
+    respelled = {**payload, "id": payload["id"].upper(), "time_duration": "PT90M"}
+    with record_declines() as declines:
+        result = lms_schema.normalize(respelled, Completion)
+    assert declines == [] and result.fixes == ()
+    assert result.payload == payload
+    with record_declines() as declines:
+        result = lms_schema.normalize({**payload, "grade": "passed"}, Completion)
+    assert [d.route for d in declines] == ["normalize"]
+    assert [f.rule for f in result.fixes] == ["grade.synonym"]
+
+
+# -- the leaf shortcuts ----------------------------------------------------------------------
+
+
+def _reference_format(value: datetime) -> str:
+    """format_datetime as written before its orjson shortcut (strftime)."""
+    offset = value.utcoffset()
+    if offset is not None and offset % timedelta(minutes=1):
+        value = value.astimezone(UTC)
+        offset = None
+    if value.microsecond:
+        body = value.strftime("%Y-%m-%dT%H:%M:%S.%f").rstrip("0")
+    else:
+        body = value.strftime("%Y-%m-%dT%H:%M:%S")
+    if value.year < 1000:
+        body = f"{value.year:04d}" + body[body.index("-") :]
+    if offset is None or offset == timedelta(0):
+        return body + "Z"
+    sign = "+" if offset > timedelta(0) else "-"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"{body}{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+_ZONES = st.one_of(
+    st.just(UTC),
+    st.integers(-1439, 1439).map(lambda m: timezone(timedelta(minutes=m))),
+    st.integers(-86399, 86399).map(lambda s: timezone(timedelta(seconds=s))),
+)
+
+
+@given(
+    st.datetimes(min_value=datetime(2, 1, 1), max_value=datetime(9998, 12, 31)),
+    _ZONES,
+)
+def test_format_datetime_writes_what_strftime_wrote(when: datetime, zone: timezone) -> None:
+    value = when.replace(tzinfo=zone)
+    assert format_datetime(value) == _reference_format(value)
+
+
+@given(
+    st.datetimes(min_value=datetime(2, 1, 1), max_value=datetime(9998, 12, 31)),
+    _ZONES,
+    st.integers(0, 10**6),
+    st.integers(-(10**15), 10**15),
+    st.integers(0, 2 * 10**17),
+)
+def test_ends_after_by_elapsed_time_agrees_with_adding(
+    when: datetime, zone: timezone, minutes: int, gap_us: int, duration_us: int
+) -> None:
+    """Without months and with fixed offsets, ends_after compares elapsed time; the general
+    computation adds the duration to the start."""
+    start = when.replace(tzinfo=zone)
+    try:
+        end = (start + timedelta(microseconds=gap_us)).astimezone(
+            timezone(timedelta(minutes=minutes % 1440))
+        )
+    except OverflowError:
+        return
+    duration = Duration(microseconds=min(duration_us, MAX_MICROSECONDS))
+    try:
+        expected = duration.add_to(start) > end
+    except OverflowError:
+        expected = True
+    assert ends_after(duration, start, end) is expected
+
+
+@given(lst.uuids())
+def test_the_uuid_reader_writes_the_uuid_text(text: str) -> None:
+    assert uuid_reader(lms_schema.NormalizationPolicy())(text) == (str(UUID(text)), None)

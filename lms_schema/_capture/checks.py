@@ -178,7 +178,9 @@ def check_record(record: Record, model: type | None, options: CheckOptions) -> O
             payload = encode(payload)
         report = validate(payload, target, forbid_unknown_keys=options.strict)
         found = [*report.errors, *report.warnings, *record.extra]
-        if target is model:
+        # Another model explains the keys better only when some are unknown, which the
+        # report says (an unknown_key warning, or error with --strict): no issue, no scan.
+        if target is model and found:
             mismatch = _mismatch(payload, model)
             if mismatch is not None:
                 found.append(mismatch)

@@ -30,7 +30,14 @@ from .._models.fields import item_of
 
 __all__ = ["Decline", "note_decline", "record_declines"]
 
-_state = threading.local()
+
+class _State(threading.local):
+    #: the list of the innermost ``record_declines`` block of this thread, or None (a class
+    #: attribute: looking it up costs no AttributeError, 0.07 µs instead of 0.7 µs a decline)
+    declines: list[Decline] | None = None
+
+
+_state = _State()
 _GENERATED = "<lms_schema generated"
 _FIELD = re.compile(r"\bf_(\w+)\b")
 
@@ -38,12 +45,13 @@ _FIELD = re.compile(r"\bf_(\w+)\b")
 @attrs.frozen
 class Decline:
     """One decline of a fast path: for which class (``model``), on which route (``"dict"``:
-    :func:`~lms_schema.structure`; ``"bytes"``: the msgspec mirrors of
-    :func:`~lms_schema.loads`), where in the payload (a JSONPath; ``[*]`` stands for a list
-    index) and why."""
+    :func:`~lms_schema.structure` and :func:`~lms_schema.validate`; ``"bytes"``: the msgspec
+    mirrors of :func:`~lms_schema.loads`; ``"normalize"``: the canonical-payload path of
+    :func:`~lms_schema.normalize`, which declines every payload that needs a repair), where
+    in the payload (a JSONPath; ``[*]`` stands for a list index) and why."""
 
     model: str
-    route: Literal["dict", "bytes"]
+    route: Literal["dict", "bytes", "normalize"]
     path: str
     reason: str
 
@@ -54,7 +62,7 @@ class Decline:
 @contextmanager
 def record_declines() -> Iterator[list[Decline]]:
     """Record every decline of the fast paths in this thread, in a list given by ``with``."""
-    previous = getattr(_state, "declines", None)
+    previous = _state.declines
     declines: list[Decline] = []
     _state.declines = declines
     try:
@@ -63,9 +71,11 @@ def record_declines() -> Iterator[list[Decline]]:
         _state.declines = previous
 
 
-def note_decline(cls: Any, route: Literal["dict", "bytes"], exc: BaseException) -> None:
+def note_decline(
+    cls: Any, route: Literal["dict", "bytes", "normalize"], exc: BaseException
+) -> None:
     """Record a decline when :func:`record_declines` is active (else do nothing)."""
-    declines = getattr(_state, "declines", None)
+    declines = _state.declines
     if declines is None:
         return
     item = item_of(cls)

@@ -49,6 +49,7 @@ from .._values.locales import LANGUAGE_FIELDS, LOCALES
 __all__ = [
     "DUMP_OPTIONS",
     "FAST_MAX_DEPTH",
+    "STRUCTURERS",
     "Declined",
     "StructureBuilder",
     "checker",
@@ -172,6 +173,8 @@ class StructureBuilder(_Builder):
         super().__init__("validate" if track_warnings else "structure")
         self.forbid = forbid_unknown_keys
         self.track = track_warnings
+        #: the wire name of the field whose checks are being generated (None in a list)
+        self.slot: str | None = None
         self.helpers: dict[Any, str] = {}
         self.depth = 0
         self.where = ""
@@ -224,6 +227,7 @@ class StructureBuilder(_Builder):
             "if type(d) is not dict:",
             f"    raise _DeclinedError({title + ': not an object'!r})",
             "get = d.get",
+            *self.prologue(),
         ]
         count = self.forbid or self.track
         if count:
@@ -242,13 +246,23 @@ class StructureBuilder(_Builder):
             if count:
                 lines.append("    n += 1")
             self.where = f"{title}.{field.name}"
+            self.slot = field.name
             lines.extend("    " + line for line in self.check(var, field))
+            self.slot = None
         if self.forbid:
             lines += ["if n != len(d):", f"    raise _DeclinedError({title + ': unknown keys'!r})"]
         elif self.track:
             lines += ["if n != len(d):", "    w.append('unknown key')"]
         lines += self.construct(target, [f.name for f in analysed.declared])
-        return self.function(self.name_of(cls), self.parameters("d"), lines)
+        return self.function(self.name_of(cls), self.parameters("d"), self.epilogue(lines))
+
+    def prologue(self) -> list[str]:
+        """Statements after a model function's first checks (for subclasses)."""
+        return []
+
+    def epilogue(self, lines: list[str]) -> list[str]:
+        """A model function's body, given the chance to change its end (for subclasses)."""
+        return lines
 
     def parameters(self, argument: str) -> str:
         """The parameters of a generated function taking ``argument`` (and the list of
@@ -477,6 +491,9 @@ def _builder_class(cls: type) -> type | None:
 
 _MISSING = object()
 _STRUCTURERS: dict[tuple[Any, bool], Callable[[Any], Any] | None] = {}
+#: The functions :func:`structurer` built, by (class, forbid_unknown_keys): the entry points
+#: look them up without a call (None: the class has none).
+STRUCTURERS = _STRUCTURERS
 _CHECKERS: dict[tuple[Any, bool], Callable[[Any, list[str]], Any] | None] = {}
 
 
@@ -527,20 +544,9 @@ def checker(cls: Any, forbid_unknown_keys: bool = False) -> Callable[[Any, list[
 # -- unstructuring ------------------------------------------------------------------------
 
 
-_orjson_dumps = orjson.dumps
-_UTC_Z = orjson.OPT_UTC_Z
-
-
-def format_datetime_fast(value: datetime) -> str:
-    """:func:`~lms_schema._values.datetimes.format_datetime`, quicker for UTC values: orjson
-    writes the same text (zero-padded years, six fraction digits, trimmed here) in a third
-    of the time of ``isoformat``."""
-    if value.tzinfo is UTC:
-        text = _orjson_dumps(value, option=_UTC_Z)[1:-1].decode()
-        if value.microsecond:
-            return text[:-1].rstrip("0") + "Z"
-        return text
-    return format_datetime(value)
+#: What the generated code formats date-times with (orjson's text, the same as
+#: ``format_datetime`` wrote with ``isoformat``; kept as a name for the generated code).
+format_datetime_fast = format_datetime
 
 
 class _UnstructureBuilder(_Builder):

@@ -35,7 +35,7 @@ from .._models.models import Page
 from .._values.absent import ABSENT
 from .fast import FAST_MAX_DEPTH, Declined, StructureBuilder, supported
 
-__all__ = ["bytes_structurer"]
+__all__ = ["BYTES_STRUCTURERS", "bytes_structurer"]
 
 #: orjson refuses documents nested deeper than this; msgspec stops at the interpreter's
 #: recursion limit (less the frames in use). Past such a limit, a document that might nest
@@ -178,6 +178,9 @@ class _MirrorBuilder(StructureBuilder):
 
 
 _BYTES_STRUCTURERS: dict[tuple[Any, bool], Callable[[Any], Any] | None] = {}
+#: The functions :func:`bytes_structurer` built, by (class, forbid_unknown_keys): looked up
+#: by :func:`lms_schema.loads` without a call (None: none for that class).
+BYTES_STRUCTURERS = _BYTES_STRUCTURERS
 
 
 def bytes_structurer(cls: Any, forbid_unknown_keys: bool = False) -> Callable[[Any], Any] | None:

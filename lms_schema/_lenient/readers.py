@@ -171,6 +171,8 @@ def integer_reader(policy: NormalizationPolicy) -> Reader:
     return read
 
 
+_fromisoformat = datetime.fromisoformat
+
 # -- ids -----------------------------------------------------------------------------------
 
 _HEX32: Final = re.compile(r"[0-9a-fA-F]{32}").fullmatch
@@ -181,7 +183,8 @@ def uuid_reader(policy: NormalizationPolicy) -> Reader:
 
     def read(value: Any) -> tuple[Any, str | None]:
         try:
-            return str(parse_uuid(value)), None
+            parse_uuid(value)  # 8-4-4-4-12 hex: its canonical text is the lower-case one
+            return value.lower(), None
         except FieldError as exc:
             if type(value) is not str:
                 raise
@@ -401,6 +404,13 @@ def datetime_reader(policy: NormalizationPolicy, nullable: bool) -> Reader:
     def read(value: Any) -> tuple[Any, str | None]:
         kind = type(value)
         if kind is str:
+            if len(value) == 20 and value[4::3] == "--T::Z":  # the commonest shape: canonical
+                try:
+                    _fromisoformat(value)  # exactly parse_datetime's checks for this shape
+                except ValueError:
+                    pass
+                else:
+                    return value, None
             if to_null and not value.strip():
                 return None, "datetime.empty_to_null"
             try:

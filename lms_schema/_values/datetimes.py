@@ -27,10 +27,15 @@ UTC, at the same instant:
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Literal
 
+import orjson
+
 from .leaf import FieldError, json_type_name
+
+_dumps = orjson.dumps
+_UTC_Z = orjson.OPT_UTC_Z
 
 __all__ = [
     "OFFSET",
@@ -194,6 +199,18 @@ def format_datetime(value: datetime) -> str:
     >>> format_datetime(parse_datetime("2025-08-01T10:00:00Z"))
     '2025-08-01T10:00:00Z'
     """
+    zone = value.tzinfo
+    if type(value) is datetime:  # orjson writes the same text as below in a third of the time
+        if zone is UTC:
+            text = _dumps(value, option=_UTC_Z)[1:-1].decode()
+            if value.microsecond:
+                return text[:-1].rstrip("0") + "Z"
+            return text
+        if type(zone) is timezone:
+            whole = zone.utcoffset(None)
+            if not (whole.seconds % 60 or whole.microseconds):
+                text = _dumps(value)[1:-1].decode()  # YYYY-MM-DDThh:mm:ss.ffffff+hh:mm
+                return text[:26].rstrip("0") + text[26:] if value.microsecond else text
     offset = value.utcoffset()
     if offset is not None and offset % _MINUTE:
         value = _in_utc(value)
