@@ -496,11 +496,14 @@ def ends_after(duration: Duration, start: datetime, end: datetime) -> bool:
     A sum past the year 9999 is later than any ``end``. A fractional month has no calendar
     meaning, so it is read at its shortest: the whole months on the calendar, the fraction
     as that part of a 28-day month (``P0.5M`` is at least 14 days)."""
-    months = duration.months
+    months = duration._months
     if not months and type(start.tzinfo) is timezone and type(end.tzinfo) is timezone:
         # Fixed offsets: wall-clock and elapsed time agree, and a sum past the year 9999
         # exceeds any difference of two date-times.
-        return duration.microseconds > _timedelta_us(end - start)
+        elapsed = end - start
+        return duration._us > (elapsed.days * 86_400 + elapsed.seconds) * 1_000_000 + (
+            elapsed.microseconds
+        )
     whole = int(months)  # months are never negative: int() is the floor
     us = duration.microseconds + int((months - whole) * 28 * _US_DAY)
     try:
