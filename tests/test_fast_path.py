@@ -43,6 +43,7 @@ from lms_schema import strategies as lst
 from lms_schema._api import structure_issues
 from lms_schema._convert.converter import converter, issues_from_exception, strict_converter
 from lms_schema._gen.fast import DUMP_OPTIONS, dumper, structurer, unstructurer
+from lms_schema._gen.fast import checker as fast_checker
 from lms_schema._gen.mirror import bytes_structurer
 from lms_schema._lenient.readers import uuid_reader
 from lms_schema._models.models import MODELS
@@ -476,15 +477,17 @@ def _validate_reference(payload: Any, cls: Any, forbid: bool) -> lms_schema.Repo
     """validate() with its generated checker off: the strict structure (fast path or cattrs
     path), the clean check and the full walks, as before the checker existed."""
     key = (cls, forbid)
-    saved = _validate_module._CHECKERS.get(key, _DECLINED)
-    _validate_module._CHECKERS[key] = None
+    checkers = _validate_module._CHECKERS
+    known = key in checkers
+    saved = checkers.get(key)
+    checkers[key] = None
     try:
         return lms_schema.validate(payload, cls, forbid_unknown_keys=forbid)
     finally:
-        if saved is _DECLINED:
-            del _validate_module._CHECKERS[key]
+        if known:
+            checkers[key] = saved
         else:
-            _validate_module._CHECKERS[key] = saved
+            del checkers[key]
 
 
 def _assert_same_report(cls: Any, payload: Any, forbid: bool) -> None:
@@ -539,7 +542,7 @@ def test_validate_flags_each_warning_in_one_walk(
                 node[key] = [*node[key], "xx-YY"]
     for forbid in (False, True):
         _assert_same_report(cls, payload, forbid)
-    checker = _validate_module.checker(cls, False)
+    checker = fast_checker(cls, False)
     assert checker is not None
     found: list[str] = []
     checker(payload, found)
@@ -548,15 +551,17 @@ def test_validate_flags_each_warning_in_one_walk(
 
 def _normalize_reference(payload: Any, cls: Any, policy: Any) -> Any:
     """normalize() with its canonical-payload path off: the lenient walk for every payload."""
-    saved = _normalize_module._CANONICAL.get(cls, _DECLINED)
-    _normalize_module._CANONICAL[cls] = None
+    table = _normalize_module._CANONICAL
+    known = cls in table
+    saved = table.get(cls)
+    table[cls] = None
     try:
         return lms_schema.normalize(payload, cls, policy=policy)
     finally:
-        if saved is _DECLINED:
-            del _normalize_module._CANONICAL[cls]
+        if known:
+            table[cls] = saved
         else:
-            _normalize_module._CANONICAL[cls] = saved
+            del table[cls]
 
 
 _POLICIES = st.sampled_from(
@@ -595,8 +600,9 @@ def test_normalize_takes_the_canonical_path_for_canonical_payloads() -> None:
     used, not only agreed with)."""
     from lms_schema.debug import record_declines
 
-    payload = {
-        "id": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
+    ident = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
+    payload: dict[str, Any] = {
+        "id": ident,
         "remote_id": None,
         "modified_at": "2025-08-01T10:00:00.5Z",
         "custom_fields": None,
@@ -613,7 +619,7 @@ def test_normalize_takes_the_canonical_path_for_canonical_payloads() -> None:
     assert result.payload == payload and list(result.payload) == list(payload)
     assert result.payload is not payload
     # a re-spelling without a fix stays on the path; a repair leaves it
-    respelled = {**payload, "id": payload["id"].upper(), "time_duration": "PT90M"}
+    respelled = {**payload, "id": ident.upper(), "time_duration": "PT90M"}
     with record_declines() as declines:
         result = lms_schema.normalize(respelled, Completion)
     assert declines == [] and result.fixes == ()

@@ -229,9 +229,11 @@ class StructureBuilder(_Builder):
             "get = d.get",
             *self.prologue(),
         ]
+        # Unknown keys: the dict has more keys than the fields it holds. Those are counted
+        # down from all fields, in the branch of a missing one (the rarer case).
         count = self.forbid or self.track
         if count:
-            lines.append("n = 0")
+            lines.append(f"n = {len(analysed.declared)}")
         for field in analysed.declared:
             var = f"f_{field.name}"
             lines.append(f"{var} = get({field.name!r}, _MISSING)")
@@ -242,13 +244,14 @@ class StructureBuilder(_Builder):
                 )
             else:
                 lines.append(f"    {var} = ABSENT")
-            lines.append("else:")
-            if count:
-                lines.append("    n += 1")
+                if count:
+                    lines.append("    n -= 1")
             self.where = f"{title}.{field.name}"
             self.slot = field.name
-            lines.extend("    " + line for line in self.check(var, field))
+            body = self.check(var, field)
             self.slot = None
+            if body:
+                lines += ["else:", *("    " + line for line in body)]
         if self.forbid:
             lines += ["if n != len(d):", f"    raise _DeclinedError({title + ': unknown keys'!r})"]
         elif self.track:
@@ -536,7 +539,8 @@ def checker(cls: Any, forbid_unknown_keys: bool = False) -> Callable[[Any, list[
         return None
     fn = None
     if supported(cls):
-        fn = StructureBuilder(forbid_unknown_keys, track_warnings=True).build(cls)
+        walk = StructureBuilder(forbid_unknown_keys, track_warnings=True).build(cls)
+        fn = typing.cast(Callable[[Any, list[str]], Any], walk)
     _CHECKERS[key] = fn
     return fn
 
@@ -569,15 +573,20 @@ class _UnstructureBuilder(_Builder):
 
     def source(self, cls: Any) -> str:
         name = self.name_of(cls)
-        if cls is Page:  # items: a model of any class, unstructured by its own function
-            item = _dump_item if self.for_json else _unstructure_item
+        if cls is Page:  # items: a model of any class, unstructured by its own function,
+            # looked up once for the class of the first item (and per item for any other)
+            item = self.const(_dump_item if self.for_json else _unstructure_item)
+            first = self.const(_dump_function if self.for_json else _unstructure_function)
             return "\n".join(
                 [
                     f"def {name}(o):",
+                    "    items = o.items",
+                    "    t = type(items[0]) if items else None",
+                    f"    f = {first}(t)",
                     "    return {",
                     "        'cursor': o.cursor,",
                     "        'page_size': o.page_size,",
-                    f"        'items': [{self.const(item)}(x) for x in o.items],",
+                    f"        'items': [f(x) if type(x) is t else {item}(x) for x in items],",
                     "    }",
                 ]
             )
@@ -682,6 +691,17 @@ def dumper(cls: type) -> Callable[[Any], Any] | None:
     """Like :func:`unstructurer`, but UUIDs, enum values and whole-second UTC date-times are
     left for orjson to write (with :data:`DUMP_OPTIONS`: the same text, quicker)."""
     return _unstructurer(cls, for_json=True)
+
+
+def _unstructure_function(cls: type) -> Callable[[Any], Any]:
+    """What unstructures an instance of ``cls``: its generated function or the generic one."""
+    return _unstructurer(cls, for_json=False) or unstructure_value
+
+
+def _dump_function(cls: type) -> Callable[[Any], Any]:
+    """What prepares an instance of ``cls`` for orjson: its generated function or the generic
+    one."""
+    return _unstructurer(cls, for_json=True) or unstructure_value
 
 
 def _unstructure_item(value: Any) -> Any:

