@@ -106,7 +106,8 @@ def _render(path: _Path) -> str:
     while path is not None:
         path, part = path
         parts.append(part)
-    return format_path(reversed(parts))
+    parts.reverse()
+    return format_path(tuple(parts))  # a tuple: paths repeat, format_path caches them
 
 
 @attrs.define(slots=True)

@@ -165,6 +165,9 @@ def integer_reader(policy: NormalizationPolicy) -> Reader:
                 rules.append("integer.percent")
             if _NUMBER(text) is None:
                 raise error
+            if text.isdigit():  # ASCII digits only (the pattern matched): a whole number
+                name = _rule(policy, rules, error)
+                return structure_int(int(text), None), name
             return to_int(Decimal(text), rules, value, error)
         raise error
 
