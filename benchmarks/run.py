@@ -630,7 +630,7 @@ def _verdict(value: float, limit: float, higher: bool = False) -> str:
     if met:
         return "met"
     if higher:
-        return f"**not met** ({limit / value - 1:.0%} short)"
+        return f"**not met** ({value / limit:.0%} of the limit)"
     return f"**not met** (over by {value / limit - 1:.0%})"
 
 
@@ -739,8 +739,8 @@ def main(argv: list[str] | None = None) -> int:
     kept = ""
     if args.output.exists():
         text = args.output.read_text()
-        if KEEP_START in text and KEEP_END in text:
-            kept = text[text.index(KEEP_START) : text.index(KEEP_END) + len(KEEP_END)] + "\n"
+        if KEEP_START in text:  # the hand-written part, and the sections others append
+            kept = text[text.index(KEEP_START) :]
     args.output.write_text(
         HEADER + "## Current\n\n" + "\n".join([*targets, *body]) + ("\n" + kept if kept else "")
     )
