@@ -25,16 +25,13 @@ from typing import IO, Any, TextIO
 
 from ._capture import report
 from ._capture.checks import CheckOptions, issue_dict, model_names, resolve_model
-from ._capture.readers import FORMATS, Missing, ReadOptions, Record, Unit, plan, read_unit
+from ._capture.readers import FORMATS, Missing, ReadOptions, Record, Unit, plan
+from ._capture.repair import prefixed, repair_unit
 from ._capture.run import RunConfig, UnitResult, iter_unit, process_unit, unit_model
 from ._lenient.policy import RULES, NormalizationPolicy
-from ._models.models import Page
-from ._normalize import normalize
 from ._schema.cli import schema_subcommands
-from ._values.absent import ABSENT
 from ._values.issues import CODES, Issue
 from ._values.jsonvalue import encode
-from ._values.leaf import FieldError
 
 __all__ = ["SUBCOMMANDS", "main"]
 
@@ -162,13 +159,9 @@ def _size(n: int) -> str:
 
 
 def _exit_status(summary: report.Summary, args: argparse.Namespace, missing: int) -> int:
-    if missing or summary.io_problems:
-        return 2
-    if summary.invalid or summary.invalid_envelopes or (args.strict and summary.warning_count):
-        return 1
-    if summary.records == 0 and not args.allow_empty:
-        return 2
-    return 0
+    return report.exit_status(
+        summary, strict=args.strict, allow_empty=args.allow_empty, missing=missing
+    )
 
 
 # -- validate -----------------------------------------------------------------------------------
@@ -516,10 +509,6 @@ def _same_file(a: str, b: str) -> bool:
         return os.path.abspath(a) == os.path.abspath(b)
 
 
-def _json_safe(value: Any) -> Any:
-    return None if value is ABSENT else value
-
-
 def _normalize(args: argparse.Namespace) -> int:
     err = sys.stderr
     policy = _policy(args)
@@ -561,80 +550,40 @@ def _normalize(args: argparse.Namespace) -> int:
             if args.verbose:
                 shown = model.__name__ if model is not None else "(unknown)"
                 err.write(f"lms-schema: {report.escape(item.display)}: {shown}\n")
-            for record in read_unit(item, config.read):
-                if record.kind == "notice":
-                    notice = issue_dict(record, record.payload)
+            for event in repair_unit(item, config, policy):
+                if event.kind == "notice":
+                    notice = event.issues[0]
                     if notice["severity"] == "error":
                         problems += 1
                     err.write(report.text_line(notice) + "\n")
                     continue
-                if record.kind == "exchange":
+                if event.kind == "stop":
                     problems += 1
-                    err.write(
-                        f"lms-schema: {report.escape(item.display)}: normalize does not read "
-                        "HTTP archives (validate does)\n"
-                    )
-                    break
-                if record.kind == "envelope":
-                    continue  # a page's items are the records
-                if model is None:
-                    problems += 1
-                    err.write(
-                        f"{report.escape(item.display)}: $: cannot tell the model of "
-                        f"{report.escape(item.display)} from its name or its directories; "
-                        "pass --model NAME [unknown_model]\n"
-                    )
+                    err.write(event.message + "\n")
                     break
                 read += 1
-                position = report_position(record)
-                payload = record.payload
-                if isinstance(payload, FieldError):
-                    errors = [Issue("$", payload.code, payload.message)]
-                    result = None
-                else:
-                    cls: Any = model
-                    if record.kind == "record" and _is_page(payload):
-                        cls = Page[model]  # type: ignore[valid-type]
-                    result = normalize(payload, cls, policy=policy)
-                    errors = list(result.errors)
-                    for fix in result.fixes:
-                        fixed += 1
-                        if fixes is None and not args.quiet:  # no fixes file: on stderr
-                            place = report.where(issue_dict(record, Issue("$", "", "")))
-                            path = report.escape(_prefixed(record, fix.path))
-                            rest = report.escape(str(fix)[len(fix.path) :])  # ": A -> B [rule]"
-                            err.write(f"{place}: fixed {path}{rest}\n")
-                        if fixes is not None:
-                            entry = {
-                                **position,
-                                "path": _prefixed(record, fix.path),
-                                "rule": fix.rule,
-                                **({} if fix.before is ABSENT else {"before": fix.before}),
-                                "after": _json_safe(fix.after),
-                            }
-                            fixes.write(encode(entry) + b"\n")
-                if errors or result is None or result.payload is None:
+                record = event.record
+                assert record is not None
+                fixed += len(event.fixes)
+                if fixes is not None:
+                    for entry in event.fix_entries():
+                        fixes.write(encode(entry) + b"\n")
+                elif not args.quiet:  # no fixes file: on stderr
+                    place = report.where(issue_dict(record, Issue("$", "", "")))
+                    for fix in event.fixes:
+                        path = report.escape(prefixed(record, fix.path))
+                        rest = report.escape(str(fix)[len(fix.path) :])  # ": A -> B [rule]"
+                        err.write(f"{place}: fixed {path}{rest}\n")
+                if event.kind == "rejected":
                     rejected += 1
-                    for issue in errors:
-                        line = issue_dict(record, issue, _prefixed(record, issue.path))
+                    for line in event.issues:
                         err.write(report.text_line(line) + "\n")
                     if rejects is not None:
-                        entry = {
-                            **position,
-                            "errors": [
-                                {
-                                    "path": _prefixed(record, i.path),
-                                    "code": i.code,
-                                    "message": i.message,
-                                }
-                                for i in errors
-                            ],
-                            "payload": None if isinstance(payload, FieldError) else payload,
-                        }
-                        rejects.write(encode(entry) + b"\n")
+                        rejects.write(encode(event.reject_entry()) + b"\n")
                     continue
                 written += 1
-                output.write(encode(result.payload) + b"\n")
+                assert event.canonical is not None
+                output.write(event.canonical + b"\n")
         for sink in sinks:
             sink.commit()
     except KeyboardInterrupt:
@@ -667,25 +616,6 @@ def _normalize(args: argparse.Namespace) -> int:
     if read == 0 and not args.allow_empty:
         return 2
     return 0
-
-
-def report_position(record: Record) -> dict[str, Any]:
-    """``file``, ``line`` and ``record`` (the record's JSONPath in its file) of a record."""
-    from ._values.issues import format_path
-
-    return {"file": record.file, "line": record.line, "record": format_path(record.position)}
-
-
-def _prefixed(record: Record, path: str) -> str:
-    if not record.position:
-        return path
-    from ._values.issues import format_path
-
-    return format_path(record.position) + path[1:]
-
-
-def _is_page(payload: Any) -> bool:
-    return type(payload) is dict and "items" in payload and "id" not in payload
 
 
 # -- rules, codes, sample -----------------------------------------------------------------------
