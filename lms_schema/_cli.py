@@ -25,9 +25,16 @@ from typing import IO, Any, TextIO
 
 from ._capture import report
 from ._capture.checks import CheckOptions, issue_dict, model_names, resolve_model
-from ._capture.readers import FORMATS, Missing, ReadOptions, Record, Unit, plan
+from ._capture.readers import FORMATS, Missing, ReadOptions, Unit, plan
 from ._capture.repair import prefixed, repair_unit
-from ._capture.run import RunConfig, UnitResult, iter_unit, process_unit, unit_model
+from ._capture.run import (
+    RunConfig,
+    UnitResult,
+    iter_unit,
+    missing_issue,
+    process_unit,
+    unit_model,
+)
 from ._lenient.policy import RULES, NormalizationPolicy
 from ._schema.cli import schema_subcommands
 from ._values.issues import CODES, Issue
@@ -244,6 +251,14 @@ def _validate_arguments(parser: argparse.ArgumentParser) -> None:
         help="check files, and chunks of large JSON Lines files, in N processes; the output "
         "is the same as with 1 (default 1)",
     )
+    parser.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="check files, and chunks of large JSON Lines files, on a Dask cluster: the "
+        "scheduler's address (tcp://host:8786), or 'local' for a cluster of --jobs worker "
+        "processes on this machine (default: one per core); the output is the same as "
+        "without it (needs the dask extra; see docs/lake.md)",
+    )
 
 
 def _non_negative(text: str) -> int:
@@ -274,11 +289,6 @@ def _config(args: argparse.Namespace, chunk_bytes: int = 0) -> RunConfig:
     )
 
 
-def _missing_issue(item: Missing) -> dict[str, Any]:
-    record = Record(item.path, None, (), "notice", None)
-    return issue_dict(record, Issue("$", "unreadable", item.message))
-
-
 def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -306,6 +316,40 @@ def _results(
         pool.join()
 
 
+def _dask_results(
+    items: Sequence[Unit | Missing], config: RunConfig, address: str, jobs: int
+) -> Generator[tuple[Unit | Missing, UnitResult | None], None, None]:
+    """As :func:`_results`, with the units run as tasks on a Dask cluster (``local``: one
+    started here with ``jobs`` worker processes, or one per core)."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise _UsageError("--dask needs Dask: pip install 'lms-schema[dask]'") from None
+    with contextlib.ExitStack() as stack:
+        if address == "local":
+            workers = jobs if jobs > 1 else os.cpu_count() or 1
+            cluster = LocalCluster(  # type: ignore[no-untyped-call]
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            )
+            stack.enter_context(cluster)
+            client = stack.enter_context(Client(cluster))  # type: ignore[no-untyped-call]
+        else:
+            try:
+                client = stack.enter_context(Client(address, timeout=30))  # type: ignore[no-untyped-call]
+            except (OSError, ValueError) as exc:
+                raise _UsageError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        units = [item for item in items if isinstance(item, Unit) and item.path != "-"]
+        futures = iter([client.submit(process_unit, unit, config, pure=False) for unit in units])
+        for item in items:
+            if isinstance(item, Unit) and item.path != "-":
+                future = next(futures)
+                result = future.result()
+                future.release()
+                yield item, result
+            else:
+                yield item, None
+
+
 def _process(job: tuple[Unit, RunConfig]) -> UnitResult:
     return process_unit(*job)
 
@@ -313,7 +357,7 @@ def _process(job: tuple[Unit, RunConfig]) -> UnitResult:
 def _validate(args: argparse.Namespace) -> int:
     out, err = sys.stdout, sys.stderr
     jobs = args.jobs
-    config = _config(args, args.chunk_size if jobs > 1 else 0)
+    config = _config(args, args.chunk_size if jobs > 1 or args.dask else 0)
     if args.paths.count("-") > 1:
         raise _UsageError("standard input (-) can be read once")
     planned = plan(args.paths, config.read)
@@ -324,12 +368,15 @@ def _validate(args: argparse.Namespace) -> int:
     bar = _progress(planned.total_bytes, err)
     offsets: dict[str, int] = {}
     interrupted = False
-    results = _results(planned.items, config, jobs)
+    if args.dask is not None:
+        results = _dask_results(planned.items, config, args.dask, jobs)
+    else:
+        results = _results(planned.items, config, jobs)
     try:
         for item, result in results:
             if isinstance(item, Missing):
                 missing += 1
-                issue = _missing_issue(item)
+                issue = missing_issue(item)
                 summary.add("notice", [issue])
                 summary.unreadable -= 1  # counted in `missing`
                 printer.issue(issue)
@@ -543,7 +590,7 @@ def _normalize(args: argparse.Namespace) -> int:
         for item in planned.items:
             if isinstance(item, Missing):
                 problems += 1
-                err.write(report.text_line(_missing_issue(item)) + "\n")
+                err.write(report.text_line(missing_issue(item)) + "\n")
                 continue
             summary.files += 1
             model = unit_model(item, config)

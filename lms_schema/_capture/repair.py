@@ -32,9 +32,9 @@ from .._values.leaf import FieldError
 from .checks import _is_page, issue_dict
 from .readers import Record, Unit, read_unit
 from .report import escape
-from .run import RunConfig, unit_model
+from .run import RunConfig, shift_line, unit_model
 
-__all__ = ["Repair", "prefixed", "repair_record", "repair_unit", "shift_line"]
+__all__ = ["Repair", "prefixed", "repair_record", "repair_unit"]
 
 
 @attrs.frozen
@@ -91,11 +91,6 @@ class Repair:
             }
             for fix in self.fixes
         ]
-
-
-def shift_line(line: int | None, offset: int) -> int | None:
-    """A chunk's line number as the file's (a chunk's lines count from 1)."""
-    return line + offset if line is not None and offset else line
 
 
 def prefixed(record: Record, path: str) -> str:

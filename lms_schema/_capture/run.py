@@ -20,10 +20,19 @@ import attrs
 
 from .._values.issues import Issue
 from .checks import CheckOptions, Outcome, check_record, issue_dict, model_from_path
-from .readers import ReadOptions, Record, Unit, read_unit
+from .readers import Missing, ReadOptions, Record, Unit, read_unit
 from .report import Summary
 
-__all__ = ["RunConfig", "UnitResult", "count_lines", "iter_unit", "process_unit", "unit_model"]
+__all__ = [
+    "RunConfig",
+    "UnitResult",
+    "count_lines",
+    "iter_unit",
+    "missing_issue",
+    "process_unit",
+    "shift_line",
+    "unit_model",
+]
 
 
 @attrs.frozen
@@ -73,10 +82,18 @@ class UnitResult:
         from 1)."""
         if not offset:
             return self.issues
-        return [
-            {**issue, "line": issue["line"] + offset} if issue["line"] is not None else issue
-            for issue in self.issues
-        ]
+        return [{**issue, "line": shift_line(issue["line"], offset)} for issue in self.issues]
+
+
+def shift_line(line: int | None, offset: int) -> int | None:
+    """A chunk's line number as the file's (a chunk's lines count from 1)."""
+    return line + offset if line is not None and offset else line
+
+
+def missing_issue(item: Missing) -> dict[str, Any]:
+    """The ``unreadable`` issue of a path that cannot be read."""
+    record = Record(item.path, None, (), "notice", None)
+    return issue_dict(record, Issue("$", "unreadable", item.message))
 
 
 def process_unit(unit: Unit, config: RunConfig) -> UnitResult:
