@@ -335,7 +335,7 @@ def _dask_results(
             client = stack.enter_context(Client(cluster))  # type: ignore[no-untyped-call]
         else:
             try:
-                client = stack.enter_context(Client(address, timeout=30))  # type: ignore[no-untyped-call]
+                client = stack.enter_context(Client(address))  # type: ignore[no-untyped-call]
             except (OSError, ValueError) as exc:
                 raise _UsageError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
         units = [item for item in items if isinstance(item, Unit) and item.path != "-"]

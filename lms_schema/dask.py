@@ -22,7 +22,9 @@ the newlines of the blocks before it (counted by small tasks of their own), so t
 file's. JSON documents and HTTP archives are read whole per file (streamed when large).
 Paths are opened by the workers: on a cluster they must be on a file system every worker
 sees at the same path. A ``dask.bag.Bag`` of records (dicts, or JSON text) is checked too:
-its issues name the file ``<bag partition N>`` and the record's number in its partition.
+its issues name the file ``<bag partition N>`` and the record's number in its partition
+(text is read as a JSON Lines line: blank ones are skipped, as ``dask.bag.read_text`` gives
+them).
 """
 
 from __future__ import annotations
@@ -147,7 +149,10 @@ def _bag_records(records: Iterable[Any], partition: int) -> Iterable[Record]:
         if isinstance(value, str):
             value = value.encode("utf-8", "surrogatepass")
         if isinstance(value, bytes | bytearray):
-            yield from line_records(display, number, bytes(value))
+            if value.isspace() or not value:
+                continue  # a blank line, as in a JSON Lines file
+            line = bytes(value) if value.endswith(b"\n") else bytes(value) + b"\n"
+            yield from line_records(display, number, line)  # messages as the file's
         else:
             yield from document_records(display, number, value)
 
