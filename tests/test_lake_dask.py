@@ -11,11 +11,6 @@ import dask
 import dask.bag
 import pytest
 from dask.distributed import Client, LocalCluster
-
-import lms_schema.dask as lsd
-from lms_schema import Completion, NormalizationPolicy
-from lms_schema._capture.readers import ReadOptions, Unit, plan
-
 from lakedata import (
     BAD_SCORE,
     EXTRA_KEY,
@@ -27,6 +22,10 @@ from lakedata import (
     timeless,
     write_lake,
 )
+
+import lms_schema.dask as lsd
+from lms_schema import Completion, NormalizationPolicy
+from lms_schema._capture.readers import ReadOptions, Unit, plan
 
 BLOCK = 3000  # bytes: completions.jsonl (about 60 kB) is read in many blocks
 
@@ -185,7 +184,7 @@ def test_normalize_a_bag(tmp_path: Path) -> None:
 
 def test_wrong_arguments_are_type_errors(lake: Path) -> None:
     with pytest.raises(TypeError, match="path"):
-        lsd.validate([str(lake), 3])  # type: ignore[list-item]
+        lsd.validate([str(lake), 3])
     with pytest.raises(TypeError, match="model"):
         lsd.validate(str(lake), 3)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="policy"):
@@ -195,6 +194,7 @@ def test_wrong_arguments_are_type_errors(lake: Path) -> None:
 
 
 def test_the_command_line_on_the_cluster(lake: Path, client: Client) -> None:
+    assert client.scheduler is not None
     expected = cli("validate", "--format", "json", "--warnings", *_inputs(lake))
     got = cli(
         "validate", "--format", "json", "--warnings", "--chunk-size", str(BLOCK),
