@@ -35,11 +35,18 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ._capture.checks import CheckOptions, check_record, resolve_model
-from ._capture.readers import Missing, ReadOptions, Record, Unit, document_records, line_records
+from ._capture.checks import check_record
+from ._capture.readers import Missing, Record, Unit, value_records
 from ._capture.repair import Repair, repair_record, repair_unit
 from ._capture.report import Summary, exit_status
-from ._capture.run import RunConfig, UnitResult, count_lines, missing_issue, process_unit
+from ._capture.run import (
+    RunConfig,
+    UnitResult,
+    count_lines,
+    lake_config,
+    missing_issue,
+    process_unit,
+)
 from ._lenient.policy import NormalizationPolicy
 from ._values.jsonvalue import encode
 
@@ -87,24 +94,8 @@ def _paths(source: Any) -> list[str]:
     return paths
 
 
-def _model(model: type | str | None) -> type | None:
-    if model is None or isinstance(model, type):
-        return model
-    if isinstance(model, str):
-        return resolve_model(model)
-    raise TypeError(f"model must be a model class, a model name or None, got {model!r}")
-
-
 def _is_bag(source: Any) -> bool:
     return isinstance(source, dask.bag.Bag)
-
-
-def _config(model: type | None, blocksize: int, strict: bool) -> RunConfig:
-    if type(blocksize) is not int or blocksize < 0:
-        raise TypeError(f"blocksize must be a non-negative int, got {blocksize!r}")
-    return RunConfig(
-        model=model, read=ReadOptions(chunk_bytes=blocksize), check=CheckOptions(strict)
-    )
 
 
 def _offsets(items: Iterable[Unit | Missing]) -> list[list[Delayed]]:
@@ -146,15 +137,7 @@ def _bag_display(partition: int) -> str:
 def _bag_records(records: Iterable[Any], partition: int) -> Iterable[Record]:
     display = _bag_display(partition)
     for number, value in enumerate(records, start=1):
-        if isinstance(value, str):
-            value = value.encode("utf-8", "surrogatepass")
-        if isinstance(value, bytes | bytearray):
-            if value.isspace() or not value:
-                continue  # a blank line, as in a JSON Lines file
-            line = bytes(value) if value.endswith(b"\n") else bytes(value) + b"\n"
-            yield from line_records(display, number, line)  # messages as the file's
-        else:
-            yield from document_records(display, number, value)
+        yield from value_records(display, number, value)
 
 
 def _bag_result(records: Iterable[Any], partition: int, config: RunConfig) -> UnitResult:
@@ -209,7 +192,7 @@ def validate(
     None tells it from each file's name, as the command line does. ``strict``: unknown keys
     are errors (``--strict``).
     """
-    tasks, _ = _results(source, _config(_model(model), blocksize, strict))
+    tasks, _ = _results(source, lake_config(model, blocksize, strict))
     return _from_delayed([delayed(_issues)(task) for task in tasks])
 
 
@@ -231,7 +214,7 @@ def summary(
     and counts; ``seconds`` is this computation's wall time and ``exit_status`` the status
     ``lms-schema validate`` would exit with."""
     started = time.perf_counter()
-    tasks, skipped = _results(source, _config(_model(model), blocksize, strict))
+    tasks, skipped = _results(source, lake_config(model, blocksize, strict))
     (total,) = _compute(delayed(_merged)(skipped, *tasks))
     seconds = time.perf_counter() - started
     status = exit_status(total, strict=strict)
@@ -331,7 +314,7 @@ def normalize(
     policy = NormalizationPolicy() if policy is None else policy
     if not isinstance(policy, NormalizationPolicy):
         raise TypeError(f"policy must be a NormalizationPolicy, got {policy!r}")
-    config = _config(_model(model), blocksize, False)
+    config = lake_config(model, blocksize, False)
     out = os.fspath(out_dir)
     rejects = None if rejects_dir is None else os.fspath(rejects_dir)
 

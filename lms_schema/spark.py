@@ -41,19 +41,11 @@ from typing import Any
 
 import attrs
 
-from ._capture.checks import CheckOptions, check_record, resolve_model
-from ._capture.readers import (
-    Missing,
-    ReadOptions,
-    Record,
-    Unit,
-    document_records,
-    line_records,
-    plan,
-)
+from ._capture.checks import CheckOptions, check_record
+from ._capture.readers import Missing, Record, Unit, plan, value_records
 from ._capture.repair import repair_record
 from ._capture.report import Summary, exit_status
-from ._capture.run import RunConfig, count_lines, missing_issue, process_unit
+from ._capture.run import RunConfig, count_lines, lake_config, missing_issue, process_unit
 from ._lenient.policy import NormalizationPolicy
 from ._values.jsonvalue import encode
 
@@ -138,14 +130,6 @@ def local_session(cores: int = 2, **conf: str) -> SparkSession:
     return builder.getOrCreate()
 
 
-def _model(model: type | str | None) -> type | None:
-    if model is None or isinstance(model, type):
-        return model
-    if isinstance(model, str):
-        return resolve_model(model)
-    raise TypeError(f"model must be a model class, a model name or None, got {model!r}")
-
-
 def _display(file: str | None) -> str:
     """``input_file_name()`` as the command line names the file (a local path)."""
     if not file:
@@ -157,20 +141,8 @@ def _display(file: str | None) -> str:
 
 def _records(rows: Iterable[dict[str, Any]]) -> Iterator[Record]:
     for row in rows:
-        value = row["value"]
-        display = _display(row["file"])
-        line = row["line"]
-        if value is None:
-            continue
-        if isinstance(value, str):
-            value = value.encode("utf-8", "surrogatepass")
-        if isinstance(value, bytes | bytearray):
-            if value.isspace() or not value:
-                continue  # a blank line, as in a JSON Lines file
-            text = bytes(value) if value.endswith(b"\n") else bytes(value) + b"\n"
-            yield from line_records(display, line, text)
-        else:
-            yield from document_records(display, line, value)
+        if row["value"] is not None:
+            yield from value_records(_display(row["file"]), row["line"], row["value"])
 
 
 def _prepared(df: DataFrame, column: str) -> DataFrame:
@@ -279,13 +251,6 @@ def _paths(source: Any) -> list[str]:
     return [os.fspath(item) for item in raw]
 
 
-def _config(model: type | None, blocksize: int, strict: bool) -> RunConfig:
-    if type(blocksize) is not int or blocksize < 0:
-        raise TypeError(f"blocksize must be a non-negative int, got {blocksize!r}")
-    read = ReadOptions(chunk_bytes=blocksize)
-    return RunConfig(model=model, read=read, check=CheckOptions(strict))
-
-
 def validate(
     source: Any,
     model: type | str | None = None,
@@ -302,16 +267,13 @@ def validate(
     read as the command line reads them, with ``spark`` or the active session). ``model``: a
     model class or name; with paths, None tells it from each file's name.
     """
-    resolved = _model(model)
+    config = lake_config(model, blocksize, strict)
     if isinstance(source, DataFrame):
-        if resolved is None:
-            raise TypeError(
-                "a DataFrame of records has no file names to tell the model: pass model"
-            )
-        check = functools.partial(_check_batches, model=resolved, options=CheckOptions(strict))
+        if config.model is None:
+            raise TypeError(_NO_MODEL)
+        check = functools.partial(_check_batches, model=config.model, options=config.check)
         return _prepared(source, column).mapInArrow(check, ISSUE_SCHEMA)
     session = _session(spark)
-    config = _config(resolved, blocksize, strict)
     frame, missing, _, _ = _units(session, _paths(source), config)
     found = [missing_issue(item) for item in missing]
     problems = session.createDataFrame(found, ISSUE_SCHEMA)
@@ -371,14 +333,12 @@ def summary(
     computed now: the same keys and counts; ``seconds`` is this computation's wall time and
     ``exit_status`` the status ``lms-schema validate`` would exit with."""
     started = time.perf_counter()
-    resolved = _model(model)
+    config = lake_config(model, blocksize, strict)
     total = Summary()
     if isinstance(source, DataFrame):
-        if resolved is None:
-            raise TypeError(
-                "a DataFrame of records has no file names to tell the model: pass model"
-            )
-        run = functools.partial(_summary_batches, model=resolved, options=CheckOptions(strict))
+        if config.model is None:
+            raise TypeError(_NO_MODEL)
+        run = functools.partial(_summary_batches, model=config.model, options=config.check)
         names: set[str] = set()
         for row in _prepared(source, column).mapInArrow(run, _SUMMARY_SCHEMA).collect():
             part, files = _from_text(row["summary"])
@@ -387,7 +347,6 @@ def summary(
         total.files = len(names)
     else:
         session = _session(spark)
-        config = _config(resolved, blocksize, strict)
         frame, missing, skipped, _ = _units(session, _paths(source), config)
         total.skipped_files = skipped
         for item in missing:
@@ -447,7 +406,7 @@ def normalize(
     as JSON text; None when it was not JSON). Every record read is in one of the two. Both
     come from one ``mapInArrow``: ``persist()`` its result to compute it once.
     """
-    resolved = _model(model)
+    resolved = lake_config(model, 0, False).model
     if resolved is None:
         raise TypeError("normalize needs the model of the records")
     policy = NormalizationPolicy() if policy is None else policy

@@ -54,6 +54,7 @@ __all__ = [
     "line_records",
     "plan",
     "read_unit",
+    "value_records",
 ]
 
 Format = Literal["json", "jsonl", "har"]
@@ -453,6 +454,21 @@ def document_records(display: str, number: int | None, document: Any) -> Iterato
         yield from _page(display, iter(items), lambda: document, lambda: None, number)
     else:
         yield Record(display, number, (), "record", document)
+
+
+def value_records(display: str, number: int | None, value: Any) -> Iterator[Record]:
+    """A record that arrives as a value (a Dask bag's element, a Spark column's cell): JSON
+    text (str or bytes) is read as a JSON Lines line (a blank one is no record), anything
+    else as a decoded document."""
+    if isinstance(value, str):
+        value = value.encode("utf-8", "surrogatepass")
+    if isinstance(value, bytes | bytearray):
+        if not value or value.isspace():
+            return
+        line = bytes(value) if value.endswith(b"\n") else bytes(value) + b"\n"
+        yield from line_records(display, number, line)  # messages as in a file
+    else:
+        yield from document_records(display, number, value)
 
 
 def _jsonl_range(raw: IO[bytes], unit: Unit) -> Iterator[Record]:

@@ -19,7 +19,14 @@ from typing import Any
 import attrs
 
 from .._values.issues import Issue
-from .checks import CheckOptions, Outcome, check_record, issue_dict, model_from_path
+from .checks import (
+    CheckOptions,
+    Outcome,
+    check_record,
+    issue_dict,
+    model_from_path,
+    resolve_model,
+)
 from .readers import Missing, ReadOptions, Record, Unit, read_unit
 from .report import Summary
 
@@ -28,6 +35,7 @@ __all__ = [
     "UnitResult",
     "count_lines",
     "iter_unit",
+    "lake_config",
     "missing_issue",
     "process_unit",
     "shift_line",
@@ -43,6 +51,20 @@ class RunConfig:
     model: type | None = None
     read: ReadOptions = attrs.field(factory=ReadOptions)
     check: CheckOptions = attrs.field(factory=CheckOptions)
+
+
+def lake_config(model: type | str | None, chunk_bytes: int, strict: bool) -> RunConfig:
+    """The configuration of a Dask or Spark run: ``model`` a class, a name (``"completions"``)
+    or None (told by each file's name); JSON Lines files larger than ``chunk_bytes`` read in
+    blocks. Raises ``TypeError`` for arguments of the wrong type."""
+    if isinstance(model, str):
+        model = resolve_model(model)
+    elif model is not None and not isinstance(model, type):
+        raise TypeError(f"model must be a model class, a model name or None, got {model!r}")
+    if type(chunk_bytes) is not int or chunk_bytes < 0:
+        raise TypeError(f"blocksize must be a non-negative int, got {chunk_bytes!r}")
+    read = ReadOptions(chunk_bytes=chunk_bytes)
+    return RunConfig(model=model, read=read, check=CheckOptions(strict))
 
 
 def unit_model(unit: Unit, config: RunConfig) -> type | None:
