@@ -98,29 +98,35 @@ def _is_bag(source: Any) -> bool:
     return isinstance(source, dask.bag.Bag)
 
 
-def _offsets(items: Iterable[Unit | Missing]) -> list[list[Delayed]]:
-    """For each item, the line-count tasks of the blocks of its file before it."""
-    counts: dict[str, list[Delayed]] = {}
-    earlier: list[list[Delayed]] = []
+def _plus(offset: int, lines: int) -> int:
+    return offset + lines
+
+
+def _offsets(items: Iterable[Unit | Missing]) -> list[int | Delayed]:
+    """For each item, the lines of its file before it: 0, or a task adding the newlines of
+    the block before (a small counting task) to that block's offset, a chain per file."""
+    offsets: list[int | Delayed] = []
+    previous: dict[str, tuple[int | Delayed, Delayed]] = {}
     for item in items:
         if isinstance(item, Missing) or item.end is None:
-            earlier.append([])
+            offsets.append(0)
             continue
-        if item.chunk == 0:
-            counts[item.path] = []
-        before = counts.setdefault(item.path, [])
-        earlier.append(list(before))
-        before.append(delayed(count_lines, pure=True)(item))
-    return earlier
+        offset: int | Delayed = 0
+        if item.chunk and item.path in previous:
+            before, lines = previous[item.path]
+            offset = delayed(_plus, pure=True)(before, lines)
+        offsets.append(offset)
+        previous[item.path] = (offset, delayed(count_lines, pure=True)(item))
+    return offsets
 
 
 # -- validate ----------------------------------------------------------------------------------
 
 
-def _unit_result(unit: Unit, config: RunConfig, *counts: int) -> UnitResult:
+def _unit_result(unit: Unit, config: RunConfig, offset: int) -> UnitResult:
     """``process_unit`` with the issues' lines shifted by the blocks before (picklable)."""
     result = process_unit(unit, config)
-    return UnitResult(result.shifted(sum(counts)), result.summary, result.lines)
+    return UnitResult(result.shifted(offset), result.summary, result.lines)
 
 
 def _missing_result(item: Missing) -> UnitResult:
@@ -164,13 +170,13 @@ def _results(source: Any, config: RunConfig) -> tuple[list[Delayed], dict[str, i
 
     planned = plan(_paths(source), config.read)
     tasks: list[Delayed] = []
-    for item, before in zip(planned.items, _offsets(planned.items), strict=True):
+    for item, offset in zip(planned.items, _offsets(planned.items), strict=True):
         if isinstance(item, Missing):
             tasks.append(delayed(_missing_result)(item))
         elif item.path == "-":
             raise TypeError("standard input (-) cannot be read on Dask workers")
         else:
-            tasks.append(delayed(_unit_result)(item, config, *before))
+            tasks.append(delayed(_unit_result)(item, config, offset))
     return tasks, dict(planned.skipped)
 
 
@@ -258,10 +264,10 @@ def _normalize_unit(
     policy: NormalizationPolicy,
     out_path: str,
     rejects_path: str | None,
-    *counts: int,
+    offset: int,
 ) -> dict[str, int]:
     """Normalize one unit into its part files (picklable)."""
-    return _write_part(repair_unit(unit, config, policy), out_path, rejects_path, sum(counts))
+    return _write_part(repair_unit(unit, config, policy), out_path, rejects_path, offset)
 
 
 def _normalize_partition(
@@ -336,11 +342,11 @@ def normalize(
         if any(unit.path == "-" for unit in units):
             raise TypeError("standard input (-) cannot be read on Dask workers")
         n = 0
-        for item, before in zip(planned.items, _offsets(planned.items), strict=True):
+        for item, offset in zip(planned.items, _offsets(planned.items), strict=True):
             if isinstance(item, Missing):
                 tasks.append(delayed(_missing_counts)(item))
                 continue
-            tasks.append(delayed(_normalize_unit)(item, config, policy, *where(n), *before))
+            tasks.append(delayed(_normalize_unit)(item, config, policy, *where(n), offset))
             n += 1
     os.makedirs(out, exist_ok=True)
     if rejects is not None:
