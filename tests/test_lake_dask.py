@@ -47,11 +47,13 @@ def client() -> Iterator[Client]:
         yield running
 
 
-@pytest.fixture(params=["synchronous", "distributed"])
+@pytest.fixture(params=["synchronous", "processes", "distributed"])
 def scheduler(request: pytest.FixtureRequest) -> Iterator[str]:
-    if request.param == "synchronous":
-        with dask.config.set(scheduler="synchronous"):
-            yield "synchronous"
+    """Every kind of scheduler: synchronous, dask's process pool (2 spawned processes: what
+    it ships must pickle) and a distributed LocalCluster."""
+    if request.param in ("synchronous", "processes"):
+        with dask.config.set(scheduler=request.param, num_workers=2):
+            yield request.param
     else:
         running = request.getfixturevalue("client")
         with dask.config.set(scheduler=running.get):
