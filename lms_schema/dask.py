@@ -65,8 +65,9 @@ _from_delayed: Callable[..., Bag] = dask.bag.from_delayed
 
 __all__ = ["BLOCKSIZE", "is_error", "normalize", "summary", "validate"]
 
-#: JSON Lines files larger than this are read in blocks of about this size, in parallel.
 BLOCKSIZE = 64 << 20
+"""JSON Lines files larger than this (64 MiB) are read in blocks of about this size, in
+parallel."""
 
 
 def is_error(issue: dict[str, Any]) -> bool:

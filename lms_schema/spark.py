@@ -66,14 +66,16 @@ __all__ = [
     "validate",
 ]
 
-#: JSON Lines files larger than this are read in blocks of about this size, in parallel.
 BLOCKSIZE = 64 << 20
+"""JSON Lines files larger than this (64 MiB) are read in blocks of about this size, in
+parallel."""
 
-#: The problem rows: the fields of the command line's ``--format json`` issue objects.
 ISSUE_SCHEMA = (
     "type string, file string, line long, record string, id string, path string, "
     "code string, severity string, message string"
 )
+"""The schema of the problem rows: the fields of the command line's ``--format json`` issue
+objects."""
 _ISSUE_ARROW = pa.schema(
     [
         ("type", pa.string()),
