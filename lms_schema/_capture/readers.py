@@ -49,9 +49,12 @@ __all__ = [
     "ReadOptions",
     "Record",
     "Unit",
+    "document_records",
     "format_of",
+    "line_records",
     "plan",
     "read_unit",
+    "value_records",
 ]
 
 Format = Literal["json", "jsonl", "har"]
@@ -434,17 +437,38 @@ def _truncated(exc: FieldError, data: bytes) -> FieldError:
 def _jsonl(stream: IO[bytes], display: str) -> Iterator[Record]:
     for number, line in enumerate(stream, start=1):
         if not line.isspace():
-            yield from _line(display, number, line)
+            yield from line_records(display, number, line)
 
 
-def _line(display: str, number: int, line: bytes) -> Iterator[Record]:
+def line_records(display: str, number: int | None, line: bytes) -> Iterator[Record]:
     """A JSON Lines line: one record, or a page's items and envelope (at that line)."""
-    document = _decode(line)
+    return document_records(display, number, _decode(line))
+
+
+def document_records(display: str, number: int | None, document: Any) -> Iterator[Record]:
+    """A decoded JSON Lines line (or a record of a Dask bag or Spark column): one record, or
+    a page's items and envelope. ``document`` is not changed."""
     if _is_page(document):
+        document = dict(document)
         items = document.pop("items")
         yield from _page(display, iter(items), lambda: document, lambda: None, number)
     else:
         yield Record(display, number, (), "record", document)
+
+
+def value_records(display: str, number: int | None, value: Any) -> Iterator[Record]:
+    """A record that arrives as a value (a Dask bag's element, a Spark column's cell): JSON
+    text (str or bytes) is read as a JSON Lines line (a blank one is no record), anything
+    else as a decoded document."""
+    if isinstance(value, str):
+        value = value.encode("utf-8", "surrogatepass")
+    if isinstance(value, bytes | bytearray):
+        if not value or value.isspace():
+            return
+        line = bytes(value) if value.endswith(b"\n") else bytes(value) + b"\n"
+        yield from line_records(display, number, line)  # messages as in a file
+    else:
+        yield from document_records(display, number, value)
 
 
 def _jsonl_range(raw: IO[bytes], unit: Unit) -> Iterator[Record]:
@@ -460,7 +484,7 @@ def _jsonl_range(raw: IO[bytes], unit: Unit) -> Iterator[Record]:
         left -= len(line)
         number += 1
         if not line.isspace():
-            yield from _line(unit.display, number, line)
+            yield from line_records(unit.display, number, line)
 
 
 def _json(stream: IO[bytes], display: str, options: ReadOptions) -> Iterator[Record]:
