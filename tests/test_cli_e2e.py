@@ -813,7 +813,7 @@ def test_ctrl_c_with_jobs_stops_the_workers(tmp_path: Path) -> None:
         process.kill()
     text = err.decode()
     if process.returncode == 1:  # the machine was fast enough to finish first: no interrupt
-        assert "200000 records checked" in text
+        assert "60000 records checked" in text  # every record of the file
         return
     assert process.returncode == 130, text
     assert "Traceback" not in text
