@@ -397,3 +397,89 @@ def test_too_deep_arrays_are_named() -> None:
         "too_deep",
         f"nested more than {jsonvalue.MAX_DEPTH} levels deep",
     )
+
+
+# -- durations.py, the rest of the file (second run) -----------------------------------------------
+
+
+def test_duration_constructor_type_errors() -> None:
+    with pytest.raises(TypeError) as info:
+        Duration(timedelta(hours=1))  # type: ignore[arg-type]
+    assert str(info.value) == (
+        "Duration() takes ISO 8601 text such as 'PT1H15M', not timedelta (use "
+        "Duration.from_timedelta() for a timedelta, or the keywords months= and microseconds=)"
+    )
+    for kwargs in ({"months": 1}, {"microseconds": 1}, {"microseconds": 0.0}, {"months": 0.5}):
+        with pytest.raises(TypeError) as info:
+            Duration("PT1H", **kwargs)
+        assert str(info.value) == "Duration() takes either the text or months=/microseconds="
+
+
+@pytest.mark.parametrize("op", ["<", "<=", ">", ">="])
+def test_ordering_messages_and_foreign_types(op: str) -> None:
+    import operator
+
+    compare: Any = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}[op]
+    tail = (
+        f"with {op!r}: years and months have no fixed length in days, so a duration with "
+        "years or months orders only against whole months (compare exact durations, or the "
+        "datetimes that .add_to() gives)"
+    )
+    with pytest.raises(TypeError) as info:
+        compare(Duration("P1M"), Duration("PT1H"))
+    assert str(info.value) == f"cannot order P1M and PT1H {tail}"
+    with pytest.raises(TypeError) as info:
+        compare(Duration("P1M"), timedelta(hours=1))
+    assert str(info.value) == f"cannot order P1M and datetime.timedelta(seconds=3600) {tail}"
+    with pytest.raises(TypeError) as info:  # a foreign type: NotImplemented, then Python's own
+        compare(Duration("PT1H"), 5)
+    assert str(info.value) == (f"'{op}' not supported between instances of 'Duration' and 'int'")
+
+
+def test_elapsed_time_in_a_zone_with_changing_offsets() -> None:
+    """One hour after 01:30 on the night Berlin moves to summer time is 03:30 CEST (elapsed
+    time, through UTC), in the same zone; a fixed offset adds wall-clock time directly, even
+    at the last representable hour."""
+    from zoneinfo import ZoneInfo
+
+    berlin = ZoneInfo("Europe/Berlin")
+    start = datetime(2021, 3, 28, 1, 30, tzinfo=berlin)
+    later = Duration("PT1H").add_to(start)
+    assert later.tzinfo is berlin
+    assert (later.hour, later.minute, later.utcoffset()) == (3, 30, timedelta(hours=2))
+    assert later.astimezone(UTC) - start.astimezone(UTC) == timedelta(hours=1)
+    edge = datetime(9999, 12, 31, 23, 0, tzinfo=timezone(timedelta(hours=-5)))
+    assert Duration("PT0S").add_to(edge) == edge  # through UTC it would pass the year 9999
+    assert Duration("PT30M").add_to(edge).minute == 30
+
+
+def test_a_fractional_month_ends_after_its_shortest_length() -> None:
+    """``P0.5M`` is at least 14 days (half of a 28-day month); ``P1.25M`` one calendar month
+    and 7 days; a sum past the year 9999 is later than anything."""
+    from lms_schema._values.durations import ends_after
+
+    start = datetime(2021, 2, 1, tzinfo=UTC)
+    half = Duration("P0.5M")
+    assert ends_after(half, start, start + timedelta(days=14) - timedelta(microseconds=1))
+    assert not ends_after(half, start, start + timedelta(days=14))
+    more = Duration("P1.25M")
+    march = datetime(2021, 3, 1, tzinfo=UTC)
+    assert ends_after(more, start, march + timedelta(days=7) - timedelta(microseconds=1))
+    assert not ends_after(more, start, march + timedelta(days=7))
+    late = datetime(9999, 12, 1, tzinfo=UTC)
+    assert ends_after(Duration("P2M"), late, late)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("P1X", "unexpected character 'X' at position 2"),
+        ("PX1D", "unexpected character 'X' at position 1"),
+        ("PT1HT2M", "'T' appears more than once"),
+    ],
+)
+def test_more_duration_reasons(text: str, reason: str) -> None:
+    with pytest.raises(DurationError) as info:
+        parse_duration(text)
+    assert info.value.code == "invalid_duration"
+    assert info.value.message.endswith(reason), info.value.message
