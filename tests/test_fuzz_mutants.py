@@ -483,3 +483,82 @@ def test_more_duration_reasons(text: str, reason: str) -> None:
         parse_duration(text)
     assert info.value.code == "invalid_duration"
     assert info.value.message.endswith(reason), info.value.message
+
+
+_NOMINAL = "years and months may add up to at most 999999999 years"
+_EXACT = (
+    "weeks, days, hours, minutes and seconds may add up to at most 999999999 days "
+    "23:59:59.999999 (datetime.timedelta.max)"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("P999999999Y", None),
+        ("P11999999988M", None),
+        ("P999999999.0Y", None),  # the fraction path, exactly at the limit
+        ("P999999999DT23H59M59.999999S", None),
+        ("PT86399999999999.999999S", None),
+        ("P999999999Y1M", _NOMINAL),
+        ("P11999999989M", _NOMINAL),
+        ("P999999999.5Y", _NOMINAL),
+        ("P999999999DT23H59M60S", _EXACT),
+        ("PT86400000000000.0S", _EXACT),
+        ("P999999999Y1000000000D", _EXACT),  # months at the limit, the exact part over it
+        ("P999999999Y1000000000.0D", _EXACT),
+    ],
+)
+def test_duration_range_limits(text: str, why: str | None) -> None:
+    """At the limits exactly, and one step over; the message names the part that is over.
+    ``_parse_str`` is called directly: ``parse_duration`` caches its results."""
+    from lms_schema._values.durations import _parse_str
+
+    if why is None:
+        assert _parse_str(text).months <= MAX_MONTHS
+        return
+    with pytest.raises(DurationError) as info:
+        _parse_str(text)
+    assert (info.value.code, info.value.message) == (
+        "duration_out_of_range",
+        f"{text!r} is out of range: {why}",
+    )
+
+
+def test_long_texts_are_cut_in_messages_after_60_characters() -> None:
+    from lms_schema._values.durations import _parse_str
+
+    sixty = "P" + "9" * 30 + "YT" + "9" * 26 + "S"
+    with pytest.raises(DurationError) as info:
+        _parse_str(sixty)
+    assert info.value.message == f"{sixty!r} is out of range: {_NOMINAL}"
+    longer = "P" + "9" * 30 + "YT" + "9" * 27 + "S"
+    with pytest.raises(DurationError) as info:
+        _parse_str(longer)
+    assert info.value.message == f"{longer[:57] + '...'!r} is out of range: {_NOMINAL}"
+    at_most = "P" + "1" * 198 + "D"  # 200 characters: not too long, too many digits
+    with pytest.raises(DurationError) as info:
+        _parse_str(at_most)
+    assert "too long" not in info.value.message
+    with pytest.raises(DurationError) as info:
+        _parse_str(at_most + "1")
+    assert info.value.message.endswith(
+        "is too long to be a duration (201 characters; at most 200 are accepted)"
+    )
+
+
+def test_parse_duration_names_the_wrong_type() -> None:
+    for value, name in ((5, "integer"), (None, "null"), ([], "array"), (1.5, "number")):
+        with pytest.raises(DurationError) as info:
+            parse_duration(value)
+        assert (info.value.code, info.value.message) == (
+            "wrong_type",
+            f"expected a duration string, got {name}",
+        )
+
+
+def test_durations_hash_by_value() -> None:
+    hashes = {hash(Duration(f"PT{i}S")) for i in range(100)}
+    assert len(hashes) == 100
+    assert hash(Duration("PT60M")) == hash(Duration("PT1H"))
+    assert hash(Duration("P1M")) != hash(Duration("PT1H"))
