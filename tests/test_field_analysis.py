@@ -16,7 +16,7 @@ from uuid import UUID
 import attrs
 import pytest
 
-from lms_schema import Completion, Course, Page, PartialUser, User
+from lms_schema import Completion, Course, Grade, Page, PartialUser, User
 from lms_schema._models import fields
 from lms_schema._models.errorbodies import (
     ERROR_BODIES,
@@ -194,6 +194,7 @@ def test_a_user_subclass_with_string_annotations() -> None:
     ]
     assert analysed.by_name["level"].annotation == int | Absent
     assert fields_of(Badge) == analysed
+    assert fields_of(Badge) is fields_of(Badge)  # computed once, then cached
 
 
 def test_wire_order_puts_the_base_keys_first() -> None:
@@ -249,6 +250,7 @@ def test_classes_that_are_no_models() -> None:
         (dict[str, int], "dict[str, int]"),
         (typing.Literal["a"], "typing.Literal['a']"),
         (UUID | str, "uuid.UUID | str"),
+        (float | bytes, "float | bytes"),  # two members, no UUID, not str | int
         (typing.Annotated[list[int], {}], "typing.Annotated[list[int], {}]"),
     ],
 )
@@ -290,3 +292,32 @@ def test_the_small_helpers() -> None:
     assert info.wire == "categories" and info.is_relation
     assert not fields_of(Course).by_name["name"].is_relation
     assert Kind("relation") is Kind.RELATION
+
+
+def test_annotations_resolve_in_the_class_namespace_and_without_a_module() -> None:
+    """A name defined in the class body resolves (the class namespace is the locals); a
+    class whose module is gone resolves builtins."""
+
+    @attrs.define
+    class Local(User):
+        Alias = str
+        alias: Alias | None = None  # type: ignore[valid-type]
+
+    assert _analyse(Local).by_name["alias"].kind is Kind.STRING
+    orphan = attrs.make_class("Orphan", {"n": attrs.field(type=_text("int"), default=0)}, (User,))
+    orphan.__module__ = "no_such_module_anywhere"
+    assert _analyse(orphan).by_name["n"].kind is Kind.INT64
+
+
+def _text(annotation: str) -> Any:
+    return annotation
+
+
+def test_reprs_of_analysed_fields() -> None:
+    both = fields.FieldInfo(
+        "x", Kind.OPEN_ENUM, True, True, True, User, Grade, str, "a string", None
+    )
+    assert (
+        repr(both) == "FieldInfo('x', OPEN_ENUM, many, nullable, required, target=User, enum=Grade)"
+    )
+    assert repr(ModelFields("thing", (), (), {}, frozenset())) == "ModelFields('thing', 0)"
