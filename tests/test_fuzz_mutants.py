@@ -476,6 +476,14 @@ def test_a_fractional_month_ends_after_its_shortest_length() -> None:
         ("P1X", "unexpected character 'X' at position 2"),
         ("PX1D", "unexpected character 'X' at position 1"),
         ("PT1HT2M", "'T' appears more than once"),
+        ("PY", "'Y' must be preceded by a number"),
+        ("P1T", "the number '1' before 'T' has no designator"),
+        ("P1W1D", "weeks ('W') cannot be combined with other components; write them as days"),
+        (
+            "P1.5DT1H",
+            "only the last component may have a decimal fraction, but '1.5D' is followed by "
+            "another component",
+        ),
     ],
 )
 def test_more_duration_reasons(text: str, reason: str) -> None:
