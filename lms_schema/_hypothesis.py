@@ -44,11 +44,14 @@ def _duration(tp: Any) -> Any:
 
 
 def _every_subclass(cls: type) -> list[type]:
+    """Every live subclass, without the classes attrs replaced by their slotted copies (they
+    linger until the garbage collector runs; registering one would keep it alive)."""
     out: list[type] = []
     stack: list[type] = list(cls.__subclasses__())
     while stack:
         sub = stack.pop(0)
-        out.append(sub)
+        if "__attrs_base_of_slotted__" not in sub.__dict__:
+            out.append(sub)
         stack.extend(sub.__subclasses__())
     return out
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 from uuid import UUID
 
 import attrs
@@ -57,8 +57,10 @@ _NEW_MODEL_CALLBACKS: list[Callable[[type], None]] = []
 
 
 def on_new_model(callback: Callable[[type], None]) -> None:
-    """Call ``callback(cls)`` for every model class defined from now on (users' subclasses;
-    attrs may call it twice per class, for the class it replaces too)."""
+    """Call ``callback(cls)`` for every model class defined from now on (users' subclasses),
+    once per class, when attrs has finished building it (never for the class attrs replaces
+    by its slotted copy, which must not be kept alive: it would stay in ``__subclasses__()``,
+    where cattrs' ``include_subclasses`` looks)."""
     _NEW_MODEL_CALLBACKS.append(callback)
 
 
@@ -84,8 +86,9 @@ class _PartialBase:
     custom_fields: JSONObject | Absent | None = ABSENT
     raw_data: JSONObject | Absent | None = ABSENT
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
+    @classmethod
+    def __attrs_init_subclass__(cls) -> None:
+        # attrs calls this once, on the finished (slotted) class.
         for callback in _NEW_MODEL_CALLBACKS:
             callback(cls)
 
