@@ -195,6 +195,8 @@ def test_a_user_subclass_with_string_annotations() -> None:
     assert analysed.by_name["level"].annotation == int | Absent
     assert fields_of(Badge) == analysed
     assert fields_of(Badge) is fields_of(Badge)  # computed once, then cached
+    assert fields_of(Badge).cls is Badge
+    assert Badge in fields._CACHE
 
 
 def test_wire_order_puts_the_base_keys_first() -> None:

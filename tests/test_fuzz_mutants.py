@@ -570,3 +570,6 @@ def test_durations_hash_by_value() -> None:
     assert len(hashes) == 100
     assert hash(Duration("PT60M")) == hash(Duration("PT1H"))
     assert hash(Duration("P1M")) != hash(Duration("PT1H"))
+    nominal = {hash(Duration(f"P{i}MT{i}S")) for i in range(1, 50)}
+    assert len(nominal) == 49
+    assert hash(Duration("P1Y")) == hash(Duration("P12M"))
