@@ -35,6 +35,8 @@ import lms_schema
 from lms_schema import Completion, Page
 
 from . import corpus, peers
+from .lake import END as LAKE_END
+from .lake import START as LAKE_START
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -532,6 +534,8 @@ def main(argv: list[str] | None = None) -> int:
         text = args.output.read_text()
         if KEEP_START in text and KEEP_END in text:
             kept = text[text.index(KEEP_START) : text.index(KEEP_END) + len(KEEP_END)] + "\n"
+        if LAKE_START in text and LAKE_END in text:  # benchmarks/lake.py's own block
+            kept += text[text.index(LAKE_START) : text.index(LAKE_END) + len(LAKE_END)] + "\n"
     args.output.write_text(
         HEADER + "## Current (after)\n\n" + "\n".join(body) + ("\n" + kept if kept else "")
     )

@@ -25,16 +25,20 @@ from typing import IO, Any, TextIO
 
 from ._capture import report
 from ._capture.checks import CheckOptions, issue_dict, model_names, resolve_model
-from ._capture.readers import FORMATS, Missing, ReadOptions, Record, Unit, plan, read_unit
-from ._capture.run import RunConfig, UnitResult, iter_unit, process_unit, unit_model
+from ._capture.readers import FORMATS, Missing, ReadOptions, Unit, plan
+from ._capture.repair import prefixed, repair_unit
+from ._capture.run import (
+    RunConfig,
+    UnitResult,
+    iter_unit,
+    missing_issue,
+    process_unit,
+    unit_model,
+)
 from ._lenient.policy import RULES, NormalizationPolicy
-from ._models.models import Page
-from ._normalize import normalize
 from ._schema.cli import schema_subcommands
-from ._values.absent import ABSENT
 from ._values.issues import CODES, Issue
 from ._values.jsonvalue import encode
-from ._values.leaf import FieldError
 
 __all__ = ["SUBCOMMANDS", "main"]
 
@@ -162,13 +166,9 @@ def _size(n: int) -> str:
 
 
 def _exit_status(summary: report.Summary, args: argparse.Namespace, missing: int) -> int:
-    if missing or summary.io_problems:
-        return 2
-    if summary.invalid or summary.invalid_envelopes or (args.strict and summary.warning_count):
-        return 1
-    if summary.records == 0 and not args.allow_empty:
-        return 2
-    return 0
+    return report.exit_status(
+        summary, strict=args.strict, allow_empty=args.allow_empty, missing=missing
+    )
 
 
 # -- validate -----------------------------------------------------------------------------------
@@ -258,6 +258,14 @@ def _validate_arguments(parser: argparse.ArgumentParser) -> None:
         help="check files, and chunks of large JSON Lines files, in N processes; the output "
         "is the same as with 1 (default 1)",
     )
+    parser.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="check files, and chunks of large JSON Lines files, on a Dask cluster: the "
+        "scheduler's address (tcp://host:8786), or 'local' for a cluster of --jobs worker "
+        "processes on this machine (default: one per core); the output is the same as "
+        "without it (needs the dask extra; see docs/lake.md)",
+    )
 
 
 def _non_negative(text: str) -> int:
@@ -292,11 +300,6 @@ def _config(args: argparse.Namespace, chunk_bytes: int = 0) -> RunConfig:
     )
 
 
-def _missing_issue(item: Missing) -> dict[str, Any]:
-    record = Record(item.path, None, (), "notice", None)
-    return issue_dict(record, Issue("$", "unreadable", item.message))
-
-
 def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -324,6 +327,40 @@ def _results(
         pool.join()
 
 
+def _dask_results(
+    items: Sequence[Unit | Missing], config: RunConfig, address: str, jobs: int
+) -> Generator[tuple[Unit | Missing, UnitResult | None], None, None]:
+    """As :func:`_results`, with the units run as tasks on a Dask cluster (``local``: one
+    started here with ``jobs`` worker processes, or one per core)."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise _UsageError("--dask needs Dask: pip install 'lms-schema[dask]'") from None
+    with contextlib.ExitStack() as stack:
+        if address == "local":
+            workers = jobs if jobs > 1 else os.cpu_count() or 1
+            cluster = LocalCluster(  # type: ignore[no-untyped-call]
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+            )
+            stack.enter_context(cluster)
+            client = stack.enter_context(Client(cluster))  # type: ignore[no-untyped-call]
+        else:
+            try:
+                client = stack.enter_context(Client(address))  # type: ignore[no-untyped-call]
+            except (OSError, ValueError) as exc:
+                raise _UsageError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        units = [item for item in items if isinstance(item, Unit) and item.path != "-"]
+        futures = iter([client.submit(process_unit, unit, config, pure=False) for unit in units])
+        for item in items:
+            if isinstance(item, Unit) and item.path != "-":
+                future = next(futures)
+                result = future.result()
+                future.release()
+                yield item, result
+            else:
+                yield item, None
+
+
 def _process(job: tuple[Unit, RunConfig]) -> UnitResult:
     return process_unit(*job)
 
@@ -331,7 +368,7 @@ def _process(job: tuple[Unit, RunConfig]) -> UnitResult:
 def _validate(args: argparse.Namespace) -> int:
     out, err = sys.stdout, sys.stderr
     jobs = args.jobs
-    config = _config(args, args.chunk_size if jobs > 1 else 0)
+    config = _config(args, args.chunk_size if jobs > 1 or args.dask else 0)
     if args.paths.count("-") > 1:
         raise _UsageError("standard input (-) can be read once")
     planned = plan(args.paths, config.read)
@@ -342,12 +379,15 @@ def _validate(args: argparse.Namespace) -> int:
     bar = _progress(planned.total_bytes, err)
     offsets: dict[str, int] = {}
     interrupted = False
-    results = _results(planned.items, config, jobs)
+    if args.dask is not None:
+        results = _dask_results(planned.items, config, args.dask, jobs)
+    else:
+        results = _results(planned.items, config, jobs)
     try:
         for item, result in results:
             if isinstance(item, Missing):
                 missing += 1
-                issue = _missing_issue(item)
+                issue = missing_issue(item)
                 summary.add("notice", [issue])
                 summary.unreadable -= 1  # counted in `missing`
                 printer.issue(issue)
@@ -527,10 +567,6 @@ def _same_file(a: str, b: str) -> bool:
         return os.path.abspath(a) == os.path.abspath(b)
 
 
-def _json_safe(value: Any) -> Any:
-    return None if value is ABSENT else value
-
-
 def _normalize(args: argparse.Namespace) -> int:
     err = sys.stderr
     policy = _policy(args)
@@ -565,87 +601,47 @@ def _normalize(args: argparse.Namespace) -> int:
         for item in planned.items:
             if isinstance(item, Missing):
                 problems += 1
-                err.write(report.text_line(_missing_issue(item)) + "\n")
+                err.write(report.text_line(missing_issue(item)) + "\n")
                 continue
             summary.files += 1
             model = unit_model(item, config)
             if args.verbose:
                 shown = model.__name__ if model is not None else "(unknown)"
                 err.write(f"lms-schema: {report.escape(item.display)}: {shown}\n")
-            for record in read_unit(item, config.read):
-                if record.kind == "notice":
-                    notice = issue_dict(record, record.payload)
+            for event in repair_unit(item, config, policy):
+                if event.kind == "notice":
+                    notice = event.issues[0]
                     if notice["severity"] == "error":
                         problems += 1
                     err.write(report.text_line(notice) + "\n")
                     continue
-                if record.kind == "exchange":
+                if event.kind == "stop":
                     problems += 1
-                    err.write(
-                        f"lms-schema: {report.escape(item.display)}: normalize does not read "
-                        "HTTP archives (validate does)\n"
-                    )
-                    break
-                if record.kind == "envelope":
-                    continue  # a page's items are the records
-                if model is None:
-                    problems += 1
-                    err.write(
-                        f"{report.escape(item.display)}: $: cannot tell the model of "
-                        f"{report.escape(item.display)} from its name or its directories; "
-                        "pass --model NAME [unknown_model]\n"
-                    )
+                    err.write(event.message + "\n")
                     break
                 read += 1
-                position = report_position(record)
-                payload = record.payload
-                if isinstance(payload, FieldError):
-                    errors = [Issue("$", payload.code, payload.message)]
-                    result = None
-                else:
-                    cls: Any = model
-                    if record.kind == "record" and _is_page(payload):
-                        cls = Page[model]  # type: ignore[valid-type]
-                    result = normalize(payload, cls, policy=policy)
-                    errors = list(result.errors)
-                    for fix in result.fixes:
-                        fixed += 1
-                        if fixes is None and not args.quiet:  # no fixes file: on stderr
-                            place = report.where(issue_dict(record, Issue("$", "", "")))
-                            path = report.escape(_prefixed(record, fix.path))
-                            rest = report.escape(str(fix)[len(fix.path) :])  # ": A -> B [rule]"
-                            err.write(f"{place}: fixed {path}{rest}\n")
-                        if fixes is not None:
-                            entry = {
-                                **position,
-                                "path": _prefixed(record, fix.path),
-                                "rule": fix.rule,
-                                **({} if fix.before is ABSENT else {"before": fix.before}),
-                                "after": _json_safe(fix.after),
-                            }
-                            fixes.write(encode(entry) + b"\n")
-                if errors or result is None or result.payload is None:
+                record = event.record
+                assert record is not None
+                fixed += len(event.fixes)
+                if fixes is not None:
+                    for entry in event.fix_entries():
+                        fixes.write(encode(entry) + b"\n")
+                elif not args.quiet:  # no fixes file: on stderr
+                    place = report.where(issue_dict(record, Issue("$", "", "")))
+                    for fix in event.fixes:
+                        path = report.escape(prefixed(record, fix.path))
+                        rest = report.escape(str(fix)[len(fix.path) :])  # ": A -> B [rule]"
+                        err.write(f"{place}: fixed {path}{rest}\n")
+                if event.kind == "rejected":
                     rejected += 1
-                    for issue in errors:
-                        line = issue_dict(record, issue, _prefixed(record, issue.path))
+                    for line in event.issues:
                         err.write(report.text_line(line) + "\n")
                     if rejects is not None:
-                        entry = {
-                            **position,
-                            "errors": [
-                                {
-                                    "path": _prefixed(record, i.path),
-                                    "code": i.code,
-                                    "message": i.message,
-                                }
-                                for i in errors
-                            ],
-                            "payload": None if isinstance(payload, FieldError) else payload,
-                        }
-                        rejects.write(encode(entry) + b"\n")
+                        rejects.write(encode(event.reject_entry()) + b"\n")
                     continue
                 written += 1
-                output.write(encode(result.payload) + b"\n")
+                assert event.canonical is not None
+                output.write(event.canonical + b"\n")
         for sink in sinks:
             sink.commit()
     except KeyboardInterrupt:
@@ -678,25 +674,6 @@ def _normalize(args: argparse.Namespace) -> int:
     if read == 0 and not args.allow_empty:
         return 2
     return 0
-
-
-def report_position(record: Record) -> dict[str, Any]:
-    """``file``, ``line`` and ``record`` (the record's JSONPath in its file) of a record."""
-    from ._values.issues import format_path
-
-    return {"file": record.file, "line": record.line, "record": format_path(record.position)}
-
-
-def _prefixed(record: Record, path: str) -> str:
-    if not record.position:
-        return path
-    from ._values.issues import format_path
-
-    return format_path(record.position) + path[1:]
-
-
-def _is_page(payload: Any) -> bool:
-    return type(payload) is dict and "items" in payload and "id" not in payload
 
 
 # -- rules, codes, sample -----------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """What the command line does with captured payloads, as importable, picklable functions.
 
 The ``lms-schema`` command is a thin layer over three modules, which a distributed runner
-(Dask, Spark, multiprocessing) can use on its own::
+(Dask, Spark, multiprocessing) can use on its own (:mod:`lms_schema.dask` and
+:mod:`lms_schema.spark` do)::
 
     from lms_schema._capture import checks, readers, report, run
 
@@ -20,5 +21,7 @@ The ``lms-schema`` command is a thin layer over three modules, which a distribut
 * :mod:`.checks` -- model resolution and the checks of one record (a list of issue dicts);
 * :mod:`.report` -- the summary counts and the output formats (text, json, junit, github);
 * :mod:`.run` -- one unit start to end (model resolution included), for a process pool;
+* :mod:`.repair` -- what ``normalize`` makes of a unit's records, event by event (Dask and
+  Spark write the events to their own outputs);
 * :mod:`.sample` -- records drawn from the Hypothesis strategies (imports Hypothesis).
 """

@@ -49,9 +49,12 @@ __all__ = [
     "ReadOptions",
     "Record",
     "Unit",
+    "document_records",
     "format_of",
+    "line_records",
     "plan",
     "read_unit",
+    "value_records",
 ]
 
 Format = Literal["json", "jsonl", "har"]
@@ -438,14 +441,28 @@ def _truncated(exc: FieldError, data: bytes) -> FieldError:
 def _jsonl(stream: IO[bytes], display: str, options: ReadOptions) -> Iterator[Record]:
     for number, line in enumerate(stream, start=1):
         if not line.isspace():
-            yield from _line(display, number, line, options)
+            yield from line_records(display, number, line, options)
 
 
-def _line(display: str, number: int, line: bytes, options: ReadOptions) -> Iterator[Record]:
-    """A JSON Lines line: one record, or a page's items and envelope (at that line)."""
+def line_records(
+    display: str, number: int | None, line: bytes, options: ReadOptions | None = None
+) -> Iterator[Record]:
+    """A JSON Lines line: one record, or a page's items and envelope (at that line). With
+    ``options.duplicate_keys``, the keys repeated in the line are warnings on their records."""
     document = _decode(line)
-    repeats = _Repeats.of(line, document, options)
+    repeats = _Repeats.of(line, document, options) if options is not None else None
+    return document_records(display, number, document, repeats)
+
+
+def document_records(
+    display: str, number: int | None, document: Any, repeats: _Repeats | None = None
+) -> Iterator[Record]:
+    """A decoded JSON Lines line (or a record of a Dask bag or Spark column): one record, or
+    a page's items and envelope. ``document`` is not changed. ``repeats``: the keys repeated
+    in its text, each told on its record."""
+    repeats = repeats or _Repeats()
     if _is_page(document):
+        document = dict(document)
         items = document.pop("items")
         yield from _page(display, iter(items), lambda: document, lambda: None, number, repeats)
     else:
@@ -525,6 +542,21 @@ class _KeyTracker(_Repeats):
             yield event
 
 
+def value_records(display: str, number: int | None, value: Any) -> Iterator[Record]:
+    """A record that arrives as a value (a Dask bag's element, a Spark column's cell): JSON
+    text (str or bytes) is read as a JSON Lines line (a blank one is no record), anything
+    else as a decoded document."""
+    if isinstance(value, str):
+        value = value.encode("utf-8", "surrogatepass")
+    if isinstance(value, bytes | bytearray):
+        if not value or value.isspace():
+            return
+        line = bytes(value) if value.endswith(b"\n") else bytes(value) + b"\n"
+        yield from line_records(display, number, line)  # messages as in a file
+    else:
+        yield from document_records(display, number, value)
+
+
 def _jsonl_range(raw: IO[bytes], unit: Unit, options: ReadOptions) -> Iterator[Record]:
     """The lines of ``[unit.start, unit.end)`` (line numbers counted from the chunk's first
     line; the caller adds the lines of the chunks before). A line-count record ends it."""
@@ -538,7 +570,7 @@ def _jsonl_range(raw: IO[bytes], unit: Unit, options: ReadOptions) -> Iterator[R
         left -= len(line)
         number += 1
         if not line.isspace():
-            yield from _line(unit.display, number, line, options)
+            yield from line_records(unit.display, number, line, options)
 
 
 def _json(stream: IO[bytes], display: str, options: ReadOptions) -> Iterator[Record]:

@@ -26,6 +26,7 @@ import attrs
 __all__ = [
     "Summary",
     "escape",
+    "exit_status",
     "github_line",
     "json_line",
     "junit_document",
@@ -159,6 +160,21 @@ class Summary:
             "exit_status": exit_status,
             **extra,
         }
+
+
+def exit_status(
+    summary: Summary, *, strict: bool = False, allow_empty: bool = False, missing: int = 0
+) -> int:
+    """``lms-schema validate``'s exit status: 2 for I/O problems (``missing`` paths not yet
+    counted in ``summary``) or nothing found, 1 for an invalid record (``strict``: or a
+    warning), else 0."""
+    if missing or summary.io_problems:
+        return 2
+    if summary.invalid or summary.invalid_envelopes or (strict and summary.warning_count):
+        return 1
+    if summary.records == 0 and not allow_empty:
+        return 2
+    return 0
 
 
 def where(issue: dict[str, Any]) -> str:

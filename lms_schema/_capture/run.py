@@ -19,11 +19,28 @@ from typing import Any
 import attrs
 
 from .._values.issues import Issue
-from .checks import CheckOptions, Outcome, check_record, issue_dict, model_from_path
-from .readers import ReadOptions, Record, Unit, read_unit
+from .checks import (
+    CheckOptions,
+    Outcome,
+    check_record,
+    issue_dict,
+    model_from_path,
+    resolve_model,
+)
+from .readers import Missing, ReadOptions, Record, Unit, read_unit
 from .report import Summary
 
-__all__ = ["RunConfig", "UnitResult", "count_lines", "iter_unit", "process_unit", "unit_model"]
+__all__ = [
+    "RunConfig",
+    "UnitResult",
+    "count_lines",
+    "iter_unit",
+    "lake_config",
+    "missing_issue",
+    "process_unit",
+    "shift_line",
+    "unit_model",
+]
 
 
 @attrs.frozen
@@ -34,6 +51,20 @@ class RunConfig:
     model: type | None = None
     read: ReadOptions = attrs.field(factory=ReadOptions)
     check: CheckOptions = attrs.field(factory=CheckOptions)
+
+
+def lake_config(model: type | str | None, chunk_bytes: int, strict: bool) -> RunConfig:
+    """The configuration of a Dask or Spark run: ``model`` a class, a name (``"completions"``)
+    or None (told by each file's name); JSON Lines files larger than ``chunk_bytes`` read in
+    blocks. Raises ``TypeError`` for arguments of the wrong type."""
+    if isinstance(model, str):
+        model = resolve_model(model)
+    elif model is not None and not isinstance(model, type):
+        raise TypeError(f"model must be a model class, a model name or None, got {model!r}")
+    if type(chunk_bytes) is not int or chunk_bytes < 0:
+        raise TypeError(f"blocksize must be a non-negative int, got {chunk_bytes!r}")
+    read = ReadOptions(chunk_bytes=chunk_bytes)
+    return RunConfig(model=model, read=read, check=CheckOptions(strict))
 
 
 def unit_model(unit: Unit, config: RunConfig) -> type | None:
@@ -73,10 +104,18 @@ class UnitResult:
         from 1)."""
         if not offset:
             return self.issues
-        return [
-            {**issue, "line": issue["line"] + offset} if issue["line"] is not None else issue
-            for issue in self.issues
-        ]
+        return [{**issue, "line": shift_line(issue["line"], offset)} for issue in self.issues]
+
+
+def shift_line(line: int | None, offset: int) -> int | None:
+    """A chunk's line number as the file's (a chunk's lines count from 1)."""
+    return line + offset if line is not None and offset else line
+
+
+def missing_issue(item: Missing) -> dict[str, Any]:
+    """The ``unreadable`` issue of a path that cannot be read."""
+    record = Record(item.path, None, (), "notice", None)
+    return issue_dict(record, Issue("$", "unreadable", item.message))
 
 
 def process_unit(unit: Unit, config: RunConfig) -> UnitResult:
