@@ -221,6 +221,13 @@ def _validate_arguments(parser: argparse.ArgumentParser) -> None:
         help="print warnings too (text, github, junit; the json format always has them)",
     )
     parser.add_argument(
+        "--no-duplicate-keys",
+        dest="duplicate_keys",
+        action="store_false",
+        help="do not look for keys repeated in one object of the JSON text (by default each "
+        "is a duplicate_key warning: parsers disagree on which value counts)",
+    )
+    parser.add_argument(
         "--format",
         choices=("text", "json", "junit", "github"),
         default="text",
@@ -284,7 +291,11 @@ def _config(args: argparse.Namespace, chunk_bytes: int = 0) -> RunConfig:
             raise _UsageError(str(exc)) from None
     return RunConfig(
         model=model,
-        read=ReadOptions(input_format=args.input_format, chunk_bytes=chunk_bytes),
+        read=ReadOptions(
+            input_format=args.input_format,
+            chunk_bytes=chunk_bytes,
+            duplicate_keys=getattr(args, "duplicate_keys", False),
+        ),
         check=CheckOptions(strict=getattr(args, "strict", False)),
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import random
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 import lms_schema
 from lms_schema import Completion, Page, User, _fuzz
 from lms_schema._fuzz import inputs, walk
+from lms_schema._fuzz.choices import HOSTILE, RandomChoices
 from lms_schema._fuzz.oracles import Finding, HarnessError, call, expect
 from lms_schema._models.errorbodies import ERROR_BODIES
 
@@ -225,3 +227,49 @@ def test_every_kind_draws_and_passes(kind: str) -> None:
 def test_error_bodies_are_their_own_targets() -> None:
     assert _fuzz.KINDS["error-body"].targets == ERROR_BODIES
     assert {_fuzz.KINDS[k].targets for k in _fuzz.KINDS if k != "error-body"} == {None}
+
+
+# -- the seeded stage ------------------------------------------------------------------------------
+
+_SEEDED = ("seeded-bytes", "seeded-payload", "seeded-keys")
+
+
+@pytest.mark.parametrize("kind", _SEEDED)
+def test_a_seeded_input_is_a_function_of_base_seed_and_index(kind: str) -> None:
+    """The same base, seed and index give the same input; the base is never changed; and
+    the inputs of one base differ from each other."""
+    base_value = json.loads(_USER)
+    base = base_value if kind == "seeded-payload" else json.dumps(base_value).encode()
+    frozen = json.dumps(base_value)
+    mutate = _fuzz.KINDS[kind].mutate
+    assert mutate is not None
+
+    def make(index: int) -> Any:
+        return mutate(RandomChoices(inputs.seeded_rng(99, index)), base, User)
+
+    made = [make(index) for index in range(50)]
+    assert [walk.dump_value(m) for m in made] == [walk.dump_value(make(i)) for i in range(50)]
+    assert json.dumps(base_value) == frozen
+    assert len({json.dumps(walk.dump_value(m)) for m in made}) > 40
+
+
+def test_seeded_kinds_count_every_input_and_stop_at_the_budget() -> None:
+    inputs.CHOSEN_KINDS[:] = ["seeded-bytes"]
+    before = inputs.COUNTS.inputs
+    inputs.LIMIT.budget = before + 37
+    try:
+        settings(max_examples=5, database=None, deadline=None)(given(st.data())(_fuzz.fuzz_body))()
+    finally:
+        inputs.CHOSEN_KINDS[:] = []
+        inputs.LIMIT.lift()
+    assert inputs.COUNTS.inputs == before + 37  # 200 per base, cut at the budget
+
+
+def test_random_choices_make_hostile_values_and_keys() -> None:
+    choices = RandomChoices(random.Random(1))
+    values = [choices.value() for _ in range(400)]
+    assert any(v is HOSTILE[3] for v in values)  # a listed one (10**4000)
+    assert any(walk.depth(v) > 100 for v in values)  # deep nesting
+    keys = {choices.key(["id", "name"]) for _ in range(200)}
+    assert {"id", "name"} < keys and len(keys) > 10
+    assert all(0 <= choices.integer(0, 3) <= 3 for _ in range(100))

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from lms_schema._fuzz import walk
+
 ROOT = Path(__file__).parent.parent
 
 #: A test-only oracle: it fails on a marker value, a NUL byte in a ``bytes`` input (which
@@ -17,6 +19,11 @@ PLANTED = """
 def planted(kind, cls, value):
     if kind == "bytes" and b"\\x00" in value:
         raise AssertionError("planted: the marker byte")
+
+
+def seeded(kind, cls, value):
+    if kind == "seeded-bytes" and b"9" * 400 in value:
+        raise AssertionError("planted: 400 nines")
 
 
 def broken(kind, cls, value):
@@ -93,6 +100,33 @@ def test_a_planted_failure_is_found_saved_and_replayed(tmp_path: Path) -> None:
     assert clean.stdout.endswith("no finding: the input passes every oracle now\n")
 
 
+def test_a_planted_failure_in_a_seeded_input_is_saved_exactly_and_replayed(
+    tmp_path: Path,
+) -> None:
+    """A seeded input (one of many made from a Hypothesis base): the file holds the exact
+    failing bytes and where they came from, and the printed command replays them."""
+    (tmp_path / "plant.py").write_text(PLANTED)
+    env = _env(tmp_path)
+    args = ["--seconds", "300", "--seed", "5", "--oracle", "plant:seeded"]
+    result = _fuzz([*args, "--kinds", "seeded-bytes", "--per-base", "20"], tmp_path, env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "FINDING in lms-schema: [plant.seeded] planted: 400 nines" in result.stdout
+    (saved,) = (tmp_path / "fuzz-findings").iterdir()
+    assert saved.name.startswith("finding-seeded-bytes-")
+    document = json.loads(saved.read_text())
+    assert document["kind"] == "seeded-bytes" and document["oracle"] == "plant.seeded"
+    assert set(document["origin"]) == {"seed", "index"}
+    assert 0 <= document["origin"]["index"] < 20
+    assert b"9" * 400 in walk.load_value(document["input"])
+    (replay,) = [line for line in result.stdout.splitlines() if line.startswith("  replay: ")]
+    argv = shlex.split(replay.removeprefix("  replay: "))
+    again = subprocess.run(
+        [sys.executable, *argv[1:]], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert again.returncode == 1, again.stdout + again.stderr
+    assert "[plant.seeded] planted: 400 nines" in again.stdout
+
+
 def test_a_planted_failure_in_a_worker_ends_the_campaign(tmp_path: Path) -> None:
     (tmp_path / "plant.py").write_text(PLANTED)
     summary = tmp_path / "summary.json"
@@ -125,6 +159,7 @@ def test_usage_errors(tmp_path: Path) -> None:
         ["--oracle", "nocolon"],
         ["--oracle", "nosuchmodule:f"],
         ["--kinds", "bytes,nope"],
+        ["--per-base", "0"],
     ):
         result = _fuzz(args, tmp_path, _env())
         assert result.returncode == 2, (args, result.stderr)

@@ -397,3 +397,179 @@ def test_too_deep_arrays_are_named() -> None:
         "too_deep",
         f"nested more than {jsonvalue.MAX_DEPTH} levels deep",
     )
+
+
+# -- durations.py, the rest of the file (second run) -----------------------------------------------
+
+
+def test_duration_constructor_type_errors() -> None:
+    with pytest.raises(TypeError) as info:
+        Duration(timedelta(hours=1))  # type: ignore[arg-type]
+    assert str(info.value) == (
+        "Duration() takes ISO 8601 text such as 'PT1H15M', not timedelta (use "
+        "Duration.from_timedelta() for a timedelta, or the keywords months= and microseconds=)"
+    )
+    for kwargs in ({"months": 1}, {"microseconds": 1}, {"microseconds": 0.0}, {"months": 0.5}):
+        with pytest.raises(TypeError) as info:
+            Duration("PT1H", **kwargs)
+        assert str(info.value) == "Duration() takes either the text or months=/microseconds="
+
+
+@pytest.mark.parametrize("op", ["<", "<=", ">", ">="])
+def test_ordering_messages_and_foreign_types(op: str) -> None:
+    import operator
+
+    compare: Any = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}[op]
+    tail = (
+        f"with {op!r}: years and months have no fixed length in days, so a duration with "
+        "years or months orders only against whole months (compare exact durations, or the "
+        "datetimes that .add_to() gives)"
+    )
+    with pytest.raises(TypeError) as info:
+        compare(Duration("P1M"), Duration("PT1H"))
+    assert str(info.value) == f"cannot order P1M and PT1H {tail}"
+    with pytest.raises(TypeError) as info:
+        compare(Duration("P1M"), timedelta(hours=1))
+    assert str(info.value) == f"cannot order P1M and datetime.timedelta(seconds=3600) {tail}"
+    with pytest.raises(TypeError) as info:  # a foreign type: NotImplemented, then Python's own
+        compare(Duration("PT1H"), 5)
+    assert str(info.value) == (f"'{op}' not supported between instances of 'Duration' and 'int'")
+
+
+def test_elapsed_time_in_a_zone_with_changing_offsets() -> None:
+    """One hour after 01:30 on the night Berlin moves to summer time is 03:30 CEST (elapsed
+    time, through UTC), in the same zone; a fixed offset adds wall-clock time directly, even
+    at the last representable hour."""
+    from zoneinfo import ZoneInfo
+
+    berlin = ZoneInfo("Europe/Berlin")
+    start = datetime(2021, 3, 28, 1, 30, tzinfo=berlin)
+    later = Duration("PT1H").add_to(start)
+    assert later.tzinfo is berlin
+    assert (later.hour, later.minute, later.utcoffset()) == (3, 30, timedelta(hours=2))
+    assert later.astimezone(UTC) - start.astimezone(UTC) == timedelta(hours=1)
+    edge = datetime(9999, 12, 31, 23, 0, tzinfo=timezone(timedelta(hours=-5)))
+    assert Duration("PT0S").add_to(edge) == edge  # through UTC it would pass the year 9999
+    assert Duration("PT30M").add_to(edge).minute == 30
+
+
+def test_a_fractional_month_ends_after_its_shortest_length() -> None:
+    """``P0.5M`` is at least 14 days (half of a 28-day month); ``P1.25M`` one calendar month
+    and 7 days; a sum past the year 9999 is later than anything."""
+    from lms_schema._values.durations import ends_after
+
+    start = datetime(2021, 2, 1, tzinfo=UTC)
+    half = Duration("P0.5M")
+    assert ends_after(half, start, start + timedelta(days=14) - timedelta(microseconds=1))
+    assert not ends_after(half, start, start + timedelta(days=14))
+    more = Duration("P1.25M")
+    march = datetime(2021, 3, 1, tzinfo=UTC)
+    assert ends_after(more, start, march + timedelta(days=7) - timedelta(microseconds=1))
+    assert not ends_after(more, start, march + timedelta(days=7))
+    late = datetime(9999, 12, 1, tzinfo=UTC)
+    assert ends_after(Duration("P2M"), late, late)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("P1X", "unexpected character 'X' at position 2"),
+        ("PX1D", "unexpected character 'X' at position 1"),
+        ("PT1HT2M", "'T' appears more than once"),
+        ("PY", "'Y' must be preceded by a number"),
+        ("P1T", "the number '1' before 'T' has no designator"),
+        ("P1W1D", "weeks ('W') cannot be combined with other components; write them as days"),
+        (
+            "P1.5DT1H",
+            "only the last component may have a decimal fraction, but '1.5D' is followed by "
+            "another component",
+        ),
+    ],
+)
+def test_more_duration_reasons(text: str, reason: str) -> None:
+    with pytest.raises(DurationError) as info:
+        parse_duration(text)
+    assert info.value.code == "invalid_duration"
+    assert info.value.message.endswith(reason), info.value.message
+
+
+_NOMINAL = "years and months may add up to at most 999999999 years"
+_EXACT = (
+    "weeks, days, hours, minutes and seconds may add up to at most 999999999 days "
+    "23:59:59.999999 (datetime.timedelta.max)"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("P999999999Y", None),
+        ("P11999999988M", None),
+        ("P999999999.0Y", None),  # the fraction path, exactly at the limit
+        ("P999999999DT23H59M59.999999S", None),
+        ("PT86399999999999.999999S", None),
+        ("P999999999Y1M", _NOMINAL),
+        ("P11999999989M", _NOMINAL),
+        ("P999999999.5Y", _NOMINAL),
+        ("P999999999DT23H59M60S", _EXACT),
+        ("PT86400000000000.0S", _EXACT),
+        ("P999999999Y1000000000D", _EXACT),  # months at the limit, the exact part over it
+        ("P999999999Y1000000000.0D", _EXACT),
+    ],
+)
+def test_duration_range_limits(text: str, why: str | None) -> None:
+    """At the limits exactly, and one step over; the message names the part that is over.
+    ``_parse_str`` is called directly: ``parse_duration`` caches its results."""
+    from lms_schema._values.durations import _parse_str
+
+    if why is None:
+        assert _parse_str(text).months <= MAX_MONTHS
+        return
+    with pytest.raises(DurationError) as info:
+        _parse_str(text)
+    assert (info.value.code, info.value.message) == (
+        "duration_out_of_range",
+        f"{text!r} is out of range: {why}",
+    )
+
+
+def test_long_texts_are_cut_in_messages_after_60_characters() -> None:
+    from lms_schema._values.durations import _parse_str
+
+    sixty = "P" + "9" * 30 + "YT" + "9" * 26 + "S"
+    with pytest.raises(DurationError) as info:
+        _parse_str(sixty)
+    assert info.value.message == f"{sixty!r} is out of range: {_NOMINAL}"
+    longer = "P" + "9" * 30 + "YT" + "9" * 27 + "S"
+    with pytest.raises(DurationError) as info:
+        _parse_str(longer)
+    assert info.value.message == f"{longer[:57] + '...'!r} is out of range: {_NOMINAL}"
+    at_most = "P" + "1" * 198 + "D"  # 200 characters: not too long, too many digits
+    with pytest.raises(DurationError) as info:
+        _parse_str(at_most)
+    assert "too long" not in info.value.message
+    with pytest.raises(DurationError) as info:
+        _parse_str(at_most + "1")
+    assert info.value.message.endswith(
+        "is too long to be a duration (201 characters; at most 200 are accepted)"
+    )
+
+
+def test_parse_duration_names_the_wrong_type() -> None:
+    for value, name in ((5, "integer"), (None, "null"), ([], "array"), (1.5, "number")):
+        with pytest.raises(DurationError) as info:
+            parse_duration(value)
+        assert (info.value.code, info.value.message) == (
+            "wrong_type",
+            f"expected a duration string, got {name}",
+        )
+
+
+def test_durations_hash_by_value() -> None:
+    hashes = {hash(Duration(f"PT{i}S")) for i in range(100)}
+    assert len(hashes) == 100
+    assert hash(Duration("PT60M")) == hash(Duration("PT1H"))
+    assert hash(Duration("P1M")) != hash(Duration("PT1H"))
+    nominal = {hash(Duration(f"P{i}MT{i}S")) for i in range(1, 50)}
+    assert len(nominal) == 49
+    assert hash(Duration("P1Y")) == hash(Duration("P12M"))

@@ -263,7 +263,7 @@ def _exchange(record: Record, options: CheckOptions) -> Outcome:
         forbid_unknown_keys=options.strict,
     )
     errors = list(report.errors)
-    warnings = list(report.warnings)
+    warnings = [*record.extra, *report.warnings]  # extra: keys repeated in the body
     if (
         300 <= entry.status < 500 and errors and all(e.code == "unknown_endpoint" for e in errors)
     ):  # a redirect or the server's own 404 for a path it does not serve: it behaved

@@ -39,7 +39,7 @@ from ijson.common import ObjectBuilder  # type: ignore[import-untyped]
 
 from .._request.har import HarExchange, read_har
 from .._values.issues import Issue, PathPart
-from .._values.jsonvalue import decode
+from .._values.jsonvalue import decode, duplicate_key_issue, duplicate_keys
 from .._values.leaf import FieldError
 
 __all__ = [
@@ -75,11 +75,15 @@ _MiB = 1 << 20
 class ReadOptions:
     """How inputs are read: the format of standard input and oddly named files (None: told
     by the content), the size above which a JSON document is streamed, and the size of the
-    chunks a large JSON Lines file is split into for ``--jobs`` (0: never split)."""
+    chunks a large JSON Lines file is split into for ``--jobs`` (0: never split).
+    ``duplicate_keys``: every key repeated in one object of the text is a ``duplicate_key``
+    warning in the ``extra`` issues of the record it belongs to (the command line's
+    ``validate`` turns it on)."""
 
     input_format: Format | None = None
     stream_threshold: int = 16 * _MiB
     chunk_bytes: int = 0
+    duplicate_keys: bool = False
 
 
 @attrs.frozen
@@ -356,7 +360,7 @@ def read_unit(unit: Unit, options: ReadOptions) -> Iterator[Record]:
         return
     try:
         if unit.start or unit.end is not None:
-            yield from _jsonl_range(raw, unit)
+            yield from _jsonl_range(raw, unit, options)
             return
         try:
             stream = _decoded(raw, unit, notices)
@@ -368,9 +372,9 @@ def read_unit(unit: Unit, options: ReadOptions) -> Iterator[Record]:
             for issue in notices:
                 yield Record(unit.display, None, (), "notice", issue)
             if fmt == "jsonl":
-                yield from _jsonl(stream, unit.display)
+                yield from _jsonl(stream, unit.display, options)
             elif fmt == "har":
-                yield from _har(stream.read(), unit.display)
+                yield from _har(stream.read(), unit.display, options)
             else:
                 yield from _json(stream, unit.display, options)
         except (_UnreadableError, OSError, EOFError, zlib.error) as exc:
@@ -434,26 +438,108 @@ def _truncated(exc: FieldError, data: bytes) -> FieldError:
     return exc
 
 
-def _jsonl(stream: IO[bytes], display: str) -> Iterator[Record]:
+def _jsonl(stream: IO[bytes], display: str, options: ReadOptions) -> Iterator[Record]:
     for number, line in enumerate(stream, start=1):
         if not line.isspace():
-            yield from line_records(display, number, line)
+            yield from line_records(display, number, line, options)
 
 
-def line_records(display: str, number: int | None, line: bytes) -> Iterator[Record]:
-    """A JSON Lines line: one record, or a page's items and envelope (at that line)."""
-    return document_records(display, number, _decode(line))
+def line_records(
+    display: str, number: int | None, line: bytes, options: ReadOptions | None = None
+) -> Iterator[Record]:
+    """A JSON Lines line: one record, or a page's items and envelope (at that line). With
+    ``options.duplicate_keys``, the keys repeated in the line are warnings on their records."""
+    document = _decode(line)
+    repeats = _Repeats.of(line, document, options) if options is not None else None
+    return document_records(display, number, document, repeats)
 
 
-def document_records(display: str, number: int | None, document: Any) -> Iterator[Record]:
+def document_records(
+    display: str, number: int | None, document: Any, repeats: _Repeats | None = None
+) -> Iterator[Record]:
     """A decoded JSON Lines line (or a record of a Dask bag or Spark column): one record, or
-    a page's items and envelope. ``document`` is not changed."""
+    a page's items and envelope. ``document`` is not changed. ``repeats``: the keys repeated
+    in its text, each told on its record."""
+    repeats = repeats or _Repeats()
     if _is_page(document):
         document = dict(document)
         items = document.pop("items")
-        yield from _page(display, iter(items), lambda: document, lambda: None, number)
+        yield from _page(display, iter(items), lambda: document, lambda: None, number, repeats)
     else:
-        yield Record(display, number, (), "record", document)
+        yield Record(display, number, (), "record", document, repeats.under(()))
+
+
+class _Repeats:
+    """The keys repeated in one document (:func:`duplicate_keys`), handed out to the records
+    they belong to: the warnings under a path prefix, with paths relative to it, each once."""
+
+    def __init__(self, found: list[tuple[tuple[PathPart, ...], int]] | None = None) -> None:
+        self.found = found if found is not None else []
+        self._used: set[int] = set()
+        self._groups: dict[int, dict[tuple[PathPart, ...], list[int]]] = {}
+
+    @classmethod
+    def of(cls, data: bytes, document: Any, options: ReadOptions) -> _Repeats:
+        """The repeats in ``data`` (decoded to ``document``), if the options ask for them."""
+        if not options.duplicate_keys or isinstance(document, FieldError):
+            return cls()
+        return cls(duplicate_keys(data, document))
+
+    def add(self, path: tuple[PathPart, ...], occurrence: int) -> None:
+        """One more repeat (found while streaming)."""
+        self.found.append((path, occurrence))
+        self._groups.clear()
+
+    def under(self, prefix: tuple[PathPart, ...]) -> tuple[Issue, ...]:
+        """The warnings under ``prefix`` not handed out yet (``()``: all that are left)."""
+        if not self.found:
+            return ()
+        size = len(prefix)
+        if size == 0:
+            picks = [i for i in range(len(self.found)) if i not in self._used]
+        else:
+            groups = self._groups.get(size)
+            if groups is None:
+                groups = self._groups[size] = {}
+                for i, (path, _) in enumerate(self.found):
+                    if len(path) > size:
+                        groups.setdefault(path[:size], []).append(i)
+            picks = [i for i in groups.pop(prefix, ()) if i not in self._used]
+        self._used.update(picks)
+        return tuple(duplicate_key_issue(self.found[i][0][size:], self.found[i][1]) for i in picks)
+
+
+class _KeyTracker(_Repeats):
+    """:class:`_Repeats` of a document read as ijson events (a streamed document): the
+    events pass through :meth:`watch`, which keeps the path and the keys of each open object
+    (memory grows with the nesting, not the size)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._stack: list[list[Any]] = []  # [keys seen (None: an array), key or index]
+
+    def watch(self, events: Iterator[tuple[str, str, Any]]) -> Iterator[tuple[str, str, Any]]:
+        """Pass the events on, noting every repeated key."""
+        stack = self._stack
+        for event in events:
+            kind = event[1]
+            if stack and stack[-1][0] is None and kind != "end_array":
+                stack[-1][1] += 1  # the next element of an array
+            if kind == "map_key":
+                frame = stack[-1]
+                seen = frame[0]
+                count = seen.get(event[2], 0) + 1
+                seen[event[2]] = count
+                frame[1] = event[2]
+                if count > 1:
+                    self.add(tuple(f[1] for f in stack), count)
+            elif kind == "start_map":
+                stack.append([{}, None])
+            elif kind == "start_array":
+                stack.append([None, -1])
+            elif kind == "end_map" or kind == "end_array":
+                stack.pop()
+            yield event
 
 
 def value_records(display: str, number: int | None, value: Any) -> Iterator[Record]:
@@ -471,7 +557,7 @@ def value_records(display: str, number: int | None, value: Any) -> Iterator[Reco
         yield from document_records(display, number, value)
 
 
-def _jsonl_range(raw: IO[bytes], unit: Unit) -> Iterator[Record]:
+def _jsonl_range(raw: IO[bytes], unit: Unit, options: ReadOptions) -> Iterator[Record]:
     """The lines of ``[unit.start, unit.end)`` (line numbers counted from the chunk's first
     line; the caller adds the lines of the chunks before). A line-count record ends it."""
     raw.seek(unit.start)
@@ -484,25 +570,26 @@ def _jsonl_range(raw: IO[bytes], unit: Unit) -> Iterator[Record]:
         left -= len(line)
         number += 1
         if not line.isspace():
-            yield from line_records(unit.display, number, line)
+            yield from line_records(unit.display, number, line, options)
 
 
 def _json(stream: IO[bytes], display: str, options: ReadOptions) -> Iterator[Record]:
     head = _read_head(stream, options.stream_threshold + 1)
     if len(head) <= options.stream_threshold:
         document = _decode(head)
+        repeats = _Repeats.of(head, document, options)
         if isinstance(document, FieldError):
             yield Record(display, None, (), "record", document)
         elif type(document) is list:
             for index, element in enumerate(document):
-                yield Record(display, None, (index,), "element", element)
+                yield Record(display, None, (index,), "element", element, repeats.under((index,)))
         elif _is_page(document):
             items = document.pop("items")
-            yield from _page(display, iter(items), lambda: document, lambda: None)
+            yield from _page(display, iter(items), lambda: document, lambda: None, None, repeats)
         else:
-            yield Record(display, None, (), "record", document)
+            yield Record(display, None, (), "record", document, repeats.under(()))
         return
-    yield from _json_stream(_chain(head, stream), display)
+    yield from _json_stream(_chain(head, stream), display, options)
 
 
 def _is_page(document: Any) -> bool:
@@ -515,10 +602,14 @@ def _page(
     envelope: Callable[[], dict[str, Any] | None],
     error: Callable[[], FieldError | None],
     line: int | None = None,
+    repeats: _Repeats | None = None,
 ) -> Iterator[Record]:
     """The items of a page one by one (repeated ids flagged on the later item), then the
     envelope (known once the items are read) with ``page_size`` checked against the number
-    of items. ``envelope()`` None: the document was no page after all, and is one record."""
+    of items. ``envelope()`` None: the document was no page after all, and is one record.
+    ``repeats``: the keys repeated in the page's text, each told on its item or the
+    envelope."""
+    repeats = repeats or _Repeats()
     seen = _SeenIds()
     count = 0
     for index, item in enumerate(items):
@@ -536,6 +627,7 @@ def _page(
                         severity="warning",
                     ),
                 )
+        extra += repeats.under(("items", index))
         yield Record(display, line, ("items", index), "item", item, extra)
     failure = error()
     if failure is not None:
@@ -544,11 +636,11 @@ def _page(
     document = envelope()
     if document is None:
         return
+    checks: tuple[Issue, ...] = repeats.under(())
     page_size = document.get("page_size")
-    checks: tuple[Issue, ...] = ()
     if type(page_size) is int and page_size != count:
         plural = "s" if count != 1 else ""
-        checks = (
+        checks += (
             Issue(
                 "$.page_size",
                 "page_size_mismatch",
@@ -605,21 +697,31 @@ class _SeenIds:
         self._keys, self._values = keys, values
 
 
-def _json_stream(stream: IO[bytes], display: str) -> Iterator[Record]:
+def _json_stream(stream: IO[bytes], display: str, options: ReadOptions) -> Iterator[Record]:
     """A large document, one array element or page item at a time (ijson)."""
     first = _read_head(stream, 1 << 12)
     stream = _chain(first, stream)
     start = first.lstrip()[:1]
+    tracker = _KeyTracker()
     if start == b"[":
         index = -1
+        elements = (
+            ijson.items(tracker.watch(ijson.parse(stream, use_float=True)), "item")
+            if options.duplicate_keys
+            else ijson.items(stream, "item", use_float=True)
+        )
         try:
-            for index, element in enumerate(ijson.items(stream, "item", use_float=True)):
-                yield Record(display, None, (index,), "element", element)
+            for index, element in enumerate(elements):
+                extra = tracker.under((index,))
+                yield Record(display, None, (index,), "element", element, extra)
         except ijson.JSONError as exc:
             yield Record(display, None, (index + 1,), "element", _stream_error(exc))
         return
     if start != b"{":
-        yield Record(display, None, (), "record", _decode(stream.read()))
+        data = stream.read()
+        document = _decode(data)
+        repeats = _Repeats.of(data, document, options).under(())
+        yield Record(display, None, (), "record", document, repeats)
         return
     side = ObjectBuilder()
     failure: list[FieldError] = []
@@ -631,8 +733,11 @@ def _json_stream(stream: IO[bytes], display: str) -> Iterator[Record]:
             yield event
 
     def items() -> Iterator[Any]:
+        events = ijson.parse(stream, use_float=True)
+        if options.duplicate_keys:
+            events = tracker.watch(events)
         try:
-            yield from ijson.items(tap(ijson.parse(stream, use_float=True)), "items.item")
+            yield from ijson.items(tap(events), "items.item")
         except ijson.JSONError as exc:
             failure.append(_stream_error(exc))
 
@@ -647,9 +752,10 @@ def _json_stream(stream: IO[bytes], display: str) -> Iterator[Record]:
         whole.append(document)  # an object without an items array: one record
         return None
 
-    yield from _page(display, items(), envelope, lambda: failure[0] if failure else None)
+    error = lambda: failure[0] if failure else None  # noqa: E731
+    yield from _page(display, items(), envelope, error, None, tracker)
     if whole:
-        yield Record(display, None, (), "record", whole[0])
+        yield Record(display, None, (), "record", whole[0], tracker.under(()))
 
 
 def _stream_error(exc: Exception) -> FieldError:
@@ -661,9 +767,13 @@ def _stream_error(exc: Exception) -> FieldError:
     return FieldError("invalid_json", f"not valid JSON: {text}")
 
 
-def _har(data: bytes, display: str) -> Iterator[Record]:
+def _har(data: bytes, display: str, options: ReadOptions) -> Iterator[Record]:
     for entry in read_har(data):
         if isinstance(entry, HarExchange):
-            yield Record(display, None, ("log", "entries", entry.index), "exchange", entry)
+            repeats: tuple[Issue, ...] = ()
+            if options.duplicate_keys and entry.body:  # the keys repeated in the body
+                repeats = _Repeats(duplicate_keys(entry.body)).under(())
+            position = ("log", "entries", entry.index)
+            yield Record(display, None, position, "exchange", entry, repeats)
         else:
             yield Record(display, None, (), "exchange", entry)

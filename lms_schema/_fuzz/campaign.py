@@ -89,15 +89,13 @@ def run_process(
             emit({"event": "counts", **counts.snapshot()})
 
     COUNTS.reset()
+    inputs.LIMIT.deadline, inputs.LIMIT.budget = deadline, budget
     inputs.PROGRESS.append(progress)
     try:
-        while time.monotonic() < deadline:
+        while not inputs.LIMIT.reached():
             left = None if budget is None else budget - COUNTS.inputs
-            if left is not None and left <= 0:
-                break
-            test = _batch_test(
-                seed * 1_000_003 + batch, db, _batch_size(left, deadline - time.monotonic())
-            )
+            examples = _batch_size(left, deadline - time.monotonic())
+            test = _batch_test(seed * 1_000_003 + batch, db, examples)
             batch += 1
             try:
                 test()
@@ -113,18 +111,20 @@ def run_process(
                 return EXIT_HARNESS
         return EXIT_OK
     finally:
+        inputs.LIMIT.lift()
         inputs.PROGRESS.remove(progress)
         emit({"event": "counts", **COUNTS.snapshot()})
 
 
 def _batch_size(left: int | None, seconds_left: float) -> int:
     """Examples for the next batch: at most :data:`BATCH`, the inputs left, and (from the
-    rate so far) about what fits in the time left, so that a run ends close to its time."""
-    size = BATCH if left is None else min(BATCH, left)
+    rate of examples so far) about what fits in the time left. The examples that run after
+    the limit only draw (the seeded loop stops at the limit itself)."""
+    size = BATCH if left is None else max(1, min(BATCH, left))
     elapsed = time.monotonic() - COUNTS.started
-    if COUNTS.inputs >= BATCH and elapsed > 0:
-        fits = int(COUNTS.inputs / elapsed * seconds_left) + 1
-        size = min(size, max(10, fits))
+    if COUNTS.examples >= 20 and elapsed > 0:
+        fits = int(COUNTS.examples / elapsed * seconds_left) + 1
+        size = min(size, max(5, fits))
     return size
 
 
@@ -143,9 +143,15 @@ def _harness_event(exc: BaseException) -> dict[str, Any]:
 
 
 def save_finding(
-    kind: str, cls: Any, value: Any, finding: Finding, directory: Path
+    kind: str,
+    cls: Any,
+    value: Any,
+    finding: Finding,
+    directory: Path,
+    origin: dict[str, int] | None = None,
 ) -> tuple[Path, dict[str, Any]]:
-    """Write a finding as a replay file; returns its path and contents."""
+    """Write a finding as a replay file; returns its path and contents. The exact input is
+    saved (``input``); ``origin`` (seed and index of a seeded input) is for information."""
     document = {
         "format": FORMAT,
         "kind": kind,
@@ -154,6 +160,8 @@ def save_finding(
         "message": str(finding),
         "input": dump_value(value),
     }
+    if origin is not None:
+        document["origin"] = origin
     text = json.dumps(document, ensure_ascii=True, sort_keys=True)
     digest = hashlib.sha256(json.dumps(document["input"]).encode()).hexdigest()[:12]
     directory.mkdir(parents=True, exist_ok=True)
@@ -171,8 +179,8 @@ def replay_command(path: Path, oracle_args: list[str]) -> str:
 def _finding_event(exc: BaseException, directory: Path, oracle_args: list[str]) -> dict[str, Any]:
     if not LAST_FAILURE:  # pragma: no cover - a Finding always passes through run_checks
         return _harness_event(exc)
-    kind, cls, value, finding = LAST_FAILURE
-    path, document = save_finding(kind, cls, value, finding, directory)
+    kind, cls, value, finding, origin = LAST_FAILURE
+    path, document = save_finding(kind, cls, value, finding, directory, origin)
     return {
         "event": "finding",
         "flaky": isinstance(exc, FlakyFailure),
@@ -319,6 +327,7 @@ def _worker_command(args: argparse.Namespace, job: int, seed: int, budget: int |
         command += ["--oracle", spec]
     if args.kinds:
         command += ["--kinds", args.kinds]
+    command += ["--per-base", str(args.per_base)]
     return command
 
 
@@ -482,6 +491,12 @@ def _parser() -> argparse.ArgumentParser:
     add("--coverage-dir", help="where coverage data goes (default: a temporary directory)")
     add("--oracle", action="append", default=[], help="an extra oracle, module:function")
     add("--kinds", help=f"only these input kinds, comma separated (of {', '.join(KINDS)})")
+    add(
+        "--per-base",
+        type=int,
+        default=inputs.PER_BASE,
+        help=f"inputs a seeded kind makes from one base (default {inputs.PER_BASE})",
+    )
     add("--replay", help="run a saved finding again")
     add("--atheris", action="store_true", help="coverage-guided with atheris (must be installed)")
     add("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -494,8 +509,9 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     args, rest = _parser().parse_known_args(argv)
     if rest and not args.atheris:
         _parser().error(f"unrecognized arguments: {' '.join(rest)}")
-    if args.jobs < 1 or (args.inputs is not None and args.inputs < 1):
-        _parser().error("--jobs and --inputs must be at least 1")
+    if args.jobs < 1 or args.per_base < 1 or (args.inputs is not None and args.inputs < 1):
+        _parser().error("--jobs, --inputs and --per-base must be at least 1")
+    inputs.PER_BASE = args.per_base
     try:
         oracles = [load_oracle(spec) for spec in args.oracle]
     except (ValueError, ImportError, AttributeError) as exc:

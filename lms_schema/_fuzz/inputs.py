@@ -15,7 +15,7 @@ lms-schema) is a :class:`HarnessError`, never a finding.
 from __future__ import annotations
 
 import json
-import math
+import random
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -31,6 +31,8 @@ from .. import strategies
 from .._models.errorbodies import ERROR_BODIES
 from .._models.fields import fields_of
 from .._models.models import MODELS, Page
+from . import choices as choices_
+from .choices import Choices, DrawChoices, RandomChoices
 from .oracles import (
     Finding,
     HarnessError,
@@ -48,9 +50,16 @@ __all__ = [
     "COUNTS",
     "EXTRA_ORACLES",
     "KINDS",
+    "LIMIT",
+    "PER_BASE",
     "TARGETS",
     "Counts",
     "Kind",
+    "Limit",
+    "mutate_bytes",
+    "mutate_payload",
+    "repeat_keys",
+    "seeded_rng",
     "fuzz_body",
     "run_checks",
     "target_name",
@@ -74,9 +83,12 @@ TARGET_BY_NAME: dict[str, Any] = {target_name(cls): cls for cls in (*TARGETS, *E
 
 @attrs.define
 class Counts:
-    """What one process tried: inputs, per kind and per target class, and findings."""
+    """What one process tried: inputs, per kind and per target class, and findings;
+    ``examples`` are the Hypothesis examples they came from (a seeded kind makes many inputs
+    of one example)."""
 
     inputs: int = 0
+    examples: int = 0
     kinds: Counter[str] = attrs.field(factory=Counter)
     targets: Counter[str] = attrs.field(factory=Counter)
     findings: int = 0
@@ -91,7 +103,7 @@ class Counts:
 
     def reset(self) -> None:
         """Start counting from zero, now."""
-        self.inputs = self.findings = 0
+        self.inputs = self.examples = self.findings = 0
         self.kinds.clear()
         self.targets.clear()
         self.started = time.monotonic()
@@ -101,6 +113,7 @@ class Counts:
         """A JSON-ready copy."""
         return {
             "inputs": self.inputs,
+            "examples": self.examples,
             "kinds": dict(self.kinds),
             "targets": dict(self.targets),
             "findings": self.findings,
@@ -120,65 +133,12 @@ EXTRA_ORACLES: list[Callable[[str, Any, Any], None]] = []
 PROGRESS: list[Callable[[Counts], None]] = []
 
 
-# -- hostile values and mutations -----------------------------------------------------------------
+# -- mutations ------------------------------------------------------------------------------------
+#
+# Each operator takes a Choices (.choices): drawn from Hypothesis for the Hypothesis kinds,
+# from a seeded random.Random for the seeded kinds, so both stages mutate the same ways.
 
-_HOSTILE: tuple[Any, ...] = (
-    math.nan,
-    math.inf,
-    -0.0,
-    10**4000,
-    -(10**30),
-    2**63,
-    2**64,
-    b"\xff\xfe",
-    bytearray(b"x"),
-    {1, 2},
-    (1, 2),
-    frozenset(),
-    {1: "non-string key"},
-    {"x": {"y": math.nan}},
-    object(),
-    "",
-    " ",
-    "\x00",
-    "\ud800",
-    "9" * 5000,
-    "P" + "1" * 40 + "Y",
-    "PT" + "9" * 29 + "S",
-    "P99999999999999999999W",
-    "P999999999Y12M",
-    "PT0." + "9" * 40 + "S",
-    "9999-12-31T23:59:59.999999-23:59",
-    "0001-01-01T00:00:00+23:59",
-    "2024-02-29T24:00:00Z",
-    "3C90C3CC-0D44-4B50-8888-8DD25736052A",
-    True,
-    None,
-    [],
-    {},
-)
-
-
-def deep(levels: int, leaf: Any) -> Any:
-    """``levels`` of alternating ``[...]`` and ``{"k": ...}`` around ``leaf`` (iterative)."""
-    node = leaf
-    for index in range(levels):
-        node = {"k": node} if index % 2 else [node]
-    return node
-
-
-_values = st.one_of(
-    st.sampled_from(_HOSTILE),
-    st.builds(deep, st.integers(1, 1200), st.sampled_from((1, "x", None, {}))),
-    st.recursive(
-        st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text()),
-        lambda inner: st.one_of(
-            st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=3), inner, max_size=3)
-        ),
-        max_leaves=6,
-    ),
-)
-
+deep = choices_.deep
 
 #: Strategies are built once per target class: building one costs more than drawing from it.
 _payloads = cache(strategies.payloads)
@@ -189,72 +149,95 @@ def _field_names(cls: Any) -> list[str]:
     return ["cursor", "page_size", "items", *(f.name for f in fields_of(item).declared)]
 
 
-def _mutate(draw: st.DrawFn, payload: Any, names: list[str]) -> Any:
+def mutate_payload(choices: Choices, payload: Any, names: list[str]) -> Any:
     """One to three mutations of ``payload``: a value replaced, deleted, added (under one of
     ``names`` or a random key), wrapped in a list or turned into its ``str()``. Every walk
-    is iterative: mutations may nest values thousands of levels deep."""
-    for _ in range(draw(st.integers(1, 3))):
-        path = nth_path(payload, draw(st.integers(0, count_nodes(payload) - 1)))
-        action = draw(st.sampled_from(("replace", "delete", "add", "wrap", "stringify")))
+    is iterative: mutations may nest values thousands of levels deep. ``payload`` itself is
+    not changed (only the containers along a path are copied)."""
+    for _ in range(choices.integer(1, 3)):
+        path = nth_path(payload, choices.integer(0, count_nodes(payload) - 1))
+        action = choices.choice(_PAYLOAD_ACTIONS)
         if action == "delete" and path:
             payload = set_at(payload, path, None, delete=True)
         elif action == "add":
             target = get_at(payload, path)
             if type(target) is dict:
-                key = draw(st.one_of(st.sampled_from(names), st.text(max_size=5)))
                 added = dict(target)
-                added[key] = draw(_values)
+                added[choices.key(names)] = choices.value()
                 payload = set_at(payload, path, added)
             else:
-                payload = set_at(payload, path, draw(_values))
+                payload = set_at(payload, path, choices.value())
         elif action == "wrap":
             payload = set_at(payload, path, [get_at(payload, path)])
         elif action == "stringify":
             payload = set_at(payload, path, stringify(get_at(payload, path)))
         else:
-            payload = set_at(payload, path, draw(_values))
+            payload = set_at(payload, path, choices.value())
     return payload
+
+
+_PAYLOAD_ACTIONS = ("replace", "delete", "add", "wrap", "stringify")
+_BYTE_ACTIONS = ("flip", "insert", "cut", "copy")
+_INSERTS = (b"0", b"-", b"9" * 400, b"[", b"{", b'"', b"\\", b"e-", b".5", b"null", b",", b":")
+
+
+def mutate_bytes(choices: Choices, data: bytes) -> bytes:
+    """One to four byte mutations: a byte flipped, a token inserted, up to 8 bytes cut, or
+    a slice of the text copied elsewhere."""
+    out = bytearray(data)
+    for _ in range(choices.integer(1, 4)):
+        pos = choices.integer(0, len(out))
+        action = choices.choice(_BYTE_ACTIONS)
+        if action == "insert":
+            out[pos:pos] = choices.choice(_INSERTS)
+        elif action == "cut":
+            del out[pos : pos + choices.integer(1, 8)]
+        elif action == "copy":
+            start = choices.integer(0, len(out))
+            out[pos:pos] = out[start : start + choices.integer(1, 32)]
+        elif pos < len(out):
+            out[pos] = choices.integer(0, 255)
+    return bytes(out)
+
+
+_MEMBER_VALUES = (b"null", b"1", b'"x"', b"[]", b"{}", b'"\\":"')
+
+
+def repeat_keys(choices: Choices, data: bytes, names: list[str]) -> bytes:
+    """After one to three ``{`` of ``data`` a member is inserted whose key is a field name,
+    sometimes spelled with ``\\u`` escapes, so that it may repeat a key of that object."""
+    starts = [i for i, byte in enumerate(data) if byte == 0x7B]  # "{"
+    if not starts:
+        return data
+    chosen = {choices.choice(starts) for _ in range(choices.integer(1, 3))}
+    for start in sorted(chosen, reverse=True):
+        name = choices.choice(names)
+        if name and choices.boolean():
+            name = f"\\u{ord(name[0]):04x}{name[1:]}"
+        member = b'"' + name.encode() + b'":' + choices.choice(_MEMBER_VALUES)
+        tail = data[start + 1 :]
+        data = data[: start + 1] + member + (b"," if tail[:1] != b"}" else b"") + tail
+    return data
 
 
 @st.composite
 def mutated_payload(draw: st.DrawFn, cls: Any) -> Any:
-    """A valid payload with one to three mutations (:func:`_mutate`)."""
-    return _mutate(draw, draw(_payloads(cls)), _field_names(cls))
+    """A valid payload with one to three mutations (:func:`mutate_payload`)."""
+    return mutate_payload(DrawChoices(draw), draw(_payloads(cls)), _field_names(cls))
 
 
 @st.composite
 def mutated_bytes(draw: st.DrawFn, cls: Any) -> bytes:
-    """The JSON bytes of a valid payload with bytes flipped, inserted or cut."""
-    data = bytearray(orjson.dumps(draw(_payloads(cls))))
-    for _ in range(draw(st.integers(1, 4))):
-        pos = draw(st.integers(0, len(data)))
-        action = draw(st.sampled_from(("flip", "insert", "cut")))
-        if action == "insert":
-            data[pos:pos] = draw(st.sampled_from((b"0", b"-", b"9" * 400, b"[", b"{", b'"', b"\\")))
-        elif action == "cut":
-            del data[pos : pos + draw(st.integers(1, 8))]
-        elif pos < len(data):
-            data[pos] = draw(st.integers(0, 255))
-    return bytes(data)
+    """The JSON bytes of a valid payload with bytes flipped, inserted, cut or copied."""
+    return mutate_bytes(DrawChoices(draw), orjson.dumps(draw(_payloads(cls))))
 
 
 @st.composite
 def repeated_keys(draw: st.DrawFn, cls: Any) -> bytes:
-    """The JSON text of a valid payload with keys repeated: after some ``{`` a member is
-    inserted whose key is a field name, sometimes spelled with ``\\u`` escapes, so that it
-    may repeat a key of that object; the text is then read with the last value winning."""
+    """The JSON text of a valid payload with keys repeated (:func:`repeat_keys`); the text
+    is then read with the last value winning."""
     data = _json_bytes(draw(_payloads(cls)))
-    starts = [i for i, byte in enumerate(data) if byte == ord("{")]
-    chosen = draw(st.lists(st.sampled_from(starts), min_size=1, max_size=3)) if starts else []
-    for start in sorted(set(chosen), reverse=True):
-        name = draw(st.sampled_from(_field_names(cls)))
-        if name and draw(st.booleans()):
-            name = f"\\u{ord(name[0]):04x}{name[1:]}"
-        value = draw(st.sampled_from((b"null", b"1", b'"x"', b"[]", b"{}", b'"\\":"')))
-        member = b'"' + name.encode() + b'":' + value
-        tail = data[start + 1 :]
-        data = data[: start + 1] + member + (b"," if tail[:1] != b"}" else b"") + tail
-    return data
+    return repeat_keys(DrawChoices(draw), data, _field_names(cls))
 
 
 def _invalid(cls: Any) -> st.SearchStrategy[Any]:
@@ -431,7 +414,8 @@ def exchange_case(draw: st.DrawFn, cls: Any) -> tuple[str, str, int, Any, bytes]
     }
     document: Any = {"log": {"version": "1.2", "entries": [entry, entry]}}
     if draw(st.booleans()):
-        document = _mutate(draw, document, ["log", "entries", "request", "response", "text"])
+        names = ["log", "entries", "request", "response", "text"]
+        document = mutate_payload(DrawChoices(draw), document, names)
     return method, url, status, body, _json_bytes(document)
 
 
@@ -465,7 +449,7 @@ def policy_case(draw: st.DrawFn, cls: Any) -> tuple[Any, Any]:
     )
     payload = draw(strategies.messy_payloads(cls, policy=policy))
     if draw(st.integers(0, 3)) == 0:
-        payload = _mutate(draw, payload, _field_names(cls))
+        payload = mutate_payload(DrawChoices(draw), payload, _field_names(cls))
     return payload, policy
 
 
@@ -507,7 +491,8 @@ def error_case(draw: st.DrawFn, cls: Any) -> Any:
     """An error body, often mutated (``detail`` null, a ``loc`` of floats, ...)."""
     payload = draw(error_body(cls))
     if draw(st.booleans()):
-        payload = _mutate(draw, payload, ["detail", "loc", "msg", "type", "input", "ctx"])
+        names = ["detail", "loc", "msg", "type", "input", "ctx"]
+        payload = mutate_payload(DrawChoices(draw), payload, names)
     return payload
 
 
@@ -517,11 +502,39 @@ def error_case(draw: st.DrawFn, cls: Any) -> Any:
 @attrs.frozen
 class Kind:
     """One kind of input: how to draw it for a target class, the oracle that checks it, and
-    the target classes it is drawn for (None: :data:`TARGETS`)."""
+    the target classes it is drawn for (None: :data:`TARGETS`).
+
+    A seeded kind has ``mutate``: ``draw`` then gives a *base* (drawn by Hypothesis once),
+    and each of the :data:`PER_BASE` inputs made from it is ``mutate(choices, base, cls)``
+    with :class:`RandomChoices` over ``random.Random(seed + index)``, checked and counted
+    on its own.
+    """
 
     draw: Callable[[Any], st.SearchStrategy[Any]]
     check: Callable[[Any, Any], None]
     targets: tuple[Any, ...] | None = None
+    mutate: Callable[[Choices, Any, Any], Any] | None = None
+
+
+def _json_base(cls: Any) -> st.SearchStrategy[bytes]:
+    return _payloads(cls).map(_json_bytes)
+
+
+def _payload_base(cls: Any) -> st.SearchStrategy[Any]:
+    return st.one_of(_payloads(cls), strategies.messy_payloads(cls))
+
+
+def _seeded_bytes(choices: Choices, base: bytes, cls: Any) -> bytes:
+    return mutate_bytes(choices, base)
+
+
+def _seeded_payload(choices: Choices, base: Any, cls: Any) -> Any:
+    return mutate_payload(choices, base, _field_names(cls))
+
+
+def _seeded_keys(choices: Choices, base: bytes, cls: Any) -> bytes:
+    data = repeat_keys(choices, base, _field_names(cls))
+    return mutate_bytes(choices, data) if choices.integer(0, 3) == 0 else data
 
 
 KINDS: dict[str, Kind] = {
@@ -536,7 +549,38 @@ KINDS: dict[str, Kind] = {
     "exchange": Kind(exchange_case, check_exchange),
     "policy": Kind(policy_case, check_policy),
     "error-body": Kind(error_case, check_error_body, ERROR_BODIES),
+    # the seeded stage: one base from Hypothesis, PER_BASE cheap seeded mutations of it
+    "seeded-bytes": Kind(_json_base, check_text, mutate=_seeded_bytes),
+    "seeded-payload": Kind(_payload_base, check_payload, mutate=_seeded_payload),
+    "seeded-keys": Kind(_json_base, check_text, mutate=_seeded_keys),
 }
+
+#: Inputs made from one base by a seeded kind (``--per-base``).
+PER_BASE = 200
+
+
+@attrs.define
+class Limit:
+    """Where a run stops: a time (``time.monotonic()``) and a number of inputs; the seeded
+    loop stops there too, so a run does not overshoot by a whole base."""
+
+    deadline: float | None = None
+    budget: int | None = None
+
+    def reached(self) -> bool:
+        """True when the time or the input budget is used up."""
+        if self.budget is not None and COUNTS.inputs >= self.budget:
+            return True
+        return self.deadline is not None and time.monotonic() >= self.deadline
+
+    def lift(self) -> None:
+        """No limit any more: after a finding, Hypothesis must be able to rerun and shrink
+        it whatever the time (the finding ends the run anyway)."""
+        self.deadline = self.budget = None
+
+
+#: The limit of the run in progress (none outside a campaign).
+LIMIT = Limit()
 
 
 #: The kinds a run draws from (``--kinds``); empty means all of them.
@@ -559,33 +603,60 @@ def _boxed(kind: str, cls: Any) -> st.SearchStrategy[_Boxed]:
     return KINDS[kind].draw(cls).map(_Boxed)
 
 
-#: The last input that failed an oracle, ``(kind, cls, value, finding)``; after Hypothesis
-#: shrinks a failure it runs the smallest failing input last, so that is what is left here.
+#: The last input that failed an oracle, ``(kind, cls, value, finding, origin)``; after
+#: Hypothesis shrinks a failure it runs the smallest failing input last, so that is what is
+#: left here. ``origin`` is ``{"seed": s, "index": i}`` for a seeded input, else None.
 LAST_FAILURE: list[Any] = []
 
 
+def seeded_rng(seed: int, index: int) -> random.Random:
+    """The generator of input ``index`` made from a base with ``seed``."""
+    return random.Random(seed * 1_000_003 + index)
+
+
 def fuzz_body(data: st.DataObject) -> None:
-    """One fuzz input: a target class, a kind and an input of that kind, checked.
+    """One fuzz example: a target class, a kind and an input of that kind, checked; for a
+    seeded kind, a base and a seed, and up to :data:`PER_BASE` inputs made from them.
 
     Wrap it with ``given(st.data())`` to run it (``fuzz_one`` is that, without a database,
     for fuzzers).
     """
+    COUNTS.examples += 1
     kind = "?"
     try:
         kind = data.draw(st.sampled_from(CHOSEN_KINDS or tuple(KINDS)), label="kind")
         cls = data.draw(st.sampled_from(KINDS[kind].targets or TARGETS), label="cls")
         value = data.draw(_boxed(kind, cls), label="input").value
+        seed = data.draw(st.integers(0, 2**32 - 1), label="seed") if KINDS[kind].mutate else 0
     except HypothesisException:
         raise
     except Exception as exc:
         raise HarnessError(f"drawing a {kind!r} input failed: {exc!r}") from exc
+    if LIMIT.reached():  # the batch outlived the run (the draws above keep the data consistent)
+        return
+    mutate = KINDS[kind].mutate
+    if mutate is None:
+        _count(kind, cls)
+        run_checks(kind, cls, value)
+        return
+    for index in range(PER_BASE):
+        if LIMIT.reached():
+            return
+        try:
+            mutant = mutate(RandomChoices(seeded_rng(seed, index)), value, cls)
+        except Exception as exc:
+            raise HarnessError(f"mutating a {kind!r} base failed: {exc!r}") from exc
+        _count(kind, cls)
+        run_checks(kind, cls, mutant, {"seed": seed, "index": index})
+
+
+def _count(kind: str, cls: Any) -> None:
     COUNTS.add(kind, cls)
     for progress in PROGRESS:
         progress(COUNTS)
-    run_checks(kind, cls, value)
 
 
-def run_checks(kind: str, cls: Any, value: Any) -> None:
+def run_checks(kind: str, cls: Any, value: Any, origin: dict[str, int] | None = None) -> None:
     """The oracles of ``kind`` and the extra ones; remembers a failing input."""
     try:
         KINDS[kind].check(value, cls)
@@ -598,7 +669,8 @@ def run_checks(kind: str, cls: Any, value: Any) -> None:
                 name = f"{oracle.__module__}.{oracle.__qualname__}"
                 raise Finding(name, str(exc)) from exc
     except Finding as finding:
-        LAST_FAILURE[:] = [kind, cls, value, finding]
+        LAST_FAILURE[:] = [kind, cls, value, finding, origin]
+        LIMIT.lift()
         raise
     except HypothesisException:
         raise

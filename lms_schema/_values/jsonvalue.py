@@ -24,6 +24,7 @@ __all__ = [
     "check_json_value",
     "decode",
     "decode_with_issues",
+    "duplicate_key_issue",
     "duplicate_keys",
     "encode",
 ]
@@ -310,15 +311,17 @@ def decode_with_issues(
         return ABSENT, (Issue("$", exc.code, exc.message),)
     if not check_duplicate_keys:
         return value, ()
-    return value, tuple(
-        Issue(
-            format_path(path),
-            "duplicate_key",
-            f"key {path[-1]!r} repeated in one object (occurrence {n}); parsers disagree on "
-            "which value counts (orjson, msgspec and the json module keep the last)",
-            severity="warning",
-        )
-        for path, n in duplicate_keys(data, value)
+    return value, tuple(duplicate_key_issue(path, n) for path, n in duplicate_keys(data, value))
+
+
+def duplicate_key_issue(path: tuple[str | int, ...], occurrence: int) -> Issue:
+    """The ``duplicate_key`` warning for one entry of :func:`duplicate_keys`."""
+    return Issue(
+        format_path(path),
+        "duplicate_key",
+        f"key {path[-1]!r} repeated in one object (occurrence {occurrence}); parsers disagree "
+        "on which value counts (orjson, msgspec and the json module keep the last)",
+        severity="warning",
     )
 
 
