@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ._capture.checks import check_record
-from ._capture.readers import Missing, Record, Unit, value_records
+from ._capture.readers import Missing, ReadOptions, Record, Unit, value_records
 from ._capture.repair import Repair, repair_record, repair_unit
 from ._capture.report import Summary, exit_status
 from ._capture.run import (
@@ -141,10 +141,12 @@ def _bag_display(partition: int) -> str:
     return f"<bag partition {partition}>"
 
 
-def _bag_records(records: Iterable[Any], partition: int) -> Iterable[Record]:
+def _bag_records(
+    records: Iterable[Any], partition: int, options: ReadOptions | None = None
+) -> Iterable[Record]:
     display = _bag_display(partition)
     for number, value in enumerate(records, start=1):
-        yield from value_records(display, number, value)
+        yield from value_records(display, number, value, options)
 
 
 def _bag_result(records: Iterable[Any], partition: int, config: RunConfig) -> UnitResult:
@@ -152,7 +154,7 @@ def _bag_result(records: Iterable[Any], partition: int, config: RunConfig) -> Un
     assert config.model is not None
     summary = Summary()
     issues: list[dict[str, Any]] = []
-    for record in _bag_records(records, partition):
+    for record in _bag_records(records, partition, config.read):
         outcome = check_record(record, config.model, config.check)
         summary.add(outcome.status, outcome.issues, outcome.reason)
         issues.extend(outcome.issues)
@@ -191,15 +193,18 @@ def validate(
     *,
     blocksize: int = BLOCKSIZE,
     strict: bool = False,
+    duplicate_keys: bool = True,
 ) -> Bag:
     """Every problem of ``source`` as a lazy ``dask.bag.Bag`` of issue dicts, in input order.
 
     ``source``: a path (file or directory), a glob, a list of them, or a bag of records.
     ``model``: the model of every record (a class or a name such as ``"completions"``);
-    None tells it from each file's name, as the command line does. ``strict``: unknown keys
-    are errors (``--strict``).
+    None tells it from each file's name, as the command line does. ``strict``: unknown and
+    repeated keys are errors (``--strict``). ``duplicate_keys``: every key repeated in one
+    object of JSON text is a ``duplicate_key`` warning, as ``lms-schema validate`` has it
+    (False: ``--no-duplicate-keys``; records that arrive decoded have lost their repeats).
     """
-    tasks, _ = _results(source, lake_config(model, blocksize, strict))
+    tasks, _ = _results(source, lake_config(model, blocksize, strict, duplicate_keys))
     return _from_delayed([delayed(_issues)(task) for task in tasks])
 
 
@@ -216,12 +221,13 @@ def summary(
     *,
     blocksize: int = BLOCKSIZE,
     strict: bool = False,
+    duplicate_keys: bool = True,
 ) -> dict[str, Any]:
     """The command line's JSON summary object of ``source`` (computed now): the same keys
     and counts; ``seconds`` is this computation's wall time and ``exit_status`` the status
     ``lms-schema validate`` would exit with."""
     started = time.perf_counter()
-    tasks, skipped = _results(source, lake_config(model, blocksize, strict))
+    tasks, skipped = _results(source, lake_config(model, blocksize, strict, duplicate_keys))
     (total,) = _compute(delayed(_merged)(skipped, *tasks))
     seconds = time.perf_counter() - started
     status = exit_status(total, strict=strict)

@@ -42,7 +42,7 @@ from typing import Any
 import attrs
 
 from ._capture.checks import CheckOptions, check_record
-from ._capture.readers import Missing, Record, Unit, plan, value_records
+from ._capture.readers import Missing, ReadOptions, Record, Unit, plan, value_records
 from ._capture.repair import repair_record
 from ._capture.report import Summary, exit_status
 from ._capture.run import RunConfig, count_lines, lake_config, missing_issue, process_unit
@@ -141,10 +141,10 @@ def _display(file: str | None) -> str:
     return file
 
 
-def _records(rows: Iterable[dict[str, Any]]) -> Iterator[Record]:
+def _records(rows: Iterable[dict[str, Any]], options: ReadOptions) -> Iterator[Record]:
     for row in rows:
         if row["value"] is not None:
-            yield from value_records(_display(row["file"]), row["line"], row["value"])
+            yield from value_records(_display(row["file"]), row["line"], row["value"], options)
 
 
 def _prepared(df: DataFrame, column: str) -> DataFrame:
@@ -166,12 +166,12 @@ def _prepared(df: DataFrame, column: str) -> DataFrame:
 
 
 def _check_batches(
-    batches: Iterable[pa.RecordBatch], model: type, options: CheckOptions
+    batches: Iterable[pa.RecordBatch], model: type, options: CheckOptions, read: ReadOptions
 ) -> Iterator[pa.RecordBatch]:
     """The problems of a partition's records (runs in the Python workers)."""
     for batch in batches:
         issues: list[dict[str, Any]] = []
-        for record in _records(batch.to_pylist()):
+        for record in _records(batch.to_pylist(), read):
             issues.extend(check_record(record, model, options).issues)
         if issues:
             yield pa.RecordBatch.from_pylist(issues, schema=_ISSUE_ARROW)
@@ -261,19 +261,25 @@ def validate(
     spark: SparkSession | None = None,
     blocksize: int = BLOCKSIZE,
     strict: bool = False,
+    duplicate_keys: bool = True,
 ) -> DataFrame:
     """A DataFrame of every problem (schema :data:`ISSUE_SCHEMA`), computed lazily.
 
     ``source``: a DataFrame whose ``column`` holds one record per row (JSON text, as
     ``spark.read.text`` gives JSON Lines), or a path or list of paths (files or directories,
     read as the command line reads them, with ``spark`` or the active session). ``model``: a
-    model class or name; with paths, None tells it from each file's name.
+    model class or name; with paths, None tells it from each file's name. ``strict``:
+    unknown and repeated keys are errors (``--strict``). ``duplicate_keys``: every key
+    repeated in one object of JSON text is a ``duplicate_key`` warning, as
+    ``lms-schema validate`` has it (False: ``--no-duplicate-keys``).
     """
-    config = lake_config(model, blocksize, strict)
+    config = lake_config(model, blocksize, strict, duplicate_keys)
     if isinstance(source, DataFrame):
         if config.model is None:
             raise TypeError(_NO_MODEL)
-        check = functools.partial(_check_batches, model=config.model, options=config.check)
+        check = functools.partial(
+            _check_batches, model=config.model, options=config.check, read=config.read
+        )
         return _prepared(source, column).mapInArrow(check, ISSUE_SCHEMA)
     session = _session(spark)
     frame, missing, _, _ = _units(session, _paths(source), config)
@@ -300,12 +306,12 @@ def _from_text(text: str) -> tuple[Summary, list[str]]:
 
 
 def _summary_batches(
-    batches: Iterable[pa.RecordBatch], model: type, options: CheckOptions
+    batches: Iterable[pa.RecordBatch], model: type, options: CheckOptions, read: ReadOptions
 ) -> Iterator[pa.RecordBatch]:
     total = Summary()
     files: set[str] = set()  # counted once over all partitions, in the driver
     for batch in batches:
-        for record in _records(batch.to_pylist()):
+        for record in _records(batch.to_pylist(), read):
             files.add(record.file)
             outcome = check_record(record, model, options)
             total.add(outcome.status, outcome.issues, outcome.reason)
@@ -330,17 +336,21 @@ def summary(
     spark: SparkSession | None = None,
     blocksize: int = BLOCKSIZE,
     strict: bool = False,
+    duplicate_keys: bool = True,
 ) -> dict[str, Any]:
     """The command line's JSON summary object of ``source`` (as :func:`validate` takes it),
     computed now: the same keys and counts; ``seconds`` is this computation's wall time and
-    ``exit_status`` the status ``lms-schema validate`` would exit with."""
+    ``exit_status`` the status ``lms-schema validate`` would exit with. ``strict`` and
+    ``duplicate_keys`` as for :func:`validate`."""
     started = time.perf_counter()
-    config = lake_config(model, blocksize, strict)
+    config = lake_config(model, blocksize, strict, duplicate_keys)
     total = Summary()
     if isinstance(source, DataFrame):
         if config.model is None:
             raise TypeError(_NO_MODEL)
-        run = functools.partial(_summary_batches, model=config.model, options=config.check)
+        run = functools.partial(
+            _summary_batches, model=config.model, options=config.check, read=config.read
+        )
         names: set[str] = set()
         for row in _prepared(source, column).mapInArrow(run, _SUMMARY_SCHEMA).collect():
             part, files = _from_text(row["summary"])
@@ -370,7 +380,7 @@ def _repair_batches(
 ) -> Iterator[pa.RecordBatch]:
     for batch in batches:
         rows: list[dict[str, Any]] = []
-        for record in _records(batch.to_pylist()):
+        for record in _records(batch.to_pylist(), ReadOptions()):
             if record.kind == "envelope":
                 continue  # a page's items are the records
             event = repair_record(record, model, policy)

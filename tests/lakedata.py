@@ -40,6 +40,8 @@ BAD_SCORE = (7, 151, 299)
 NOT_JSON = 200
 EXTRA_KEY = 88
 REPAIRABLE = 120  # "Passed" -> "PASS": normalize fixes it
+#: A line with a key repeated at the top and inside ``custom_fields`` (two duplicate_key warnings).
+DUPLICATE = 260
 
 
 def _completion_line(n: int) -> str:
@@ -49,6 +51,11 @@ def _completion_line(n: int) -> str:
         return '{"id": "' + U1 + '", "score": '
     if n == EXTRA_KEY:
         return json.dumps({**COMPLETION, "extra": n})
+    if n == DUPLICATE:
+        text = json.dumps({**COMPLETION, "id": f"018b18ef-c487-703c-afd9-{n:012d}"})
+        return text.replace('"score": 95', '"score": "x", "score": 95').replace(
+            '"custom_fields": null', '"custom_fields": {"a": 1, "a": 2}'
+        )
     if n == REPAIRABLE:
         return json.dumps({**COMPLETION, "grade": "Passed"})
     if n == 50:

@@ -13,6 +13,7 @@ import pytest
 from dask.distributed import Client, LocalCluster
 from lakedata import (
     BAD_SCORE,
+    DUPLICATE,
     EXTRA_KEY,
     GOOD,
     NOT_JSON,
@@ -82,6 +83,8 @@ def test_issues_and_summary_equal_the_command_lines(lake: Path, scheduler: str) 
     errors = {(i["line"], i["code"]) for i in completions if i["severity"] == "error"}
     assert {(n, "wrong_type") for n in BAD_SCORE} | {(NOT_JSON, "invalid_json")} <= errors
     assert (EXTRA_KEY, "unknown_key") in {(i["line"], i["code"]) for i in completions}
+    repeated = [(i["line"], i["path"]) for i in completions if i["code"] == "duplicate_key"]
+    assert repeated == [(DUPLICATE, "$.custom_fields.a"), (DUPLICATE, "$.score")]
     # a bad file and a missing path are reported, and the files after them are checked
     codes = {(Path(i["file"]).name, i["code"]) for i in issues}
     assert ("a-broken-completions.jsonl.gz", "unreadable") in codes
@@ -109,6 +112,24 @@ def test_model_glob_and_strict(lake: Path) -> None:
     expected, expected_summary = cli_validate("--model", "users", "--strict", *files)
     assert strict == expected
     assert timeless(summary) == timeless(expected_summary)
+
+
+def test_duplicate_keys_can_be_turned_off_as_on_the_command_line(lake: Path) -> None:
+    path = str(lake / "2025-01" / "completions.jsonl")
+    expected, expected_summary = cli_validate("--no-duplicate-keys", path)
+    assert "duplicate_key" not in {i["code"] for i in expected}
+    with dask.config.set(scheduler="synchronous"):
+        assert lsd.validate(path, duplicate_keys=False, blocksize=BLOCK).compute() == expected
+        summary = lsd.summary(path, duplicate_keys=False, blocksize=BLOCK)
+    assert timeless(summary) == timeless(expected_summary)
+    # and the same answers under --strict
+    strict, strict_summary = cli_validate("--strict", path)
+    with dask.config.set(scheduler="synchronous"):
+        assert lsd.validate(path, strict=True, blocksize=BLOCK).compute() == strict
+        assert timeless(lsd.summary(path, strict=True, blocksize=BLOCK)) == timeless(strict_summary)
+    assert "duplicate_key" in {i["code"] for i in strict}
+    with pytest.raises(TypeError, match="duplicate_keys must be a bool"):
+        lsd.validate(path, duplicate_keys="yes")  # type: ignore[arg-type]
 
 
 def test_a_bag_of_records(lake: Path) -> None:

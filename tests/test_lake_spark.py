@@ -10,7 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from lakedata import BAD_SCORE, NOT_JSON, cli_normalize, cli_validate, timeless, write_lake
+from lakedata import (
+    BAD_SCORE,
+    DUPLICATE,
+    NOT_JSON,
+    cli_normalize,
+    cli_validate,
+    timeless,
+    write_lake,
+)
 from pyspark.sql import SparkSession
 
 import lms_schema.spark as lss
@@ -60,6 +68,7 @@ def test_files_give_the_command_lines_issues_and_summary(spark: SparkSession, la
         (i["line"], i["code"]) for i in issues if i["file"].endswith("2025-01/completions.jsonl")
     }
     assert {(n, "wrong_type") for n in BAD_SCORE} | {(NOT_JSON, "invalid_json")} <= completions
+    assert (DUPLICATE, "duplicate_key") in completions
     # a bad file and a missing path do not stop the others
     codes = {(Path(i["file"]).name, i["code"]) for i in issues}
     assert {("a-broken-completions.jsonl.gz", "unreadable"), ("nope.jsonl", "unreadable")} <= codes

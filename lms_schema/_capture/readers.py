@@ -542,17 +542,20 @@ class _KeyTracker(_Repeats):
             yield event
 
 
-def value_records(display: str, number: int | None, value: Any) -> Iterator[Record]:
+def value_records(
+    display: str, number: int | None, value: Any, options: ReadOptions | None = None
+) -> Iterator[Record]:
     """A record that arrives as a value (a Dask bag's element, a Spark column's cell): JSON
-    text (str or bytes) is read as a JSON Lines line (a blank one is no record), anything
-    else as a decoded document."""
+    text (str or bytes) is read as a JSON Lines line (a blank one is no record; with
+    ``options.duplicate_keys`` its repeated keys are warnings), anything else as a decoded
+    document (whose repeated keys, if it had any, are gone already)."""
     if isinstance(value, str):
         value = value.encode("utf-8", "surrogatepass")
     if isinstance(value, bytes | bytearray):
         if not value or value.isspace():
             return
         line = bytes(value) if value.endswith(b"\n") else bytes(value) + b"\n"
-        yield from line_records(display, number, line)  # messages as in a file
+        yield from line_records(display, number, line, options)  # messages as in a file
     else:
         yield from document_records(display, number, value)
 

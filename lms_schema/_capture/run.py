@@ -53,17 +53,22 @@ class RunConfig:
     check: CheckOptions = attrs.field(factory=CheckOptions)
 
 
-def lake_config(model: type | str | None, chunk_bytes: int, strict: bool) -> RunConfig:
+def lake_config(
+    model: type | str | None, chunk_bytes: int, strict: bool, duplicate_keys: bool = False
+) -> RunConfig:
     """The configuration of a Dask or Spark run: ``model`` a class, a name (``"completions"``)
     or None (told by each file's name); JSON Lines files larger than ``chunk_bytes`` read in
-    blocks. Raises ``TypeError`` for arguments of the wrong type."""
+    blocks; ``duplicate_keys``: repeated keys are warnings (as ``lms-schema validate`` has
+    them by default). Raises ``TypeError`` for arguments of the wrong type."""
     if isinstance(model, str):
         model = resolve_model(model)
     elif model is not None and not isinstance(model, type):
         raise TypeError(f"model must be a model class, a model name or None, got {model!r}")
     if type(chunk_bytes) is not int or chunk_bytes < 0:
         raise TypeError(f"blocksize must be a non-negative int, got {chunk_bytes!r}")
-    read = ReadOptions(chunk_bytes=chunk_bytes)
+    if type(duplicate_keys) is not bool:
+        raise TypeError(f"duplicate_keys must be a bool, got {duplicate_keys!r}")
+    read = ReadOptions(chunk_bytes=chunk_bytes, duplicate_keys=duplicate_keys)
     return RunConfig(model=model, read=read, check=CheckOptions(strict))
 
 
