@@ -592,6 +592,13 @@ def test_a_wrong_rule_lists_the_valid_ones(tmp_path: Path) -> None:
     )
 
 
+def _ctrl_c_as_at_a_terminal() -> None:
+    """In the child, before Python starts: Ctrl-C at its default. A shell's background job
+    (``pytest ... &``) starts with SIGINT ignored, and Python then leaves it ignored, so the
+    Ctrl-C tests would not test the command line's handling when the suite runs that way."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _interrupt(args: list[str], first: bytes, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Start the command reading an open pipe, feed it ``first``, wait until it has read it,
     then press Ctrl-C."""
@@ -602,6 +609,7 @@ def _interrupt(args: list[str], first: bytes, cwd: Path) -> subprocess.Completed
         stderr=subprocess.PIPE,
         cwd=cwd,
         env=env(),
+        preexec_fn=_ctrl_c_as_at_a_terminal,
     )
     assert process.stdin is not None
     process.stdin.write(first)
@@ -804,6 +812,7 @@ def test_ctrl_c_with_jobs_stops_the_workers(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env(),
+        preexec_fn=_ctrl_c_as_at_a_terminal,
     )
     time.sleep(2.5)
     process.send_signal(signal.SIGINT)
