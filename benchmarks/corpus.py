@@ -103,22 +103,27 @@ def _base(rng: random.Random) -> dict[str, Any]:
     return record
 
 
+def _full_user(rng: random.Random) -> dict[str, Any]:
+    """An expanded user with every field."""
+    user = _base(rng)
+    user["id"] = _ref(rng, "user")
+    user.update(
+        first_name=rng.choice(_FIRST),
+        last_name=rng.choice(_LAST),
+        middle_name=None,
+        email_address=f"user{rng.randint(1, 10**5)}@example.com",
+        phone_number=None,
+        status=rng.choice(_STATUSES),
+    )
+    return user
+
+
 def _user(rng: random.Random) -> Any:
     roll = rng.random()
     if roll < 0.80:
         return _ref(rng, "user")
     if roll < 0.90:  # expanded in full
-        user = _base(rng)
-        user["id"] = _ref(rng, "user")
-        user.update(
-            first_name=rng.choice(_FIRST),
-            last_name=rng.choice(_LAST),
-            middle_name=None,
-            email_address=f"user{rng.randint(1, 10**5)}@example.com",
-            phone_number=None,
-            status=rng.choice(_STATUSES),
-        )
-        return user
+        return _full_user(rng)
     if roll < 0.95:  # expanded with a bracket selection
         return {"id": _ref(rng, "user"), "first_name": rng.choice(_FIRST)}
     return None
@@ -220,16 +225,7 @@ def default_completion(rng: random.Random) -> dict[str, Any]:
 def expanded_completion(rng: random.Random) -> dict[str, Any]:
     """One completion of a request with ``expand=user,course,content``."""
     record = _base(rng)
-    user = _base(rng)
-    user["id"] = _ref(rng, "user")
-    user.update(
-        first_name=rng.choice(_FIRST),
-        last_name=rng.choice(_LAST),
-        middle_name=None,
-        email_address=f"user{rng.randint(1, 10**5)}@example.com",
-        phone_number=None,
-        status=rng.choice(_STATUSES),
-    )
+    user = _full_user(rng)
     if rng.random() < 0.3:  # a bracket selection
         user = {"id": user["id"], "first_name": user["first_name"]}
     record["user"] = user

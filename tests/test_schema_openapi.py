@@ -266,6 +266,9 @@ def _prepare(data: st.DataObject, httpd: _Server, operation: Any, invalid: bool)
     return case, conforms
 
 
+# Each example makes two HTTP round trips through schemathesis and the local server, for every
+# operation of the document: a bound on the wall time of this file, not on what is checked (the
+# strategies' coverage of every model and rule is tested in tests/test_strategies.py).
 _BOUNDED = settings(
     max_examples=6,
     deadline=None,
