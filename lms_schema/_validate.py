@@ -105,8 +105,8 @@ def _payload_warnings(payload: Any, cls: Any, value: Any, forbid_unknown_keys: b
     """The warnings of a payload structured as ``value`` (None: it has errors), found by
     the clean check and, only when it finds something, the full walks."""
     warnings: list[Issue] = []
-    if not forbid_unknown_keys and not _is_clean(payload, cls):
-        warnings.extend(_raw_warnings(payload, cls))
+    if not _is_clean(payload, cls):
+        warnings.extend(_raw_warnings(payload, cls, forbid_unknown_keys))
     if value is not None:
         if isinstance(value, PartialCompletion) and not _completion_fields(type(value)):
             warnings.extend(_completion_warnings(value, ()))  # a completion: no walk needed
@@ -121,14 +121,7 @@ def _validate_fast(payload: dict[Any, Any], cls: Any, forbid_unknown_keys: bool)
     """The report of a payload the generated checker takes (None: it declines, or ``cls``
     has none): one walk of the payload builds the value and tells whether it holds anything
     to warn about; only then is it walked again, for the warnings' paths."""
-    try:
-        fast = _CHECKERS[cls, forbid_unknown_keys]
-    except KeyError:
-        if type(forbid_unknown_keys) is not bool:  # the full path says what is wrong
-            return None
-        fast = _CHECKERS[cls, forbid_unknown_keys] = checker(cls, forbid_unknown_keys)
-    except TypeError:  # an unhashable type argument
-        return None
+    fast = _checker(cls, forbid_unknown_keys)
     if fast is None:
         return None
     found: list[str] = []
@@ -139,22 +132,64 @@ def _validate_fast(payload: dict[Any, Any], cls: Any, forbid_unknown_keys: bool)
         value, errors = explain_structure(payload, cls, forbid_unknown_keys)
         warnings = _payload_warnings(payload, cls, value, forbid_unknown_keys)
         return Report(tuple(errors), tuple(warnings), value)
+    return Report((), tuple(_fast_warnings(payload, cls, value, found, forbid_unknown_keys)), value)
+
+
+def _checker(cls: Any, forbid_unknown_keys: bool) -> Callable[[Any, list[str]], Any] | None:
+    """The generated checker of ``cls`` (None: it has none, or the arguments are not what
+    the fast path takes; the full path decides and explains)."""
+    try:
+        return _CHECKERS[cls, forbid_unknown_keys]
+    except KeyError:
+        if type(forbid_unknown_keys) is not bool:  # the full path says what is wrong
+            return None
+        fast = _CHECKERS[cls, forbid_unknown_keys] = checker(cls, forbid_unknown_keys)
+        return fast
+    except TypeError:  # an unhashable type argument
+        return None
+
+
+def _fast_warnings(
+    payload: Any, cls: Any, value: Any, found: list[str], forbid_unknown_keys: bool
+) -> list[Issue]:
+    """The warnings of a payload the generated checker took as ``value``, ``found`` what
+    it flagged on the way."""
     if type(value) is Completion:  # the common case: no walk for completion warnings
         warnings = _completion_warnings(value, ())
-        if not found:
-            return Report((), tuple(warnings), value)
-        warnings[:0] = _raw_warnings(payload, cls) if not forbid_unknown_keys else ()
-        return Report((), tuple(warnings), value)
+        if found:
+            warnings[:0] = _raw_warnings(payload, cls, forbid_unknown_keys)
+        return warnings
     warnings = []
-    if found and not forbid_unknown_keys:
-        warnings.extend(_raw_warnings(payload, cls))
+    if found:
+        warnings.extend(_raw_warnings(payload, cls, forbid_unknown_keys))
     if isinstance(value, PartialCompletion) and not _completion_fields(type(value)):
         warnings.extend(_completion_warnings(value, ()))
     else:
         warnings.extend(_semantic_warnings(value))
     if type(value) is Page:
         warnings.extend(page_warnings(payload))
-    return Report(errors=(), warnings=tuple(warnings), value=value)
+    return warnings
+
+
+def quiet_checker(cls: Any, forbid_unknown_keys: bool) -> Callable[[Any], bool] | None:
+    """A predicate that is True for a decoded payload :func:`validate` would find nothing
+    to say about (no error, no warning), and False for every other payload, without
+    explaining anything (False may also mean "not sure": ask :func:`validate`). None when
+    ``cls`` has no generated checker. For callers that check many payloads and only need the
+    details of the few that have something (the command line)."""
+    fast = _checker(cls, forbid_unknown_keys)
+    if fast is None:
+        return None
+
+    def quiet(payload: Any) -> bool:
+        found: list[str] = []
+        try:
+            value = fast(payload, found)
+        except Exception:  # noqa: BLE001 - an error, or a decline: validate() explains
+            return False
+        return not found and not _fast_warnings(payload, cls, value, found, forbid_unknown_keys)
+
+    return quiet
 
 
 #: The generated checkers by (class, forbid_unknown_keys), looked up without a call.
@@ -227,6 +262,14 @@ def _clean_check(cls: Any) -> Callable[[Any], bool]:
                     "    if type(v) is list and not _locales.issuperset(v):",
                     "        return False",
                 ]
+            elif is_dt and field.many:
+                lines += [
+                    f"    v = d.get({name!r})",
+                    "    if type(v) is list:",
+                    "        for x in v:",
+                    "            if type(x) is str and x[-1:] not in ('Z', 'z') and _naive(x):",
+                    "                return False",
+                ]
             elif is_dt:
                 lines += [
                     f"    v = d.get({name!r})",
@@ -260,8 +303,10 @@ def _clean_check(cls: Any) -> Callable[[Any], bool]:
 _WALK_LEVELS = MAX_EXPANSION_DEPTH + 2
 
 
-def _raw_warnings(payload: Any, cls: Any) -> Iterator[Issue]:
-    """Unknown keys and naive date-times, found by walking the payload beside the model."""
+def _raw_warnings(payload: Any, cls: Any, forbid_unknown_keys: bool = False) -> Iterator[Issue]:
+    """Unknown keys, naive date-times and unknown language codes, found by walking the
+    payload beside the model (with ``forbid_unknown_keys`` unknown keys are errors, told by
+    the structuring: not here)."""
     stack: list[tuple[Any, Any, tuple[PathPart, ...], int]] = [(payload, cls, (), 1)]
     while stack:
         node, model, path, level = stack.pop()
@@ -269,7 +314,7 @@ def _raw_warnings(payload: Any, cls: Any) -> Iterator[Issue]:
             continue
         names = fields_of(model).names
         for key in node:
-            if key not in names:
+            if key not in names and not forbid_unknown_keys:
                 yield _warning((*path, str(key)), "unknown_key", f"unknown key {key!r} (ignored)")
         for field, target, is_dt in _walked(model):
             name = field.name
@@ -284,6 +329,14 @@ def _raw_warnings(payload: Any, cls: Any) -> Iterator[Issue]:
                             (*path, name, index),
                             "unknown_language",
                             f"{code!r} is not one of the API document's locale codes",
+                        )
+            elif is_dt and is_list and type(value) is list:
+                for index, item in enumerate(value):
+                    if type(item) is str and is_naive_text(item):
+                        yield _warning(
+                            (*path, name, index),
+                            "naive_datetime",
+                            f"{item!r} has no offset; read as UTC",
                         )
             elif is_dt and type(value) is str and is_naive_text(value):
                 yield _warning(

@@ -17,7 +17,14 @@ from hypothesis import strategies as st
 import lms_schema
 from lms_schema import Completion, Page, User
 from lms_schema._cli import main as cli_main
-from lms_schema._values.jsonvalue import _count_keys, decode, decode_with_issues, duplicate_keys
+from lms_schema._values.jsonvalue import (
+    _count_keys,
+    _same_colons,
+    _scan_duplicates,
+    decode,
+    decode_with_issues,
+    duplicate_keys,
+)
 
 USER = {
     "id": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
@@ -46,6 +53,10 @@ USER = {
         ('{"a": 1, "A": 2, "a ": 3}', []),  # keys are case- and space-sensitive
         ('{"": 1, "": 2}', [(("",), 2)]),
         ('{"a": [], "b": {}, "a": {}}', [(("a",), 2)]),
+        ('{"a":"1:2","a":"3"}', [(("a",), 2)]),  # colons in strings: the quick check
+        ('{"t":"10:00","a":{"x:y":1},"a":2}', [(("a",), 2)]),
+        ('{"a":"1","a":"\\u003a"}', [(("a",), 2)]),  # an escaped colon replaces the lost one
+        ('{"a":":","b":"::"}', []),
         ("{}", []),
         ("[]", []),
         ('"a"', []),
@@ -61,6 +72,46 @@ def test_duplicate_keys(text: str, expected: list[tuple[tuple[str | int, ...], i
     decoded = decode(data)
     assert duplicate_keys(data, decoded) == expected  # the pre-check never hides one
     assert duplicate_keys(text, decoded) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "decoded", "same"),
+    [
+        ('{"a":"1:2","b":{"c":[{}]}}', {"a": "1:2", "b": {"c": [{}]}}, True),
+        ('{ "a" :\n"1:2" }', {"a": "1:2"}, True),  # whitespace does not count
+        ('{"a":1,"a":2}', {"a": 2}, False),
+        ('{"a":"\\u003a"}', {"a": ":"}, False),  # any backslash: not decided here
+        ('{"a":1}', {"a": 2**64}, False),  # orjson cannot write it: not decided here
+    ],
+)
+def test_same_colons(text: str, decoded: object, same: bool) -> None:
+    assert _same_colons(text, decoded) is same
+    assert _same_colons(text.encode(), decoded) is same
+
+
+_plain_keys = st.sampled_from(["a", "b", "a:b", ":", "t"])
+_plain_scalars = st.sampled_from(["1", '"x"', '"10:00:00Z"', '":"', "null", "[]", '"a\\u003ab"'])
+
+
+@st.composite
+def _nested(draw: st.DrawFn, depth: int = 0) -> str:
+    """JSON text with repeated keys now and then, colons in keys and strings, odd spacing
+    and (rarely) an escape."""
+    pairs = draw(st.lists(st.tuples(_plain_keys, st.booleans()), max_size=4))
+    space = draw(st.sampled_from(["", " ", "\n "]))
+    parts = []
+    for key, nest in pairs:
+        value = draw(_nested(depth + 1)) if nest and depth < 3 else draw(_plain_scalars)
+        parts.append(f'"{key}"{space}:{space}{value}')
+    return "{" + ",".join(parts) + "}"
+
+
+@given(st.lists(_nested(), min_size=1, max_size=3))
+def test_the_quick_checks_agree_with_the_exact_scan(objects: list[str]) -> None:
+    """With the decoded value at hand (the quick checks run), the answer is the exact scan's."""
+    text = "[" + ",".join(objects) + "]"
+    assert duplicate_keys(text, decode(text)) == _scan_duplicates(text)
+    assert duplicate_keys(text.encode(), decode(text)) == _scan_duplicates(text)
 
 
 def test_count_keys() -> None:

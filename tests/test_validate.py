@@ -172,3 +172,33 @@ def test_unknown_language_is_a_warning_at_its_index() -> None:
     ]
     assert warnings({**BASE, "languages": ["en_US", "en_GB", "pt_BR"]}, lms_schema.Course) == []
     assert len(lms_schema._values.locales.LOCALES) == 324
+
+
+def test_strict_keeps_the_other_warnings() -> None:
+    """``forbid_unknown_keys`` turns unknown keys into errors; it does not silence the
+    warnings about date-times without an offset or unknown language codes (it did: the walk
+    that finds them was skipped under it)."""
+    naive = {**BASE, "modified_at": "2021-10-16T00:00:00"}
+    for strict in (False, True):
+        report = lms_schema.validate(naive, Completion, forbid_unknown_keys=strict)
+        assert [(w.path, w.code) for w in report.warnings] == [("$.modified_at", "naive_datetime")]
+        report = lms_schema.validate({**naive, "x": 1}, Completion, forbid_unknown_keys=strict)
+        found = [(i.path, i.code, i.severity) for i in (*report.errors, *report.warnings)]
+        unknown = ("$.x", "unknown_key", "error" if strict else "warning")
+        assert sorted(found) == sorted([unknown, ("$.modified_at", "naive_datetime", "warning")])
+    course = {**BASE, "languages": ["klingon"]}
+    report = lms_schema.validate(course, lms_schema.Course, forbid_unknown_keys=True)
+    assert [(w.path, w.code) for w in report.warnings] == [("$.languages[0]", "unknown_language")]
+
+
+def test_a_naive_date_time_in_a_list_is_a_warning() -> None:
+    """A list of date-times (a model of one's own) warns about each element without an
+    offset, at its index, on the fast path and after errors alike."""
+    from test_custom_model import MyCompletion
+
+    payload = {**BASE, "checkpoints": ["2000-01-01T00:00:00Z", "2000-01-01T00:00:00"]}
+    expected = [("$.checkpoints[1]", "naive_datetime")]
+    assert warnings(payload, MyCompletion) == expected
+    report = lms_schema.validate({**payload, "score": "x"}, MyCompletion)
+    assert [(e.path, e.code) for e in report.errors] == [("$.score", "wrong_type")]
+    assert [(w.path, w.code) for w in report.warnings] == expected

@@ -23,16 +23,17 @@ from pathlib import Path
 from typing import Any, Literal
 
 import attrs
+import orjson
 
 from .._exchange import PREFIX, url_path, validate_exchange
 from .._models.models import MODELS, Page
 from .._request.har import HarExchange
-from .._validate import validate
+from .._validate import quiet_checker, validate
 from .._values.absent import ABSENT
 from .._values.issues import Issue, format_path
-from .._values.jsonvalue import encode
+from .._values.jsonvalue import duplicate_keys, encode, may_hold_wide_integer
 from .._values.leaf import FieldError
-from .readers import Record
+from .readers import Quiet, ReadOptions, Record
 
 __all__ = [
     "CheckOptions",
@@ -41,6 +42,7 @@ __all__ = [
     "issue_dict",
     "model_from_path",
     "model_names",
+    "quiet_lines",
     "resolve_model",
 ]
 
@@ -51,6 +53,7 @@ for _model in MODELS:
 _NAMES["categories"] = _NAMES["category"]
 del _model
 _WORD = re.compile(r"[a-z]+")
+_loads = orjson.loads
 
 
 def model_names() -> tuple[str, ...]:
@@ -153,10 +156,16 @@ def _joined(position: tuple[Any, ...], path: str) -> str:
     return format_path(position) + path[1:]
 
 
+#: The outcome of a record with nothing to say (shared: never change its list).
+QUIET_OUTCOME = Outcome("checked")
+
+
 def check_record(record: Record, model: type | None, options: CheckOptions) -> Outcome:
     """Every problem of one record, as issue dicts (errors first). ``model`` is the file's
     model (None for HTTP archives, whose URLs tell it)."""
     kind = record.kind
+    if kind == "quiet":
+        return QUIET_OUTCOME
     if kind == "notice":
         return Outcome("notice", [issue_dict(record, record.payload)])
     if kind == "exchange":
@@ -187,6 +196,33 @@ def check_record(record: Record, model: type | None, options: CheckOptions) -> O
     issues = [issue_dict(record, i, _joined(record.position, i.path)) for i in found]
     issues.sort(key=_errors_first)
     return Outcome("envelope" if kind == "envelope" else "checked", issues)
+
+
+def quiet_lines(model: type, options: CheckOptions, read: ReadOptions) -> Quiet | None:
+    """The :data:`~lms_schema._capture.readers.Quiet` predicate of JSON Lines lines holding
+    ``model`` records: True when :func:`check_record` would find nothing to say about the
+    line's record, decided in one pass without building issues (the common case of a capture
+    is a valid record; every other line is read and checked as usual, and explained). None
+    when the model has no generated checker."""
+    quiet = quiet_checker(model, options.strict)
+    if quiet is None:
+        return None
+    repeats = read.duplicate_keys
+
+    def line_is_quiet(line: bytes) -> bool:
+        try:
+            document = _loads(line)
+        except ValueError:  # not JSON, or a lone surrogate the full reader handles
+            return False
+        if type(document) is not dict or ("items" in document and "id" not in document):
+            return False  # not one record, or (like) a page
+        if may_hold_wide_integer(line):  # read again exactly by the full reader
+            return False
+        if repeats and duplicate_keys(line, document):
+            return False
+        return quiet(document)
+
+    return line_is_quiet
 
 
 def _errors_first(issue: dict[str, Any]) -> int:

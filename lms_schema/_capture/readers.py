@@ -45,7 +45,9 @@ from .._values.leaf import FieldError
 __all__ = [
     "FORMATS",
     "Missing",
+    "QUIET",
     "Plan",
+    "Quiet",
     "ReadOptions",
     "Record",
     "Unit",
@@ -121,7 +123,7 @@ class Plan:
     total_bytes: int
 
 
-RecordKind = Literal["record", "element", "item", "envelope", "exchange", "notice"]
+RecordKind = Literal["record", "element", "item", "envelope", "exchange", "notice", "quiet"]
 
 
 @attrs.frozen
@@ -146,6 +148,16 @@ class Record:
     kind: RecordKind
     payload: Any
     extra: tuple[Issue, ...] = ()
+
+
+#: A predicate on one JSON Lines line (bytes, with its newline): True only when the line is
+#: one record that its checks would find nothing to say about (no error, no warning, nothing
+#: the reader would add), so that no :class:`Record` needs to be built for it. False means
+#: "read it as usual" (it has something to say, or the predicate is not sure).
+Quiet = Callable[[bytes], bool]
+#: What :func:`read_unit` yields for a line its ``quiet`` predicate took: a record with
+#: nothing to say (kind ``quiet``; its file, line and payload are not kept).
+QUIET = Record("", None, (), "quiet", None)
 
 
 def format_of(path: str) -> Format | None:
@@ -342,10 +354,13 @@ def _unreadable(unit: Unit, message: str) -> Record:
 # -- reading -----------------------------------------------------------------------------------
 
 
-def read_unit(unit: Unit, options: ReadOptions) -> Iterator[Record]:
+def read_unit(unit: Unit, options: ReadOptions, quiet: Quiet | None = None) -> Iterator[Record]:
     """The records of ``unit`` in file order (notices about the file first). Never raises
     for bad input: a file that cannot be read or decompressed is one ``unreadable`` notice
-    (an error), bytes that are not JSON an ``invalid_json`` record."""
+    (an error), bytes that are not JSON an ``invalid_json`` record.
+
+    ``quiet`` (see :data:`Quiet`): a JSON Lines line it takes is the :data:`QUIET` record
+    instead of its own."""
     import sys
 
     notices: list[Issue] = []
@@ -360,7 +375,7 @@ def read_unit(unit: Unit, options: ReadOptions) -> Iterator[Record]:
         return
     try:
         if unit.start or unit.end is not None:
-            yield from _jsonl_range(raw, unit, options)
+            yield from _jsonl_range(raw, unit, options, quiet)
             return
         try:
             stream = _decoded(raw, unit, notices)
@@ -372,7 +387,7 @@ def read_unit(unit: Unit, options: ReadOptions) -> Iterator[Record]:
             for issue in notices:
                 yield Record(unit.display, None, (), "notice", issue)
             if fmt == "jsonl":
-                yield from _jsonl(stream, unit.display, options)
+                yield from _jsonl(stream, unit.display, options, quiet)
             elif fmt == "har":
                 yield from _har(stream.read(), unit.display, options)
             else:
@@ -438,9 +453,18 @@ def _truncated(exc: FieldError, data: bytes) -> FieldError:
     return exc
 
 
-def _jsonl(stream: IO[bytes], display: str, options: ReadOptions) -> Iterator[Record]:
+def _jsonl(
+    stream: IO[bytes], display: str, options: ReadOptions, quiet: Quiet | None
+) -> Iterator[Record]:
+    if quiet is None:
+        for number, line in enumerate(stream, start=1):
+            if not line.isspace():
+                yield from line_records(display, number, line, options)
+        return
     for number, line in enumerate(stream, start=1):
-        if not line.isspace():
+        if quiet(line):
+            yield QUIET
+        elif not line.isspace():
             yield from line_records(display, number, line, options)
 
 
@@ -560,7 +584,9 @@ def value_records(
         yield from document_records(display, number, value)
 
 
-def _jsonl_range(raw: IO[bytes], unit: Unit, options: ReadOptions) -> Iterator[Record]:
+def _jsonl_range(
+    raw: IO[bytes], unit: Unit, options: ReadOptions, quiet: Quiet | None
+) -> Iterator[Record]:
     """The lines of ``[unit.start, unit.end)`` (line numbers counted from the chunk's first
     line; the caller adds the lines of the chunks before). A line-count record ends it."""
     raw.seek(unit.start)
@@ -572,7 +598,9 @@ def _jsonl_range(raw: IO[bytes], unit: Unit, options: ReadOptions) -> Iterator[R
             break
         left -= len(line)
         number += 1
-        if not line.isspace():
+        if quiet is not None and quiet(line):
+            yield QUIET
+        elif not line.isspace():
             yield from line_records(unit.display, number, line, options)
 
 

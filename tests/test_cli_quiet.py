@@ -1,0 +1,184 @@
+"""The command line's quick lane for JSON Lines (``quiet_lines``): a line it takes is counted
+as a record with nothing to say, without building a record or any issue; every other line is
+read and checked as before. The lane must change nothing: the same issues in the same order
+and the same summary, with it and without it, on every kind of line; and it must really take
+the valid lines, or it saves nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import orjson
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_custom_model import MyCompletion
+
+from lms_schema import Completion, User
+from lms_schema import strategies as lst
+from lms_schema._capture import run
+from lms_schema._capture.checks import CheckOptions, check_record, quiet_lines
+from lms_schema._capture.readers import ReadOptions, Unit, line_records
+from lms_schema._models.models import MODELS
+from lms_schema._values.jsonvalue import encode, may_hold_wide_integer
+
+_MODELS: list[Any] = [*MODELS, MyCompletion]
+
+VALID = (
+    b'{"id":"3c90c3cc-0d44-4b50-8888-8dd25736052a","remote_id":"c-1",'
+    b'"modified_at":"2025-08-01T10:00:00Z","custom_fields":null,'
+    b'"user":"c80bb384-cdc9-4883-a5fc-06e7d0410b94","score":95,'
+    b'"started_at":"2025-08-01T09:00:00Z","completed_at":"2025-08-01T10:00:00Z",'
+    b'"time_duration":"PT30M"}'
+)
+
+
+def _edit(old: bytes, new: bytes) -> bytes:
+    assert old in VALID
+    return VALID.replace(old, new, 1)
+
+
+#: Lines the lane must leave to the full reader, each for its own reason.
+SPECIAL = [
+    VALID,
+    _edit(b'"score":95', b'"score":95,"score":96'),  # a repeated key
+    _edit(b'"custom_fields":null', b'"custom_fields":{"a":1,"a":"1:2"}'),  # repeated, nested
+    _edit(b'"custom_fields":null', b'"custom_fields":{"n":123456789012345678901}'),  # wide
+    _edit(b'"remote_id":"c-1"', b'"remote_id":"\\ud800"'),  # a lone surrogate escape
+    _edit(b'"remote_id":"c-1"', b'"remote_id":"c\\u003a1"'),  # an escape, no repeat
+    _edit(b"T09:00:00Z", b"T09:00:00"),  # a date-time without an offset: a warning
+    _edit(b'"score":95', b'"score":95,"colour":"red"'),  # an unknown key: a warning
+    _edit(b'"score":95', b'"score":-1'),  # a negative score: a warning
+    _edit(b'T10:00:00Z","time', b'T08:00:00Z","time'),  # completed before started
+    _edit(b'"PT30M"', b'"PT3H"'),  # longer than the interval
+    _edit(b'"score":95', b'"score":"95"'),  # an error
+    _edit(b'"remote_id":"c-1",', b""),  # a required key missing
+    b'{"items":[' + VALID + b'],"next":null,"previous":null}',  # a page on one line
+    b"[" + VALID + b"]",
+    b'"just text"',
+    b"{not json",
+    b"   ",
+    b"",
+    b"\xff\xfe",
+]
+
+
+def _process(path: Path, model: Any, strict: bool, repeats: bool, lane: bool) -> Any:
+    config = run.RunConfig(model, ReadOptions(duplicate_keys=repeats), CheckOptions(strict))
+    unit = Unit(str(path), "jsonl")
+    if lane:
+        result = run.process_unit(unit, config)
+    else:
+        with mock.patch.object(run, "quiet_lines", lambda *args: None):
+            result = run.process_unit(unit, config)
+    return result.issues, result.summary
+
+
+def _both(tmp: Path, lines: list[bytes], model: Any, strict: bool, repeats: bool) -> None:
+    path = tmp / "lines.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    assert _process(path, model, strict, repeats, True) == _process(
+        path, model, strict, repeats, False
+    )
+
+
+#: (line, path, code) of every issue of SPECIAL, read with duplicate keys as warnings.
+EXPECTED = [
+    (2, "$.score", "duplicate_key"),
+    (3, "$.custom_fields.a", "duplicate_key"),
+    (4, "$.custom_fields", "out_of_range"),
+    (7, "$.started_at", "naive_datetime"),
+    (8, "$.colour", "unknown_key"),
+    (9, "$.score", "negative_score"),
+    (10, "$.completed_at", "completed_before_started"),
+    (11, "$.time_duration", "duration_exceeds_interval"),
+    (12, "$.score", "wrong_type"),
+    (13, "$.remote_id", "missing_key"),
+    (14, "$.cursor", "missing_key"),
+    (14, "$.page_size", "missing_key"),
+    (14, "$.next", "unknown_key"),
+    (14, "$.previous", "unknown_key"),
+    (15, "$", "wrong_type"),
+    (16, "$", "wrong_type"),
+    (17, "$", "invalid_json"),
+    (20, "$", "invalid_json"),
+]
+
+
+@pytest.mark.parametrize("strict", [False, True])
+@pytest.mark.parametrize("repeats", [False, True])
+def test_special_lines(tmp_path: Path, strict: bool, repeats: bool) -> None:
+    _both(tmp_path, SPECIAL, Completion, strict, repeats)
+    issues, summary = _process(tmp_path / "lines.jsonl", Completion, strict, repeats, True)
+    assert summary.records == len(SPECIAL) - 2  # the blank lines are no records
+    found = [(i["line"], i["path"], i["code"]) for i in issues]
+    expected = [row for row in EXPECTED if repeats or row[2] != "duplicate_key"]
+    assert sorted(found) == sorted(expected)  # --strict makes unknown keys errors: first
+
+
+@st.composite
+def _lines(draw: st.DrawFn, model: Any) -> list[bytes]:
+    def text(payload: Any) -> bytes:
+        return encode(payload)  # orjson, or json for integers orjson cannot write
+
+    one = st.one_of(
+        lst.payloads(model).map(text),
+        lst.payloads(model, unknown_keys=True).map(text),
+        lst.invalid_payloads(model).map(lambda pair: text(pair[0])),
+        lst.messy_payloads(model).map(text),
+        st.sampled_from(SPECIAL),
+    )
+    return draw(st.lists(one, min_size=1, max_size=6))
+
+
+@pytest.mark.parametrize("model", _MODELS, ids=lambda m: m.__name__)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data(), strict=st.booleans(), repeats=st.booleans())
+def test_the_lane_changes_nothing(
+    tmp_path: Path, model: Any, data: st.DataObject, strict: bool, repeats: bool
+) -> None:
+    """Issues in order and summaries equal with the lane and without it, on valid, invalid,
+    messy and unknown-key payloads of every model and the special lines."""
+    _both(tmp_path, data.draw(_lines(model)), model, strict, repeats)
+
+
+@pytest.mark.parametrize("model", _MODELS, ids=lambda m: m.__name__)
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), strict=st.booleans())
+def test_the_lane_takes_what_has_nothing_to_say(
+    model: Any, data: st.DataObject, strict: bool
+) -> None:
+    """A valid line the full check finds nothing to say about is taken by the lane (else
+    the lane saves nothing; a run of 19 digits, which may be a wide integer, is the one
+    thing it leaves to the full reader), and a line it takes has nothing to say."""
+    line = orjson.dumps(data.draw(lst.payloads(model))) + b"\n"
+    quiet = quiet_lines(model, CheckOptions(strict), ReadOptions(duplicate_keys=True))
+    assert quiet is not None
+    options = ReadOptions(duplicate_keys=True)
+    issues = [
+        issue
+        for record in line_records("f", 1, line, options)
+        for issue in check_record(record, model, CheckOptions(strict)).issues
+    ]
+    if issues:
+        assert quiet(line) is False
+    else:
+        assert quiet(line) is not may_hold_wide_integer(line)
+
+
+def test_a_user_without_problems_is_quiet() -> None:
+    user = {
+        "id": "3c90c3cc-0d44-4b50-8888-8dd25736052a",
+        "remote_id": None,
+        "modified_at": "2021-10-16T00:00:00Z",
+        "custom_fields": None,
+    }
+    quiet = quiet_lines(User, CheckOptions(), ReadOptions(duplicate_keys=True))
+    assert quiet is not None
+    assert quiet(orjson.dumps(user) + b"\n") is True
+    assert quiet(orjson.dumps({**user, "x": 1})) is False  # an unknown key: a warning
+    assert quiet(b'{"id": 1}') is False
+    assert quiet(b"") is False
