@@ -171,6 +171,13 @@ def _fast_warnings(
     return warnings
 
 
+def warns_about(cls: Any, value: Any) -> bool:
+    """Whether :func:`validate` has warnings for a ``cls`` payload that a generated checker
+    took as ``value`` without flagging anything (the completion checks: an interval, a
+    duration, a score)."""
+    return bool(_fast_warnings(None, cls, value, [], False))
+
+
 def quiet_checker(cls: Any, forbid_unknown_keys: bool) -> Callable[[Any], bool] | None:
     """A predicate that is True for a decoded payload :func:`validate` would find nothing
     to say about (no error, no warning), and False for every other payload, without

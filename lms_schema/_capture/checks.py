@@ -26,9 +26,10 @@ import attrs
 import orjson
 
 from .._exchange import PREFIX, url_path, validate_exchange
+from .._gen.mirror import mirror_checker
 from .._models.models import MODELS, Page
 from .._request.har import HarExchange
-from .._validate import quiet_checker, validate
+from .._validate import quiet_checker, validate, warns_about
 from .._values.absent import ABSENT
 from .._values.issues import Issue, format_path
 from .._values.jsonvalue import duplicate_keys, encode, may_hold_wide_integer
@@ -203,13 +204,19 @@ def quiet_lines(model: type, options: CheckOptions, read: ReadOptions) -> Quiet 
     ``model`` records: True when :func:`check_record` would find nothing to say about the
     line's record, decided in one pass without building issues (the common case of a capture
     is a valid record; every other line is read and checked as usual, and explained). None
-    when the model has no generated checker."""
+    when the model has no generated checker.
+
+    With msgspec installed (the ``fast`` extra) a line is decoded straight into the model's
+    mirror Structs (:func:`~lms_schema._gen.mirror.mirror_checker`): no dict in between, and
+    integers stay exact, so no search for wide ones. Lines with a backslash, and anything
+    msgspec refuses, take the orjson lane; whatever that is not sure of, the full check.
+    """
     quiet = quiet_checker(model, options.strict)
     if quiet is None:
         return None
     repeats = read.duplicate_keys
 
-    def line_is_quiet(line: bytes) -> bool:
+    def orjson_lane(line: bytes) -> bool:
         try:
             document = _loads(line)
         except ValueError:  # not JSON, or a lone surrogate the full reader handles
@@ -222,7 +229,31 @@ def quiet_lines(model: type, options: CheckOptions, read: ReadOptions) -> Quiet 
             return False
         return quiet(document)
 
-    return line_is_quiet
+    mirror = mirror_checker(model, options.strict)
+    if mirror is None:
+        return orjson_lane
+    decode, check, encode = mirror
+
+    def mirror_lane(line: bytes) -> bool:
+        if b"\\" in line:  # an escape: the colon count below cannot tell repeated keys
+            return orjson_lane(line)
+        try:
+            document = decode(line)
+        except Exception:  # noqa: BLE001 - msgspec refuses it (unknown keys, ...): ask orjson
+            return orjson_lane(line)
+        # Without escapes, every colon is a key's or inside a string, and the mirror holds
+        # every key and string of the text unless a key repeats (msgspec keeps the last):
+        # the counts are equal exactly when no key repeats (as _values.jsonvalue argues).
+        if repeats and line.count(b":") != encode(document).count(b":"):
+            return False
+        found: list[str] = []
+        try:
+            value = check(document, found)
+        except Exception:  # noqa: BLE001 - an error, or a decline: the full check explains
+            return False
+        return not found and not warns_about(model, value)
+
+    return mirror_lane
 
 
 def _errors_first(issue: dict[str, Any]) -> int:

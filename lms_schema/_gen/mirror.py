@@ -35,7 +35,7 @@ from .._models.models import Page
 from .._values.absent import ABSENT
 from .fast import FAST_MAX_DEPTH, Declined, StructureBuilder, supported
 
-__all__ = ["BYTES_STRUCTURERS", "bytes_structurer"]
+__all__ = ["BYTES_STRUCTURERS", "MirrorCheck", "bytes_structurer", "mirror_checker"]
 
 #: orjson refuses documents nested deeper than this; msgspec stops at the interpreter's
 #: recursion limit (less the frames in use). Past such a limit, a document that might nest
@@ -66,8 +66,10 @@ class _MirrorBuilder(StructureBuilder):
     expansions; below that, expanded objects are decoded as dicts and get the dict functions
     of the base class (which decline them)."""
 
-    def __init__(self, forbid_unknown_keys: bool, msgspec: ModuleType) -> None:
-        super().__init__(forbid_unknown_keys)
+    def __init__(
+        self, forbid_unknown_keys: bool, msgspec: ModuleType, track_warnings: bool = False
+    ) -> None:
+        super().__init__(forbid_unknown_keys, track_warnings)
         self.msgspec = msgspec
         self.mirror = False
         self.structs: dict[tuple[Any, int], Any] = {}
@@ -117,7 +119,7 @@ class _MirrorBuilder(StructureBuilder):
             else:
                 lines.extend(body)
         lines += self.construct(target, names)
-        return self.function(self.mirror_name(cls), "s", lines)
+        return self.function(self.mirror_name(cls), self.parameters("s"), lines)
 
     def struct(self, cls: Any, depth: int = 0) -> Any:
         """The msgspec Struct mirroring ``cls`` (a model or ``Page[model]``) at ``depth``
@@ -135,8 +137,12 @@ class _MirrorBuilder(StructureBuilder):
                 tp = self.wire_type(f, depth)
             fields.append((f.name, tp) if f.required else (f.name, tp, ABSENT))
         base = getattr(cls, "__origin__", cls)
-        struct = msgspec.defstruct(
-            f"{base.__name__}Wire{depth}", fields, kw_only=True, forbid_unknown_fields=True
+        struct = msgspec.defstruct(  # omit_defaults: absent keys stay absent when encoded
+            f"{base.__name__}Wire{depth}",
+            fields,
+            kw_only=True,
+            forbid_unknown_fields=True,
+            omit_defaults=True,
         )
         self.structs[cls, depth] = struct
         return struct
@@ -177,6 +183,64 @@ class _MirrorBuilder(StructureBuilder):
         assert_never(kind)
 
 
+class MirrorCheck(typing.NamedTuple):
+    """The parts of the mirror path for ``validate``-like callers (:func:`mirror_checker`)."""
+
+    #: JSON text -> the document as mirror Structs; raises when msgspec refuses it (unknown
+    #: keys, a wrong JSON type, ...) or it may nest deeper than orjson reads.
+    decode: Callable[[Any], Any]
+    #: (mirror, found) -> the value, appending to ``found`` what ``validate()`` would warn
+    #: about, as :func:`~lms_schema._gen.fast.checker` does; raises instead of explaining.
+    check: Callable[[Any, list[str]], Any]
+    #: mirror -> compact JSON of the keys and values it holds (absent keys left out).
+    encode: Callable[[Any], bytes]
+
+
+_MIRROR_CHECKERS: dict[tuple[Any, bool], MirrorCheck | None] = {}
+
+
+def mirror_checker(cls: Any, forbid_unknown_keys: bool = False) -> MirrorCheck | None:
+    """The mirror path split in its parts, with warnings tracked (None when msgspec is not
+    installed or ``cls`` is not supported)::
+
+        parts = mirror_checker(Completion)
+        found: list[str] = []
+        value = parts.check(parts.decode(data), found)   # raises: take the orjson path
+    """
+    key = (cls, forbid_unknown_keys)
+    try:
+        return _MIRROR_CHECKERS[key]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable type argument
+        return None
+    msgspec = _msgspec()
+    parts = None
+    if msgspec is not None and supported(cls) and FAST_MAX_DEPTH >= 1:
+        builder = _MirrorBuilder(forbid_unknown_keys, msgspec, track_warnings=True)
+        check = typing.cast(Callable[[Any, list[str]], Any], builder.build_mirror(cls))
+        parts = MirrorCheck(
+            _guarded(msgspec.json.Decoder(builder.struct(cls)).decode),
+            check,
+            msgspec.json.Encoder().encode,
+        )
+    _MIRROR_CHECKERS[key] = parts
+    return parts
+
+
+def _guarded(decode: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``decode``, declining documents that may nest deeper than orjson reads (when the
+    interpreter's recursion limit would let msgspec read them)."""
+    limit = sys.getrecursionlimit
+
+    def guarded(data: Any) -> Any:
+        if limit() > _ORJSON_MAX_DEPTH and _may_nest_too_deep(data):
+            raise Declined("the document may nest deeper than orjson reads")
+        return decode(data)
+
+    return guarded
+
+
 _BYTES_STRUCTURERS: dict[tuple[Any, bool], Callable[[Any], Any] | None] = {}
 #: The functions :func:`bytes_structurer` built, by (class, forbid_unknown_keys): looked up
 #: by :func:`lms_schema.loads` without a call (None: none for that class).
@@ -204,7 +268,7 @@ def bytes_structurer(cls: Any, forbid_unknown_keys: bool = False) -> Callable[[A
         decode = msgspec.json.Decoder(builder.struct(cls)).decode
         limit = sys.getrecursionlimit
 
-        def fn(data: Any) -> Any:
+        def fn(data: Any) -> Any:  # _guarded inline: loads() of one record is this call
             if limit() > _ORJSON_MAX_DEPTH and _may_nest_too_deep(data):
                 raise Declined("the document may nest deeper than orjson reads")
             return build(decode(data))
