@@ -23,7 +23,6 @@ from lms_schema import strategies as lst
 from lms_schema._capture import checks, run
 from lms_schema._capture.checks import CheckOptions, check_record, quiet_lines
 from lms_schema._capture.readers import ReadOptions, Unit, line_records
-from lms_schema._gen.mirror import mirror_checker
 from lms_schema._models.models import MODELS
 from lms_schema._values.jsonvalue import encode, may_hold_wide_integer
 
@@ -76,9 +75,12 @@ def _lane(name: str) -> Any:
     """A context in which :func:`run.process_unit` takes the lane ``name``."""
     if name == "none":
         return mock.patch.object(run, "quiet_lines", lambda *args: None)
-    if name == "orjson":
-        return mock.patch.object(checks, "mirror_checker", lambda *args: None)
-    return mock.patch.object(checks, "mirror_checker", mirror_checker)
+    original = checks.quiet_lines
+    return mock.patch.object(
+        run,
+        "quiet_lines",
+        lambda *args: original(*args, use_msgspec=name == "msgspec"),
+    )
 
 
 def _process(path: Path, model: Any, strict: bool, repeats: bool, lane: str = "msgspec") -> Any:
@@ -168,8 +170,9 @@ def test_the_lane_takes_what_has_nothing_to_say(
     thing the orjson lane leaves to the full reader), and a line it takes has nothing to
     say."""
     line = orjson.dumps(data.draw(lst.payloads(model))) + b"\n"
-    with _lane(lane):
-        quiet = quiet_lines(model, CheckOptions(strict), ReadOptions(duplicate_keys=True))
+    quiet = quiet_lines(
+        model, CheckOptions(strict), ReadOptions(duplicate_keys=True), use_msgspec=lane == "msgspec"
+    )
     assert quiet is not None
     options = ReadOptions(duplicate_keys=True)
     issues = [
@@ -193,8 +196,8 @@ def test_a_user_without_problems_is_quiet() -> None:
         "custom_fields": None,
     }
     for lane in ("orjson", "msgspec"):
-        with _lane(lane):
-            quiet = quiet_lines(User, CheckOptions(), ReadOptions(duplicate_keys=True))
+        read = ReadOptions(duplicate_keys=True)
+        quiet = quiet_lines(User, CheckOptions(), read, use_msgspec=lane == "msgspec")
         assert quiet is not None
         assert quiet(orjson.dumps(user) + b"\n") is True
         assert quiet(orjson.dumps({**user, "remote_id": "a\nb"})) is True  # escaped

@@ -199,7 +199,9 @@ def check_record(record: Record, model: type | None, options: CheckOptions) -> O
     return Outcome("envelope" if kind == "envelope" else "checked", issues)
 
 
-def quiet_lines(model: type, options: CheckOptions, read: ReadOptions) -> Quiet | None:
+def quiet_lines(
+    model: type, options: CheckOptions, read: ReadOptions, *, use_msgspec: bool = True
+) -> Quiet | None:
     """The :data:`~lms_schema._capture.readers.Quiet` predicate of JSON Lines lines holding
     ``model`` records: True when :func:`check_record` would find nothing to say about the
     line's record, decided in one pass without building issues (the common case of a capture
@@ -210,6 +212,7 @@ def quiet_lines(model: type, options: CheckOptions, read: ReadOptions) -> Quiet 
     mirror Structs (:func:`~lms_schema._gen.mirror.mirror_checker`): no dict in between, and
     integers stay exact, so no search for wide ones. Lines with a backslash, and anything
     msgspec refuses, take the orjson lane; whatever that is not sure of, the full check.
+    ``use_msgspec=False``: the orjson lane alone (as without msgspec).
     """
     quiet = quiet_checker(model, options.strict)
     if quiet is None:
@@ -229,7 +232,7 @@ def quiet_lines(model: type, options: CheckOptions, read: ReadOptions) -> Quiet 
             return False
         return quiet(document)
 
-    mirror = mirror_checker(model, options.strict)
+    mirror = mirror_checker(model, options.strict) if use_msgspec else None
     if mirror is None:
         return orjson_lane
     decode, check, encode = mirror

@@ -12,13 +12,17 @@ reported as :class:`HarnessError` and never counted as a finding::
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from typing import Any, NoReturn, TypeVar
 
 from .._api import dumps, loads, structure, structure_issues, unstructure
+from .._capture.checks import CheckOptions, quiet_lines
+from .._capture.readers import ReadOptions
 from .._exchange import validate_exchange
 from .._lenient.policy import NormalizationPolicy
+from .._models.fields import is_model
 from .._normalize import normalize
 from .._request.expand import format_expand, parse_expand
 from .._request.har import HarExchange, read_har
@@ -153,6 +157,14 @@ def check_text(data: bytes | bytearray | memoryview | str, cls: Any) -> None:
     except FieldError:
         expect(value is None, "loads() accepted text that decode() refuses")
         return
+    if isinstance(data, bytes):
+        for lane in _quiet_lanes(cls):
+            if call("the command line's quiet lane", lane, data):
+                expect(
+                    not report.errors and not report.warnings,
+                    "a line the command line's quiet lane takes has nothing to say",
+                    report,
+                )
     repeated = [i for i in report.warnings if i.code == "duplicate_key"]
     reference = _reference_duplicates(data)
     if reference is not None:
@@ -161,6 +173,20 @@ def check_text(data: bytes | bytearray | memoryview | str, cls: Any) -> None:
         check_value(value, cls)
     if type(payload) is not str:  # a str is read as JSON text again
         check_normalize(payload, cls)
+
+
+@functools.cache
+def _quiet_lanes(cls: Any) -> tuple[Callable[[bytes], bool], ...]:
+    """The command line's quiet lanes for JSON Lines of ``cls`` (msgspec's and orjson's),
+    repeated keys on: what they take, ``validate()`` must find nothing to say about."""
+    lanes = []
+    if is_model(cls):
+        read = ReadOptions(duplicate_keys=True)
+        for use_msgspec in (True, False):
+            lane = quiet_lines(cls, CheckOptions(), read, use_msgspec=use_msgspec)
+            if lane is not None:
+                lanes.append(lane)
+    return tuple(lanes)
 
 
 def check_bytes(data: bytes, cls: Any) -> None:
