@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+import attrs
 import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_custom_model import MyCompletion
 
-from lms_schema import Completion, User
+from lms_schema import ABSENT, Absent, Completion, PartialCompletion, User
 from lms_schema import strategies as lst
 from lms_schema._capture import checks, run
 from lms_schema._capture.checks import CheckOptions, check_record, quiet_lines
@@ -207,3 +208,21 @@ def test_a_user_without_problems_is_quiet() -> None:
         big = orjson.dumps({**user, "custom_fields": {"n": 2**64 - 1}})
         assert quiet(big) is (lane == "msgspec")  # a 20-digit run: orjson's lane is unsure
         assert quiet(big.replace(b"615", b"616")) is False  # 2**64: too wide
+
+
+@attrs.frozen(kw_only=True)
+class Bundle(PartialCompletion):
+    """A model of one's own with an ``items`` field: its records can look like pages."""
+
+    items: list[str] | Absent | None = ABSENT
+
+
+def test_a_model_with_items_leaves_page_like_records_to_the_full_reader(tmp_path: Path) -> None:
+    lines = [b'{"items":["a"]}', b'{"items":["a"],"id":"3c90c3cc-0d44-4b50-8888-8dd25736052a"}']
+    for strict in (False, True):
+        _both(tmp_path, lines, Bundle, strict, True)
+    issues, summary = _process(tmp_path / "lines.jsonl", Bundle, False, True)
+    assert summary.records == 2  # the first is read as a page of one item (a string)
+    assert [(i["line"], i["path"], i["code"]) for i in issues][:1] == [
+        (1, "$.items[0]", "wrong_type")
+    ]

@@ -232,7 +232,10 @@ def quiet_lines(
             return False
         return quiet(document)
 
-    mirror = mirror_checker(model, options.strict) if use_msgspec else None
+    # A record of a model with an ``items`` field could be read as a page (see _is_page):
+    # the orjson lane leaves those to the full reader.
+    may_be_page = "items" in _fields(model)
+    mirror = mirror_checker(model, options.strict) if use_msgspec and not may_be_page else None
     if mirror is None:
         return orjson_lane
     decode, check, encode = mirror
