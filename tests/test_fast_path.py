@@ -121,6 +121,11 @@ def _nodes(payload: Any) -> list[Any]:
 @st.composite
 def _mutated(draw: st.DrawFn) -> tuple[Any, Any]:
     cls, payload = draw(_cases())
+    return _mutate(draw, cls, payload)
+
+
+def _mutate(draw: st.DrawFn, cls: Any, payload: Any) -> tuple[Any, Any]:
+    """(cls, a copy of ``payload`` with one or two values changed or keys removed)."""
     payload = copy.deepcopy(payload)
     for _ in range(draw(st.integers(1, 2))):
         node = draw(st.sampled_from(_nodes(payload)))
