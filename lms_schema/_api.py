@@ -33,6 +33,7 @@ from ._values.jsonvalue import decode, encode
 from ._values.leaf import FieldError
 
 __all__ = [
+    "cattrs_structure",
     "check_class",
     "check_flag",
     "dumps",
@@ -133,6 +134,11 @@ def explain_structure(payload: Any, cls: Any, forbid_unknown_keys: bool) -> tupl
         issues = explain_issues(payload, cls, forbid_unknown_keys)
         if issues is not None:
             return None, issues
+    return cattrs_structure(payload, cls, forbid_unknown_keys)
+
+
+def cattrs_structure(payload: Any, cls: Any, forbid_unknown_keys: bool) -> tuple[Any, list[Issue]]:
+    """The cattrs path alone: ``(value, [])`` or ``(None, issues)``."""
     conv = strict_converter if forbid_unknown_keys else converter
     try:
         return structure_raw(conv, payload, cls), []

@@ -9,9 +9,10 @@ from typing import Any, cast
 
 import attrs
 
-from ._api import check_class, explain_structure, structure_issues
+from ._api import cattrs_structure, check_class, structure_issues
 from ._convert.converter import MAX_EXPANSION_DEPTH
 from ._gen.declines import note_decline
+from ._gen.explain import explain_issues
 from ._gen.fast import checker, compile_source
 from ._models.fields import FieldInfo, Kind, fields_of, is_model, is_page
 from ._models.models import Completion, Page, PartialCompletion
@@ -136,9 +137,7 @@ def _validate_fast(payload: dict[Any, Any], cls: Any, forbid_unknown_keys: bool)
         value = fast(payload, found)
     except Exception as exc:  # noqa: BLE001 - any doubt: the cattrs path decides
         note_decline(cls, "dict", exc)
-        value, errors = explain_structure(payload, cls, forbid_unknown_keys)
-        warnings = _payload_warnings(payload, cls, value, forbid_unknown_keys)
-        return Report(tuple(errors), tuple(warnings), value)
+        return _explain_report(payload, cls, forbid_unknown_keys)
     if type(value) is Completion:  # the common case: no walk for completion warnings
         warnings = _completion_warnings(value, ())
         if not found:
@@ -155,6 +154,23 @@ def _validate_fast(payload: dict[Any, Any], cls: Any, forbid_unknown_keys: bool)
     if type(value) is Page:
         warnings.extend(page_warnings(payload))
     return Report(errors=(), warnings=tuple(warnings), value=value)
+
+
+def _explain_report(payload: dict[Any, Any], cls: Any, forbid_unknown_keys: bool) -> Report:
+    """The report of a payload the checker declined. The generated explain walk lists the
+    errors and flags (as the checker does) whatever the clean check would; when it declines,
+    the cattrs path and the clean check decide."""
+    flagged: list[str] = []
+    errors = explain_issues(payload, cls, forbid_unknown_keys, flagged)
+    if errors is None:
+        value, errors = cattrs_structure(payload, cls, forbid_unknown_keys)
+        warnings = _payload_warnings(payload, cls, value, forbid_unknown_keys)
+        return Report(tuple(errors), tuple(warnings), value)
+    # what _payload_warnings gives with no value
+    warnings = list(_raw_warnings(payload, cls)) if flagged and not forbid_unknown_keys else []
+    if type(cls) is not type and is_page(cls):
+        warnings.extend(page_warnings(payload))
+    return Report(tuple(errors), tuple(warnings))
 
 
 #: The generated checkers by (class, forbid_unknown_keys), looked up without a call.

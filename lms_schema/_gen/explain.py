@@ -38,19 +38,20 @@ from .._convert.converter import (
     field_hook,
     issues_from_cattrs,
     strict_converter,
-    wrong_type,
+    wrong_type_message,
 )
 from .._models.fields import FieldInfo, Kind, fields_of, is_model
 from .._values import match_uuid_text as _uuid_shape
-from .._values.datetimes import parse_datetime
+from .._values.datetimes import is_naive_text, parse_datetime
 from .._values.durations import DurationError, parse_duration
 from .._values.issues import Issue, PathPart, format_path
 from .._values.jsonvalue import check_json_object, check_json_value
 from .._values.leaf import FieldError
+from .._values.locales import LANGUAGE_FIELDS, LOCALES
 from .declines import note_decline
 from .fast import FAST_MAX_DEPTH, Declined, _Builder, _title, supported
 
-__all__ = ["EXPLAINERS", "ExplainBuilder", "explain_issues", "explainer"]
+__all__ = ["EXPLAINERS", "Explain", "ExplainBuilder", "explain_issues", "explainer"]
 
 _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
@@ -94,7 +95,7 @@ def _failed(
         error = typing.cast(FieldError, exc)
         message = error.message
         if expected is not None and error.code == "wrong_type":
-            message = wrong_type(expected, value).message
+            message = wrong_type_message(expected, value)
         out.append(Issue(format_path(path), error.code, message))
     else:
         _collect(hook, value, path, out)
@@ -104,12 +105,18 @@ def _explain(
     inner: Callable[[Any, Any], Any],
     hook: Callable[[Any, Any], Any],
     expected: str | None,
+    rejected: frozenset[type] | None,
     value: Any,
     path: tuple[PathPart, ...],
     out: list[Issue],
 ) -> None:
     """The issues of a (non-null) value of a field: its element hook ``inner`` is run,
-    what it raises becomes the issue ``hook`` (the field's hook) would give."""
+    what it raises becomes the issue ``hook`` (the field's hook) would give. A value of a
+    JSON type the element hook rejects (``rejected``) in a nullable field is the nullable
+    hook's ``wrong_type`` error, whatever words the element hook has: no hook is run."""
+    if expected is not None and rejected is not None and type(value) in rejected:
+        out.append(Issue(format_path(path), "wrong_type", wrong_type_message(expected, value)))
+        return
     try:
         inner(value, None)
     except Exception as exc:  # noqa: BLE001 - every failure of the hook is reported
@@ -130,10 +137,29 @@ def _unknown(
         out.append(Issue(format_path((*path, str(key))), "unknown_key", f"unknown key {key!r}"))
 
 
+_TEXT = frozenset({int, float, bool, list, dict})
+#: Per kind, the JSON types (other than null) whose values the element hook of a field of
+#: that kind rejects with a ``wrong_type`` error.
+_REJECTED: dict[Kind, frozenset[type]] = {
+    Kind.STRING: _TEXT,
+    Kind.OPEN_ENUM: _TEXT,
+    Kind.UUID: _TEXT,
+    Kind.DATETIME: _TEXT,
+    Kind.DURATION: _TEXT,
+    Kind.INT64: frozenset({str, float, bool, list, dict}),
+    Kind.STRING_OR_INT: frozenset({float, bool, list, dict}),
+    Kind.JSON_OBJECT: frozenset({str, int, float, bool, list}),
+    Kind.JSON_VALUE: frozenset(),
+    Kind.RELATION: frozenset({int, float, bool, list}),
+    Kind.OBJECT: frozenset({str, int, float, bool, list}),
+}
+
+
 class ExplainBuilder(_Builder):
     """Generates the explain functions of a model and of the models it expands:
-    ``explain_X(d, p, out)`` appends the issues of the object ``d`` at path ``p`` to
-    ``out``."""
+    ``explain_X(d, p, out, w)`` appends the issues of the object ``d`` at path ``p`` to
+    ``out``, and (with unknown keys allowed) a flag to ``w`` when ``d`` holds something
+    ``validate()`` warns about."""
 
     def __init__(self, forbid_unknown_keys: bool) -> None:
         super().__init__("explain")
@@ -154,6 +180,8 @@ class ExplainBuilder(_Builder):
             _duration=parse_duration,
             _json_object=check_json_object,
             _json_value=check_json_value,
+            _naive=is_naive_text,
+            _locales=LOCALES,
         )
 
     def key(self, cls: Any) -> Any:
@@ -173,29 +201,32 @@ class ExplainBuilder(_Builder):
         name = self.name_of(cls)
         if self.depth > FAST_MAX_DEPTH:
             reason = f"expanded objects nest deeper than {FAST_MAX_DEPTH} levels"
-            return f"def {name}(d, p, out):\n    raise _DeclinedError({reason!r})"
+            return f"def {name}(d, p, out, w):\n    raise _DeclinedError({reason!r})"
         analysed = fields_of(cls)
-        lines = ["get = d.get"]
-        if self.forbid:
-            lines.append(f"n = {len(analysed.declared)}")
+        lines = ["get = d.get", f"n = {len(analysed.declared)}"]
         for field in analysed.declared:
             lines += self.field_lines(field)
         if self.forbid:
             known = self.const(analysed.names)
             lines += ["if n != len(d):", f"    _unknown(d, {known}, p, out)"]
-        return self.function(name, "d, p, out", lines)
+        else:
+            lines += ["if n != len(d):", "    w.append('unknown key')"]
+        return self.function(name, "d, p, out, w", lines)
 
     def field_lines(self, field: FieldInfo) -> list[str]:
         """The statements for one field: missing, null, accepted at once, or explained."""
         name = field.name
         var = f"f_{name}"
-        lines = [f"{var} = get({name!r}, _MISSING)", f"if {var} is _MISSING:"]
+        lines = [f"{var} = get({name!r}, _MISSING)"]
+        if not self.forbid and name in LANGUAGE_FIELDS:  # validate() warns of unknown codes
+            lines += [
+                f"if type({var}) is list and not _locales.issuperset({var}):",
+                "    w.append('language')",
+            ]
+        lines.append(f"if {var} is _MISSING:")
         if field.required:
             lines.append(f"    out.append(_missing(p, {name!r}))")
-        if self.forbid:
-            lines.append("    n -= 1")
-        elif not field.required:
-            lines.append("    pass")
+        lines.append("    n -= 1")
         if field.nullable:
             lines += [f"elif {var} is None:", "    pass"]
         hook = self.const(field_hook(field, self.conv))
@@ -209,18 +240,24 @@ class ExplainBuilder(_Builder):
         # the field's hook gives a wrong_type error of it (None: it keeps its words).
         inner = self.const(_element_hook(field, self.conv))
         expected = repr(field.expected) if field.nullable else None
-        explain = f"_explain({inner}, {hook}, {expected}, {var}, {where}, out)"
+        rejected = self.const(_REJECTED[field.kind]) if field.nullable else None
+        explain = f"_explain({inner}, {hook}, {expected}, {rejected}, {var}, {where}, out)"
         if field.kind in (Kind.RELATION, Kind.OBJECT) and target is not None:
             function = self.nested(target)
-            lines += [f"elif type({var}) is dict:", f"    {function}({var}, {where}, out)"]
+            lines += [f"elif type({var}) is dict:", f"    {function}({var}, {where}, out, w)"]
             if field.kind is Kind.OBJECT:
                 return [*lines, "else:", f"    {explain}"]
         accept = self.accept(var, field)
         if isinstance(accept, str):
             return [*lines, f"elif not ({accept}):", f"    {explain}"]
+        lines.append("else:")
+        if field.kind is Kind.DATETIME and not self.forbid:  # as validate()'s clean check
+            lines += [
+                f"    if type({var}) is str and {var}[-1:] not in ('Z', 'z') and _naive({var}):",
+                "        w.append('naive date-time')",
+            ]
         return [
             *lines,
-            "else:",
             "    try:",
             *(f"        {line}" for line in accept),
             "    except Exception as e:",
@@ -270,7 +307,7 @@ class ExplainBuilder(_Builder):
             f"    q = {where}",
             f"    for i, x in enumerate({var}):",
             "        if type(x) is dict:",
-            f"            {function}(x, (*q, i), out)  # {var}[i] in enumerate({var})",
+            f"            {function}(x, (*q, i), out, w)  # {var}[i] in enumerate({var})",
         ]
         if field.kind is Kind.RELATION:
             lines.append(f"        elif not ({self.accept('x', field)}):")
@@ -278,7 +315,7 @@ class ExplainBuilder(_Builder):
             lines.append("        else:")
         return [
             *lines,
-            f"            _explain({element}, {element}, None, x, (*q, i), out)",
+            f"            _explain({element}, {element}, None, None, x, (*q, i), out)",
             "else:",
             f"    _collect({hook}, {var}, {where}, out)",
         ]
@@ -306,18 +343,18 @@ def _explainable(cls: Any) -> bool:
     return True
 
 
-_EXPLAINERS: dict[tuple[Any, bool], Callable[[Any, tuple[PathPart, ...], list[Issue]], Any] | None]
-_EXPLAINERS = {}
+#: ``explain(d, path, issues, found)``
+Explain = Callable[[Any, tuple[PathPart, ...], list[Issue], list[str]], Any]
+_EXPLAINERS: dict[tuple[Any, bool], Explain | None] = {}
 #: The functions :func:`explainer` built, by (class, forbid_unknown_keys) (None: none).
 EXPLAINERS = _EXPLAINERS
 
 
-def explainer(
-    cls: Any, forbid_unknown_keys: bool = False
-) -> Callable[[Any, tuple[PathPart, ...], list[Issue]], Any] | None:
+def explainer(cls: Any, forbid_unknown_keys: bool = False) -> Explain | None:
     """The generated explain function of a model or ``Page[model]`` (None otherwise):
-    ``explain(d, (), out)`` appends to ``out`` the issues of the dict ``d``; it raises
-    (any exception) when the cattrs path must decide."""
+    ``explain(d, (), out, found)`` appends to ``out`` the issues of the dict ``d`` (and to
+    ``found`` what :func:`explain_issues` says); it raises (any exception) when the cattrs
+    path must decide."""
     key = (cls, forbid_unknown_keys)
     try:
         return _EXPLAINERS[key]
@@ -329,16 +366,23 @@ def explainer(
     try:
         if supported(cls) and _explainable(cls):
             built = ExplainBuilder(forbid_unknown_keys).build(cls)
-            fn = typing.cast(Callable[[Any, tuple[PathPart, ...], list[Issue]], Any], built)
+            fn = typing.cast(Explain, built)
     except TypeError:  # a field of a type no layer supports: the cattrs path says so
         fn = None
     _EXPLAINERS[key] = fn
     return fn
 
 
-def explain_issues(payload: Any, cls: Any, forbid_unknown_keys: bool) -> list[Issue] | None:
+def explain_issues(
+    payload: Any, cls: Any, forbid_unknown_keys: bool, found: list[str] | None = None
+) -> list[Issue] | None:
     """Every problem of ``payload`` as ``cls``, as the cattrs path lists them; None when the
-    cattrs path must decide (no problem found: the value is needed; or the walk declined)."""
+    cattrs path must decide (no problem found: the value is needed; or the walk declined).
+
+    With ``forbid_unknown_keys`` off, the walk also appends to ``found`` (when given) if the
+    payload holds anything ``validate()``'s clean check would flag (an unknown key, a
+    date-time without an offset, an unknown language code), as the generated checker does.
+    """
     try:
         fn = _EXPLAINERS[cls, forbid_unknown_keys]
     except KeyError:
@@ -351,7 +395,7 @@ def explain_issues(payload: Any, cls: Any, forbid_unknown_keys: bool) -> list[Is
         return None
     out: list[Issue] = []
     try:
-        fn(payload, (), out)
+        fn(payload, (), out, [] if found is None else found)
     except Exception as exc:  # noqa: BLE001 - any doubt: the cattrs path decides
         note_decline(cls, "explain", exc)
         return None
