@@ -13,7 +13,8 @@ from ._api import cattrs_structure, check_class, structure_issues
 from ._convert.converter import MAX_EXPANSION_DEPTH
 from ._gen.declines import note_decline
 from ._gen.explain import explain_issues
-from ._gen.fast import checker, compile_source
+from ._gen.fast import compile_source
+from ._gen.validator import INVALID, validator
 from ._models.fields import FieldInfo, Kind, fields_of, is_model, is_page
 from ._models.models import Completion, Page, PartialCompletion
 from ._request.expand import Expand, parse_expand
@@ -127,17 +128,20 @@ def _validate_fast(payload: dict[Any, Any], cls: Any, forbid_unknown_keys: bool)
     except KeyError:
         if type(forbid_unknown_keys) is not bool:  # the full path says what is wrong
             return None
-        fast = _CHECKERS[cls, forbid_unknown_keys] = checker(cls, forbid_unknown_keys)
+        fast = _CHECKERS[cls, forbid_unknown_keys] = validator(cls, forbid_unknown_keys)
     except TypeError:  # an unhashable type argument
         return None
     if fast is None:
         return None
     found: list[str] = []
+    errors: list[Issue] = []
     try:
-        value = fast(payload, found)
+        value = fast(payload, found, errors)
     except Exception as exc:  # noqa: BLE001 - any doubt: the cattrs path decides
         note_decline(cls, "dict", exc)
         return _explain_report(payload, cls, forbid_unknown_keys)
+    if value is INVALID:  # the errors, found in the same walk
+        return _invalid_report(payload, cls, forbid_unknown_keys, errors, found)
     if type(value) is Completion:  # the common case: no walk for completion warnings
         warnings = _completion_warnings(value, ())
         if not found:
@@ -166,15 +170,27 @@ def _explain_report(payload: dict[Any, Any], cls: Any, forbid_unknown_keys: bool
         value, errors = cattrs_structure(payload, cls, forbid_unknown_keys)
         warnings = _payload_warnings(payload, cls, value, forbid_unknown_keys)
         return Report(tuple(errors), tuple(warnings), value)
-    # what _payload_warnings gives with no value
+    return _invalid_report(payload, cls, forbid_unknown_keys, errors, flagged)
+
+
+def _invalid_report(
+    payload: dict[Any, Any],
+    cls: Any,
+    forbid_unknown_keys: bool,
+    errors: list[Issue],
+    flagged: list[str],
+) -> Report:
+    """The report of a payload with ``errors``, which a walk that flags what the clean check
+    would (``flagged``) found: what :func:`_payload_warnings` gives with no value."""
     warnings = list(_raw_warnings(payload, cls)) if flagged and not forbid_unknown_keys else []
     if type(cls) is not type and is_page(cls):
         warnings.extend(page_warnings(payload))
     return Report(tuple(errors), tuple(warnings))
 
 
-#: The generated checkers by (class, forbid_unknown_keys), looked up without a call.
-_CHECKERS: dict[tuple[Any, Any], Callable[[Any, list[str]], Any] | None] = {}
+#: The generated validate functions by (class, forbid_unknown_keys), looked up without a
+#: call.
+_CHECKERS: dict[tuple[Any, Any], Callable[[Any, list[str], list[Issue]], Any] | None] = {}
 
 
 def _warning(path: tuple[PathPart, ...], code: str, message: str) -> Issue:

@@ -25,13 +25,16 @@ from test_custom_model import CUSTOM, FULL, MyCompletion
 
 import lms_schema
 from lms_schema import Completion, Course, Page, PartialUser, User
+from lms_schema import _validate as _validate_module
 from lms_schema import strategies as lst
 from lms_schema._api import explain_structure, structure_issues
 from lms_schema._convert.converter import converter, issues_from_cattrs, strict_converter
 from lms_schema._gen import explain as explain_module
 from lms_schema._gen.explain import explain_issues, explainer
 from lms_schema._gen.fast import FAST_MAX_DEPTH
+from lms_schema._gen.validator import INVALID, validator
 from lms_schema._models.models import MODELS
+from lms_schema._validate import _is_clean
 from lms_schema._values.issues import Issue
 from lms_schema.debug import record_declines
 
@@ -153,22 +156,9 @@ def _depth(payload: Any) -> int:
     return deepest
 
 
-def test_the_decline_rate_on_invalid_payloads() -> None:
-    """Runs after the property above (file order): how many of the strategies' invalid
-    payloads the walk left to the cattrs path (printed with -s; only deep expansions)."""
-    if not _COUNTS["payloads"]:
-        pytest.skip("run with test_invalid_payloads_are_explained")
-    rate = _COUNTS["declined"] / _COUNTS["payloads"]
-    print(f"explain walk: {_COUNTS['declined']} of {_COUNTS['payloads']} declined ({rate:.1%})")
-    assert rate < 0.1
-
-
-def _without_walk(cls: Any, forbid: bool) -> Any:
-    """A context in which the explain walk is off for ``cls``: the cattrs path alone."""
-    return _Patch(explain_module.EXPLAINERS, (cls, forbid), None)
-
-
 class _Patch:
+    """Sets ``table[key]`` for a ``with`` block."""
+
     def __init__(self, table: dict[Any, Any], key: Any, value: Any) -> None:
         self.table, self.key, self.value = table, key, value
 
@@ -184,21 +174,35 @@ class _Patch:
             del self.table[self.key]
 
 
-@given(_any_payload(), st.booleans())
-def test_validate_and_structure_agree_with_and_without_the_walk(
-    case: tuple[Any, Any], forbid: bool
-) -> None:
-    cls, payload = case
-    with _without_walk(cls, forbid):
-        expected = lms_schema.validate(payload, cls, forbid_unknown_keys=forbid)
+def _reference(payload: Any, cls: Any, forbid: bool) -> tuple[lms_schema.Report, Any]:
+    """validate() and structure()'s issues (None: no error) with the generated validate
+    function and the explain walk off: the fast structure path, the cattrs path and the
+    full warning walks."""
+    with (
+        _Patch(_validate_module._CHECKERS, (cls, forbid), None),
+        _Patch(explain_module.EXPLAINERS, (cls, forbid), None),
+    ):
+        report = lms_schema.validate(payload, cls, forbid_unknown_keys=forbid)
         try:
             lms_schema.structure(payload, cls, forbid_unknown_keys=forbid)
-            raised: Any = None
         except lms_schema.ValidationError as exc:
-            raised = exc.issues
+            return report, exc.issues
+    return report, None
+
+
+@given(_any_payload(), st.booleans())
+def test_validate_and_structure_agree_with_the_reference(
+    case: tuple[Any, Any], forbid: bool
+) -> None:
+    """validate() (its generated function explains the fields that fail) and structure()
+    (the explain walk after the fast path declines) against the cattrs path."""
+    cls, payload = case
+    expected, raised = _reference(payload, cls, forbid)
     got = lms_schema.validate(payload, cls, forbid_unknown_keys=forbid)
+    note(f"expected: {expected}")
     assert _rows(list(got.errors)) == _rows(list(expected.errors))
     assert got.warnings == expected.warnings
+    assert type(got.value) is type(expected.value)
     assert got.value == expected.value
     try:
         lms_schema.structure(payload, cls, forbid_unknown_keys=forbid)
@@ -206,6 +210,54 @@ def test_validate_and_structure_agree_with_and_without_the_walk(
         assert exc.issues == raised
     else:
         assert raised is None
+
+
+@given(_any_payload(), st.booleans())
+def test_the_validate_function_gives_the_cattrs_issues(case: tuple[Any, Any], forbid: bool) -> None:
+    """The generated validate function alone: the value, or INVALID with the cattrs path's
+    issues; what it flags covers what the clean check finds; it raises only where the
+    explain walk declines (deep expansions) or where the payload has no error."""
+    cls, payload = case
+    expected = _cattrs_issues(payload, cls, forbid)
+    fast = validator(cls, forbid)
+    assert fast is not None
+    found: list[str] = []
+    errors: list[Issue] = []
+    try:
+        value = fast(payload, found, errors)
+    except Exception:  # noqa: BLE001 - declined: the cattrs path decides
+        assert not expected or _depth(payload) > FAST_MAX_DEPTH or type(payload) is not dict
+        return
+    if value is INVALID:
+        assert _rows(errors) == _rows(expected)
+        assert expected
+    else:
+        assert expected == [] and errors == []
+        assert value == lms_schema.structure(payload, cls)
+    if not found and not forbid:
+        assert _is_clean(payload, cls)
+
+
+@given(_with_class(lst.invalid_payloads), st.booleans())
+def test_the_validate_function_explains_invalid_payloads(
+    case: tuple[Any, tuple[Any, str]], forbid: bool
+) -> None:
+    """The strategies' payloads with one violation: the generated validate function gives
+    their errors itself (the cattrs path is not run) unless their expansions nest deeper
+    than the generated functions go."""
+    cls, (payload, path) = case
+    fast = validator(cls, forbid)
+    assert fast is not None
+    _COUNTS["validate payloads"] += 1
+    errors: list[Issue] = []
+    try:
+        assert fast(payload, [], errors) is INVALID
+    except Exception:  # noqa: BLE001 - declined: counted
+        _COUNTS["validate declined"] += 1
+        assert _depth(payload) > FAST_MAX_DEPTH
+        return
+    assert _rows(errors) == _rows(_cattrs_issues(payload, cls, forbid))
+    assert path in [issue.path for issue in errors]
 
 
 # -- examples ------------------------------------------------------------------------------
@@ -355,3 +407,15 @@ def test_declines() -> None:
         "$.user",
         "$.course.contents[0].courses[0].contents[0].courses[0].contents[0].courses[0].name",
     ]
+
+
+def test_the_decline_rate_on_invalid_payloads() -> None:
+    """Runs after the properties above (file order): how many of the strategies' invalid
+    payloads the explain walk and the generated validate function left to the cattrs path
+    (printed with -s; only deep expansions may be)."""
+    if not _COUNTS["payloads"] or not _COUNTS["validate payloads"]:
+        pytest.skip("run with the properties on invalid payloads")
+    for prefix, name in (("", "explain walk"), ("validate ", "validate function")):
+        declined, total = _COUNTS[prefix + "declined"], _COUNTS[prefix + "payloads"]
+        print(f"{name}: {declined} of {total} invalid payloads declined ({declined / total:.1%})")
+        assert declined / total < 0.1

@@ -45,6 +45,7 @@ from lms_schema._convert.converter import converter, issues_from_exception, stri
 from lms_schema._gen.fast import DUMP_OPTIONS, dumper, structurer, unstructurer
 from lms_schema._gen.fast import checker as fast_checker
 from lms_schema._gen.mirror import bytes_structurer
+from lms_schema._gen.validator import validator
 from lms_schema._lenient.readers import uuid_reader
 from lms_schema._models.models import MODELS
 from lms_schema._request.expectations import page_warnings
@@ -552,6 +553,12 @@ def test_validate_flags_each_warning_in_one_walk(
     found: list[str] = []
     checker(payload, found)
     assert (found == []) == _is_clean(payload, cls)
+    # validate()'s own function: the checker with each failing field explained
+    validate_fast = validator(cls, False)
+    assert validate_fast is not None
+    flagged: list[str] = []
+    assert validate_fast(payload, flagged, []) == checker(payload, [])
+    assert flagged == found
 
 
 def _normalize_reference(payload: Any, cls: Any, policy: Any) -> Any:

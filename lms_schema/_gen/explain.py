@@ -49,10 +49,19 @@ from .._values.jsonvalue import check_json_object, check_json_value
 from .._values.leaf import FieldError
 from .._values.locales import LANGUAGE_FIELDS, LOCALES
 from .declines import note_decline
-from .fast import FAST_MAX_DEPTH, Declined, _Builder, _title, supported
+from .fast import FAST_MAX_DEPTH, Declined, _Builder, _title, compile_source, supported
 
-__all__ = ["EXPLAINERS", "Explain", "ExplainBuilder", "explain_issues", "explainer"]
+__all__ = [
+    "EXPLAINERS",
+    "Explain",
+    "ExplainBuilder",
+    "Hook",
+    "explain_issues",
+    "explainer",
+    "leaf_parts",
+]
 
+Hook = Callable[[Any, Any], Any]
 _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
 _MISSING = object()
@@ -155,6 +164,19 @@ _REJECTED: dict[Kind, frozenset[type]] = {
 }
 
 
+def leaf_parts(
+    field: FieldInfo, conv: Any
+) -> tuple[Hook, Hook, str | None, frozenset[type] | None]:
+    """What explains a non-null value of a (non-list) field: its element hook (what the
+    field's hook calls on it), the field's hook, and, for a nullable field, the words its
+    hook gives a ``wrong_type`` error of the element hook and the JSON types the element hook
+    certainly rejects so (``None`` both otherwise: the element hook's words are kept)."""
+    inner, hook = _element_hook(field, conv), field_hook(field, conv)
+    if not field.nullable:
+        return inner, hook, None, None
+    return inner, hook, field.expected, _REJECTED[field.kind]
+
+
 class ExplainBuilder(_Builder):
     """Generates the explain functions of a model and of the models it expands:
     ``explain_X(d, p, out, w)`` appends the issues of the object ``d`` at path ``p`` to
@@ -217,18 +239,27 @@ class ExplainBuilder(_Builder):
         """The statements for one field: missing, null, accepted at once, or explained."""
         name = field.name
         var = f"f_{name}"
-        lines = [f"{var} = get({name!r}, _MISSING)"]
-        if not self.forbid and name in LANGUAGE_FIELDS:  # validate() warns of unknown codes
-            lines += [
-                f"if type({var}) is list and not _locales.issuperset({var}):",
-                "    w.append('language')",
-            ]
+        lines = [f"{var} = get({name!r}, _MISSING)", *self.flag_language(field, var)]
         lines.append(f"if {var} is _MISSING:")
         if field.required:
             lines.append(f"    out.append(_missing(p, {name!r}))")
         lines.append("    n -= 1")
-        if field.nullable:
-            lines += [f"elif {var} is None:", "    pass"]
+        return lines + self.present(field, var)
+
+    def flag_language(self, field: FieldInfo, var: str) -> list[str]:
+        """What validate()'s clean check flags in a languages field (an unknown code)."""
+        if self.forbid or field.name not in LANGUAGE_FIELDS:
+            return []
+        return [
+            f"if type({var}) is list and not _locales.issuperset({var}):",
+            "    w.append('language')",
+        ]
+
+    def present(self, field: FieldInfo, var: str) -> list[str]:
+        """The ``elif``/``else`` branches that explain a value ``var`` of ``field`` that is
+        present in its object."""
+        name = field.name
+        lines = [f"elif {var} is None:", "    pass"] if field.nullable else []
         hook = self.const(field_hook(field, self.conv))
         where = f"(*p, {name!r})"
         target = field.target
@@ -236,11 +267,7 @@ class ExplainBuilder(_Builder):
             if field.kind in (Kind.RELATION, Kind.OBJECT) and target is not None:
                 return lines + self.model_list(var, field, hook, where)
             return [*lines, "else:", f"    _collect({hook}, {var}, {where}, out)"]  # the hook
-        # The element hook (what the field's hook calls on a non-null value), and the words
-        # the field's hook gives a wrong_type error of it (None: it keeps its words).
-        inner = self.const(_element_hook(field, self.conv))
-        expected = repr(field.expected) if field.nullable else None
-        rejected = self.const(_REJECTED[field.kind]) if field.nullable else None
+        inner, expected, rejected = self.leaf(field)
         explain = f"_explain({inner}, {hook}, {expected}, {rejected}, {var}, {where}, out)"
         if field.kind in (Kind.RELATION, Kind.OBJECT) and target is not None:
             function = self.nested(target)
@@ -263,6 +290,34 @@ class ExplainBuilder(_Builder):
             "    except Exception as e:",
             f"        _failed(e, {hook}, {expected}, {var}, {where}, out)",
         ]
+
+    def leaf(self, field: FieldInfo) -> tuple[str, str, str]:
+        """Names for :func:`leaf_parts` of a (non-list) field in the generated code."""
+        inner, _, expected, rejected = leaf_parts(field, self.conv)
+        if expected is None or rejected is None:
+            return self.const(inner), "None", "None"
+        return self.const(inner), repr(expected), self.const(rejected)
+
+    def field_functions(self, cls: Any) -> dict[str, Callable[..., Any]]:
+        """Per field of ``cls``, a function ``explain(value, p, out, w)`` that explains a
+        value present in the object at ``p`` (as the walk of ``cls`` does)."""
+        self.depth = 0
+        base = getattr(cls, "__origin__", cls)
+        names, sources = {}, []
+        for field in fields_of(cls).declared:
+            var = f"f_{field.name}"
+            name = names[field.name] = f"explain_{base.__name__}_{field.name}"
+            body = [
+                *self.flag_language(field, var),
+                f"if {var} is _MISSING:  # (never: the caller has a value)",
+                "    return",
+                *self.present(field, var),
+            ]
+            sources.append(self.function(name, f"{var}, p, out, w", body))
+        while self.pending:
+            sources.append(self.source(self.pending.pop()))
+        compile_source("\n\n".join(sources), f"explain {base.__name__} fields", self.namespace)
+        return {field: self.namespace[name] for field, name in names.items()}
 
     def accept(self, var: str, field: FieldInfo) -> str | list[str]:
         """A test that holds only for a (non-null) value the field's hook accepts, or
