@@ -32,7 +32,7 @@ from lms_schema._convert.converter import converter, issues_from_cattrs, strict_
 from lms_schema._gen import explain as explain_module
 from lms_schema._gen.explain import explain_issues, explainer
 from lms_schema._gen.fast import FAST_MAX_DEPTH
-from lms_schema._gen.validator import INVALID, validator
+from lms_schema._gen.validator import Invalid, validator
 from lms_schema._models.models import MODELS
 from lms_schema._validate import _is_clean
 from lms_schema._values.issues import Issue
@@ -214,25 +214,24 @@ def test_validate_and_structure_agree_with_the_reference(
 
 @given(_any_payload(), st.booleans())
 def test_the_validate_function_gives_the_cattrs_issues(case: tuple[Any, Any], forbid: bool) -> None:
-    """The generated validate function alone: the value, or INVALID with the cattrs path's
-    issues; what it flags covers what the clean check finds; it raises only where the
+    """The generated validate function alone: the value, or ``Invalid`` with the cattrs
+    path's issues; what it flags covers what the clean check finds; it raises only where the
     explain walk declines (deep expansions) or where the payload has no error."""
     cls, payload = case
     expected = _cattrs_issues(payload, cls, forbid)
     fast = validator(cls, forbid)
     assert fast is not None
     found: list[str] = []
-    errors: list[Issue] = []
     try:
-        value = fast(payload, found, errors)
+        value = fast(payload, found)
+    except Invalid as invalid:
+        assert _rows(invalid.issues) == _rows(expected)
+        assert expected
     except Exception:  # noqa: BLE001 - declined: the cattrs path decides
         assert not expected or _depth(payload) > FAST_MAX_DEPTH or type(payload) is not dict
         return
-    if value is INVALID:
-        assert _rows(errors) == _rows(expected)
-        assert expected
     else:
-        assert expected == [] and errors == []
+        assert expected == []
         assert value == lms_schema.structure(payload, cls)
     if not found and not forbid:
         assert _is_clean(payload, cls)
@@ -249,15 +248,16 @@ def test_the_validate_function_explains_invalid_payloads(
     fast = validator(cls, forbid)
     assert fast is not None
     _COUNTS["validate payloads"] += 1
-    errors: list[Issue] = []
     try:
-        assert fast(payload, [], errors) is INVALID
+        fast(payload, [])
+    except Invalid as invalid:
+        assert _rows(invalid.issues) == _rows(_cattrs_issues(payload, cls, forbid))
+        assert path in [issue.path for issue in invalid.issues]
     except Exception:  # noqa: BLE001 - declined: counted
         _COUNTS["validate declined"] += 1
         assert _depth(payload) > FAST_MAX_DEPTH
-        return
-    assert _rows(errors) == _rows(_cattrs_issues(payload, cls, forbid))
-    assert path in [issue.path for issue in errors]
+    else:
+        raise AssertionError("an invalid payload was accepted")
 
 
 # -- examples ------------------------------------------------------------------------------

@@ -1,30 +1,39 @@
 """The generated function of ``validate()``: the checker, and the errors when there are any.
 
 The checker of :mod:`lms_schema._gen.fast` builds the value of a valid payload in one walk
-and declines at the first problem. The function generated here is that checker with each
-field of the top-level object checked inside its own ``try``: a field that fails is
-explained on the spot, by the explain walk of :mod:`lms_schema._gen.explain` for that one
-value (the leaf parser's own error when the checker's exception is one, so a bad date-time is
-parsed once), and the next fields are checked as before. One walk of the payload then gives
-the value of a valid payload or every error of an invalid one, in the cattrs path's order and
-words::
+and declines at the first problem; ``validate()`` then needed the cattrs path to list the
+errors. The function generated here is that checker with the fields of the top-level object
+checked inside one ``try``. When the check of a field raises, the fields before it have
+passed (the checker accepts exactly what the cattrs path accepts), so the errors are the
+failing field's, found by the explain walk of :mod:`lms_schema._gen.explain` (or, for a leaf
+parser's error, taken from the exception itself: a bad date-time is parsed once), then those
+of the fields after it and the unknown keys, in the cattrs path's order and words. The field
+is read off the line of the generated function that raised::
 
     validate_fast = validator(Completion, forbid_unknown_keys=False)
-    found, errors = [], []
-    value = validate_fast(payload, found, errors)  # INVALID when ``errors`` has the issues
+    found = []
+    try:
+        value = validate_fast(payload, found)
+    except Invalid as invalid:
+        errors = invalid.issues
+    except Exception:
+        ...  # the cattrs path decides
 
 ``try`` costs nothing in CPython 3.11 until something is raised, so a valid payload takes
-the checker's path. The function raises (any exception) when the cattrs path must decide: a
-field that failed but whose explanation found no problem, expansions nested deeper than the
-generated functions go, anything unexpected. ``tests/test_explain_path.py`` checks that
-``validate()`` gives the issues of the cattrs path.
+the checker's path. It raises another exception when the cattrs path must decide:
+a field that failed but where the explain walk found no problem, expansions nested deeper
+than the generated functions go, anything unexpected. ``tests/test_explain_path.py`` checks
+that ``validate()`` gives the issues of the cattrs path.
 """
 
 from __future__ import annotations
 
+import bisect
 import typing
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
+
+import attrs
 
 from .._models.fields import FieldInfo, Kind, fields_of, item_of
 from .._models.models import Page
@@ -33,64 +42,98 @@ from .declines import note_decline
 from .explain import (
     _LEAF_ERRORS,
     ExplainBuilder,
-    _explain,
     _explainable,
     _failed,
-    _missing,
     leaf_parts,
 )
-from .explain import _unknown as _unknown_keys
-from .fast import StructureBuilder, _title, supported
+from .fast import Declined, StructureBuilder, _title, supported
 
-__all__ = ["INVALID", "VALIDATORS", "ValidateBuilder", "validator"]
-
-#: What a generated validate function returns for a payload with errors.
-INVALID: Any = object()
+__all__ = ["VALIDATORS", "Invalid", "ValidateBuilder", "validator"]
 
 
-def _retry(
-    exc: Exception,
-    inner: Callable[[Any, Any], Any],
-    hook: Callable[[Any, Any], Any],
-    expected: str | None,
-    rejected: frozenset[type] | None,
-    value: Any,
-    path: tuple[PathPart, ...],
-    out: list[Issue],
-) -> None:
-    """The issue of a value of a (non-list) leaf field on which the checker raised ``exc``:
-    a leaf parser's error is the one the field's element hook raises (the checker calls the
-    same parser); for anything else the value is explained again."""
-    if type(exc) in _LEAF_ERRORS:
-        _failed(exc, hook, expected, value, path, out)
-    else:
-        _explain(inner, hook, expected, rejected, value, path, out)
+class Invalid(Exception):  # noqa: N818 - the answer for a payload with errors
+    """Raised by a generated validate function for a payload with errors: ``.issues``, the
+    cattrs path's issues."""
+
+    def __init__(self, issues: list[Issue]) -> None:  # (no message: nobody prints it)
+        self.issues = issues
+
+
+@attrs.frozen
+class _Top:
+    """What :func:`_rest` needs to explain the top-level object of a class."""
+
+    cls: Any
+    title: str
+    #: the names of the fields, in ``attrs.fields`` order
+    names: tuple[str, ...]
+    #: per field, the body line of the generated function its check starts on; then the
+    #: line the check for unknown keys starts on
+    starts: tuple[int, ...]
+    #: the explain walk of the object from a given field on, unknown keys included
+    rest: Callable[[Any, tuple[PathPart, ...], list[Issue], list[str], int, int], Any]
+    #: per field, :func:`~lms_schema._gen.explain.leaf_parts` of a leaf field (else None);
+    #: then None for the unknown keys
+    leaves: tuple[tuple[Any, Any, str | None, frozenset[type] | None] | None, ...]
+    #: the bytecode offsets where the check of a field (``owners``) starts in the generated
+    #: function, filled in once it is compiled (a traceback's line number costs microseconds
+    #: in a long function; its instruction offset does not)
+    offsets: list[int] = attrs.field(factory=list)
+    owners: list[int] = attrs.field(factory=list)
+
+    def locate(self, function: Callable[..., Any]) -> None:
+        """Fill in :attr:`offsets` and :attr:`owners` from the compiled ``function``."""
+        code = function.__code__
+        for start, _, line in code.co_lines():
+            if line is None:
+                continue
+            owner = bisect.bisect_right(self.starts, line - code.co_firstlineno - 1) - 1
+            if not self.owners or self.owners[-1] != owner:
+                self.offsets.append(start)
+                self.owners.append(owner)
+
+
+def _rest(top: _Top, exc: Exception, d: dict[Any, Any], w: list[str], n: int) -> NoReturn:
+    """Explain the top-level object ``d`` after the check of one of its fields raised
+    ``exc`` (``n``: the checker's count of fields less the missing ones so far): raise
+    :class:`Invalid` with its issues, or ``Declined`` when there are none."""
+    note_decline(top.cls, "dict", exc)
+    tb = exc.__traceback__
+    assert tb is not None  # the generated function's own frame comes first
+    first = top.owners[bisect.bisect_right(top.offsets, tb.tb_lasti) - 1]
+    out: list[Issue] = []
+    leaf = top.leaves[first]
+    if leaf is not None and type(exc) in _LEAF_ERRORS:  # the leaf parser's own error
+        name = top.names[first]
+        _failed(exc, leaf[1], leaf[2], d[name], (name,), out)
+        first += 1
+    top.rest(d, (), out, w, first, n)  # (the field that raised too, if not done)
+    if not out:
+        raise Declined(f"{top.title}: no problem found") from exc
+    raise Invalid(out)
 
 
 class ValidateBuilder(StructureBuilder):
     """The checker (``StructureBuilder`` tracking warnings) whose top-level function explains
-    each field that fails instead of declining."""
+    the payload when a field fails, instead of declining."""
 
     def __init__(self, forbid_unknown_keys: bool) -> None:
         super().__init__(forbid_unknown_keys, track_warnings=True)
         self.explainer = ExplainBuilder(forbid_unknown_keys)
-        self.namespace.update(
-            _INVALID=INVALID,
-            _note=note_decline,
-            _missing=_missing,
-            _unknown=_unknown_keys,
-            _retry=_retry,
-        )
+        self.namespace.update(_rest=_rest)
 
     def build(self, root: Any) -> Callable[[Any], Any]:
         self.root = root
-        self.explains = self.explainer.field_functions(root)
-        return super().build(root)
+        function = super().build(root)
+        self.top.locate(function)
+        return function
 
     def source(self, key: Any) -> str:
         cls, depth = key
         if cls is not self.root or depth:
             return super().source(key)
+        # The checker's top-level function (as StructureBuilder.source writes it), its
+        # fields inside one try.
         self.depth = 0
         analysed = fields_of(cls)
         title = _title(cls)
@@ -99,68 +142,66 @@ class ValidateBuilder(StructureBuilder):
             f"    raise _DeclinedError({title + ': not an object'!r})",
             "get = d.get",
             f"n = {len(analysed.declared)}",
+            "try:",
         ]
+        starts = []
         for field in analysed.declared:
+            starts.append(len(lines))
             var = f"f_{field.name}"
-            lines += [f"{var} = get({field.name!r}, _MISSING)", f"if {var} is _MISSING:"]
+            body = [f"{var} = get({field.name!r}, _MISSING)", f"if {var} is _MISSING:"]
             if field.required:
-                lines.append(f"    out.append(_missing((), {field.name!r}))")
+                missing = f"{title}.{field.name}: missing"
+                body.append(f"    raise _DeclinedError({missing!r})")
             else:
-                lines.append(f"    {var} = ABSENT")
-            lines.append("    n -= 1")
+                body.append(f"    {var} = ABSENT")
+            body.append("    n -= 1")
             self.where = f"{title}.{field.name}"
             self.slot = field.name
-            body = self.check(var, field)
+            check = self.check(var, field)
             self.slot = None
-            if body:
-                lines += [
-                    "else:",
-                    "    try:",
-                    *("        " + line for line in body),
-                    "    except Exception as e:",
-                    *("        " + line for line in self.recover(cls, field)),
-                ]
+            if check:
+                body += ["else:", *("    " + line for line in check)]
+            lines += ["    " + line for line in body]
+        starts.append(len(lines))  # the unknown keys, after every field
         if self.forbid:
-            known = self.const(analysed.names)
-            lines += ["if n != len(d):", f"    _unknown(d, {known}, (), out)"]
+            unknown = f"{title}: unknown keys"
+            lines += ["    if n != len(d):", f"        raise _DeclinedError({unknown!r})"]
         else:
-            lines += ["if n != len(d):", "    w.append('unknown key')"]
-        lines += ["if out:", "    return _INVALID"]
+            lines += ["    if n != len(d):", "        w.append('unknown key')"]
+        top = _Top(
+            cls,
+            title,
+            tuple(f.name for f in analysed.declared),
+            tuple(starts),
+            self.explainer.tail_function(cls),
+            (*(self.leaf(f) for f in analysed.declared), None),
+        )
+        self.top = top
+        lines += ["except Exception as e:", f"    _rest({self.const(top)}, e, d, w, n)"]
         target = Page if item_of(cls) is not None else cls
         lines += self.construct(target, [f.name for f in analysed.declared])
-        return self.function(self.name_of(cls), "d, w, out", lines)
+        return self.function(self.name_of(cls), "d, w", lines)
 
-    def recover(self, cls: Any, field: FieldInfo) -> list[str]:
-        """The statements that explain a value of ``field`` on which the check raised ``e``
-        (recorded as a decline, as when the checker declines)."""
-        name = field.name
-        value = f"get({name!r})"  # the value as it was (the check may have replaced it)
-        lines = [f"_note({self.const(cls)}, 'dict', e)", "k = len(out)"]
-        models = field.kind in (Kind.RELATION, Kind.OBJECT) and field.target is not None
-        if field.many or models:
-            explain = self.const(self.explains[name])
-            lines.append(f"{explain}({value}, (), out, w)")
-        else:
-            inner, hook, expected, rejected = leaf_parts(field, self.explainer.conv)
-            known = "None" if rejected is None else self.const(rejected)
-            arguments = f"{self.const(inner)}, {self.const(hook)}, {expected!r}, {known}"
-            lines.append(f"_retry(e, {arguments}, {value}, ({name!r},), out)")
-        why = f"{self.where}: no problem found"
-        return [*lines, "if len(out) == k:", f"    raise _DeclinedError({why!r})"]
+    def leaf(self, field: FieldInfo) -> tuple[Any, Any, str | None, frozenset[type] | None] | None:
+        """:func:`~lms_schema._gen.explain.leaf_parts` of a field whose check raises only
+        the leaf parser's errors of its value (or its own), None for the others."""
+        if field.many or (field.kind in (Kind.RELATION, Kind.OBJECT) and field.target):
+            return None
+        return leaf_parts(field, self.explainer.conv)
 
 
-_VALIDATORS: dict[tuple[Any, bool], Callable[[Any, list[str], list[Issue]], Any] | None] = {}
+_VALIDATORS: dict[tuple[Any, bool], Callable[[Any, list[str]], Any] | None] = {}
 #: The functions :func:`validator` built, by (class, forbid_unknown_keys) (None: none).
 VALIDATORS = _VALIDATORS
 
 
 def validator(
     cls: Any, forbid_unknown_keys: bool = False
-) -> Callable[[Any, list[str], list[Issue]], Any] | None:
+) -> Callable[[Any, list[str]], Any] | None:
     """The generated function of ``validate()`` for a model or ``Page[model]`` (None
-    otherwise): ``validate(payload, found, errors)`` returns the value (flagging in ``found``
-    what the checker flags) or :data:`INVALID` with the issues in ``errors``; it raises
-    (any exception) when the cattrs path must decide."""
+    otherwise): ``validate(payload, found)`` returns the value, flagging in ``found`` what
+    the checker flags, or raises :class:`Invalid` with the issues of the cattrs path; any
+    other exception means that the cattrs path must decide."""
     key = (cls, forbid_unknown_keys)
     try:
         return _VALIDATORS[key]
@@ -171,6 +212,6 @@ def validator(
     fn = None
     if supported(cls) and _explainable(cls):
         built = ValidateBuilder(forbid_unknown_keys).build(cls)
-        fn = typing.cast(Callable[[Any, list[str], list[Issue]], Any], built)
+        fn = typing.cast(Callable[[Any, list[str]], Any], built)
     _VALIDATORS[key] = fn
     return fn
