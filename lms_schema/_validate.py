@@ -14,7 +14,7 @@ from ._convert.converter import MAX_EXPANSION_DEPTH
 from ._gen.declines import note_decline
 from ._gen.explain import explain_issues
 from ._gen.fast import compile_source
-from ._gen.validator import Invalid, validator
+from ._gen.validator import INVALID, validator
 from ._models.fields import FieldInfo, Kind, fields_of, is_model, is_page
 from ._models.models import Completion, Page, PartialCompletion
 from ._request.expand import Expand, parse_expand
@@ -133,14 +133,15 @@ def _validate_fast(payload: dict[Any, Any], cls: Any, forbid_unknown_keys: bool)
         return None
     if fast is None:
         return None
-    found: list[str] = []
+    found: list[Any] = []
     try:
         value = fast(payload, found)
-    except Invalid as invalid:  # the errors, found in the same walk
-        return _invalid_report(payload, cls, forbid_unknown_keys, invalid.issues, found)
     except Exception as exc:  # noqa: BLE001 - any doubt: the cattrs path decides
         note_decline(cls, "dict", exc)
         return _explain_report(payload, cls, forbid_unknown_keys)
+    if value is INVALID:  # the errors, found in the same walk (after the flags)
+        errors = found.pop()
+        return _invalid_report(payload, cls, forbid_unknown_keys, errors, found)
     if type(value) is Completion:  # the common case: no walk for completion warnings
         warnings = _completion_warnings(value, ())
         if not found:
@@ -189,7 +190,7 @@ def _invalid_report(
 
 #: The generated validate functions by (class, forbid_unknown_keys), looked up without a
 #: call.
-_CHECKERS: dict[tuple[Any, Any], Callable[[Any, list[str]], Any] | None] = {}
+_CHECKERS: dict[tuple[Any, Any], Callable[[Any, list[Any]], Any] | None] = {}
 
 
 def _warning(path: tuple[PathPart, ...], code: str, message: str) -> Issue:

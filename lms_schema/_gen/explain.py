@@ -302,28 +302,26 @@ class ExplainBuilder(_Builder):
             return self.const(inner), "None", "None"
         return self.const(inner), repr(expected), self.const(rejected)
 
-    def tail_function(self, cls: Any) -> Callable[..., Any]:
-        """A function ``explain(d, p, out, w, first, n)`` that explains the object ``d`` at
-        ``p`` from its field number ``first`` on (fields in ``attrs.fields`` order), unknown
-        keys included (``n``: the number of fields, less those before ``first`` that are
-        missing)."""
+    def field_functions(self, cls: Any) -> dict[str, Callable[..., Any]]:
+        """Per field of ``cls``, a function ``explain(value, p, out, w)`` that explains a
+        value present in the object at ``p`` (as the walk of ``cls`` does)."""
         self.depth = 0
         base = getattr(cls, "__origin__", cls)
-        analysed = fields_of(cls)
-        lines = ["get = d.get"]
-        for index, field in enumerate(analysed.declared):
-            lines += [f"if first <= {index}:", *("    " + line for line in self.field_lines(field))]
-        if self.forbid:
-            known = self.const(analysed.names)
-            lines += ["if n != len(d):", f"    _unknown(d, {known}, p, out)"]
-        else:
-            lines += ["if n != len(d):", "    w.append('unknown key')"]
-        name = f"explain_{base.__name__}_from"
-        sources = [self.function(name, "d, p, out, w, first, n", lines)]
+        names, sources = {}, []
+        for field in fields_of(cls).declared:
+            var = f"f_{field.name}"
+            name = names[field.name] = f"explain_{base.__name__}_{field.name}"
+            body = [
+                *self.flag_language(field, var),
+                f"if {var} is _MISSING:  # (never: the caller has a value)",
+                "    return",
+                *self.present(field, var),
+            ]
+            sources.append(self.function(name, f"{var}, p, out, w", body))
         while self.pending:
             sources.append(self.source(self.pending.pop()))
-        compile_source("\n\n".join(sources), f"explain {base.__name__} from", self.namespace)
-        return typing.cast(Callable[..., Any], self.namespace[name])
+        compile_source("\n\n".join(sources), f"explain {base.__name__} fields", self.namespace)
+        return {field: self.namespace[name] for field, name in names.items()}
 
     def accept(self, var: str, field: FieldInfo) -> str | list[str]:
         """A test that holds only for a (non-null) value the field's hook accepts, or
