@@ -22,6 +22,7 @@ from ._convert.converter import (
     structure_raw,
 )
 from ._gen.declines import note_decline
+from ._gen.explain import explain_issues
 from ._gen.fast import DUMP_OPTIONS, STRUCTURERS, dumper, structurer, unstructurer
 from ._gen.mirror import BYTES_STRUCTURERS, bytes_structurer
 from ._models import errorbodies, models
@@ -32,6 +33,7 @@ from ._values.jsonvalue import decode, encode
 from ._values.leaf import FieldError
 
 __all__ = [
+    "cattrs_structure",
     "check_class",
     "check_flag",
     "dumps",
@@ -124,8 +126,19 @@ def structure_issues(
 
 
 def explain_structure(payload: Any, cls: Any, forbid_unknown_keys: bool) -> tuple[Any, list[Issue]]:
-    """The cattrs path alone (after a fast path declined): ``(value, [])`` or
-    ``(None, issues)``, every problem with its path."""
+    """The answer of the cattrs path (after a fast path declined): ``(value, [])`` or
+    ``(None, issues)``, every problem with its path. The generated explain walk
+    (:mod:`lms_schema._gen.explain`) gives the issues when it finds any; the cattrs path
+    runs when it declines (no problem found, or anything it does not handle)."""
+    if type(payload) is dict:
+        issues = explain_issues(payload, cls, forbid_unknown_keys)
+        if issues is not None:
+            return None, issues
+    return cattrs_structure(payload, cls, forbid_unknown_keys)
+
+
+def cattrs_structure(payload: Any, cls: Any, forbid_unknown_keys: bool) -> tuple[Any, list[Issue]]:
+    """The cattrs path alone: ``(value, [])`` or ``(None, issues)``."""
     conv = strict_converter if forbid_unknown_keys else converter
     try:
         return structure_raw(conv, payload, cls), []

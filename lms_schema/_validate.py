@@ -9,10 +9,12 @@ from typing import Any, cast
 
 import attrs
 
-from ._api import check_class, explain_structure, structure_issues
+from ._api import cattrs_structure, check_class, structure_issues
 from ._convert.converter import MAX_EXPANSION_DEPTH
 from ._gen.declines import note_decline
-from ._gen.fast import checker, compile_source
+from ._gen.explain import explain_issues
+from ._gen.fast import compile_source
+from ._gen.validator import INVALID, validator
 from ._models.fields import FieldInfo, Kind, fields_of, is_model, is_page
 from ._models.models import Completion, Page, PartialCompletion
 from ._request.expand import Expand, parse_expand
@@ -124,33 +126,34 @@ def _validate_fast(payload: dict[Any, Any], cls: Any, forbid_unknown_keys: bool)
     fast = _checker(cls, forbid_unknown_keys)
     if fast is None:
         return None
-    found: list[str] = []
+    found: list[Any] = []
     try:
         value = fast(payload, found)
     except Exception as exc:  # noqa: BLE001 - any doubt: the cattrs path decides
         note_decline(cls, "dict", exc)
-        value, errors = explain_structure(payload, cls, forbid_unknown_keys)
-        warnings = _payload_warnings(payload, cls, value, forbid_unknown_keys)
-        return Report(tuple(errors), tuple(warnings), value)
+        return _explain_report(payload, cls, forbid_unknown_keys)
+    if value is INVALID:  # the errors, found in the same walk (after the flags)
+        errors = found.pop()
+        return _invalid_report(payload, cls, forbid_unknown_keys, errors, found)
     return Report((), tuple(_fast_warnings(payload, cls, value, found, forbid_unknown_keys)), value)
 
 
-def _checker(cls: Any, forbid_unknown_keys: bool) -> Callable[[Any, list[str]], Any] | None:
-    """The generated checker of ``cls`` (None: it has none, or the arguments are not what
-    the fast path takes; the full path decides and explains)."""
+def _checker(cls: Any, forbid_unknown_keys: bool) -> Callable[[Any, list[Any]], Any] | None:
+    """The generated validate function of ``cls`` (None: it has none, or the arguments are
+    not what the fast path takes; the full path decides and explains)."""
     try:
         return _CHECKERS[cls, forbid_unknown_keys]
     except KeyError:
         if type(forbid_unknown_keys) is not bool:  # the full path says what is wrong
             return None
-        fast = _CHECKERS[cls, forbid_unknown_keys] = checker(cls, forbid_unknown_keys)
+        fast = _CHECKERS[cls, forbid_unknown_keys] = validator(cls, forbid_unknown_keys)
         return fast
     except TypeError:  # an unhashable type argument
         return None
 
 
 def _fast_warnings(
-    payload: Any, cls: Any, value: Any, found: list[str], forbid_unknown_keys: bool
+    payload: Any, cls: Any, value: Any, found: list[Any], forbid_unknown_keys: bool
 ) -> list[Issue]:
     """The warnings of a payload the generated checker took as ``value``, ``found`` what
     it flagged on the way."""
@@ -189,18 +192,49 @@ def quiet_checker(cls: Any, forbid_unknown_keys: bool) -> Callable[[Any], bool] 
         return None
 
     def quiet(payload: Any) -> bool:
-        found: list[str] = []
+        found: list[Any] = []
         try:
             value = fast(payload, found)
-        except Exception:  # noqa: BLE001 - an error, or a decline: validate() explains
+        except Exception:  # noqa: BLE001 - a decline: validate() decides and explains
             return False
-        return not found and not _fast_warnings(payload, cls, value, found, forbid_unknown_keys)
+        if value is INVALID or found:  # errors, or something to warn about
+            return False
+        return not _fast_warnings(payload, cls, value, found, forbid_unknown_keys)
 
     return quiet
 
 
-#: The generated checkers by (class, forbid_unknown_keys), looked up without a call.
-_CHECKERS: dict[tuple[Any, Any], Callable[[Any, list[str]], Any] | None] = {}
+def _explain_report(payload: dict[Any, Any], cls: Any, forbid_unknown_keys: bool) -> Report:
+    """The report of a payload the checker declined. The generated explain walk lists the
+    errors and flags (as the checker does) whatever the clean check would; when it declines,
+    the cattrs path and the clean check decide."""
+    flagged: list[str] = []
+    errors = explain_issues(payload, cls, forbid_unknown_keys, flagged)
+    if errors is None:
+        value, errors = cattrs_structure(payload, cls, forbid_unknown_keys)
+        warnings = _payload_warnings(payload, cls, value, forbid_unknown_keys)
+        return Report(tuple(errors), tuple(warnings), value)
+    return _invalid_report(payload, cls, forbid_unknown_keys, errors, flagged)
+
+
+def _invalid_report(
+    payload: dict[Any, Any],
+    cls: Any,
+    forbid_unknown_keys: bool,
+    errors: list[Issue],
+    flagged: list[str],
+) -> Report:
+    """The report of a payload with ``errors``, which a walk that flags what the clean check
+    would (``flagged``) found: what :func:`_payload_warnings` gives with no value."""
+    warnings = list(_raw_warnings(payload, cls, forbid_unknown_keys)) if flagged else []
+    if type(cls) is not type and is_page(cls):
+        warnings.extend(page_warnings(payload))
+    return Report(tuple(errors), tuple(warnings))
+
+
+#: The generated validate functions by (class, forbid_unknown_keys), looked up without a
+#: call.
+_CHECKERS: dict[tuple[Any, Any], Callable[[Any, list[Any]], Any] | None] = {}
 
 
 def _warning(path: tuple[PathPart, ...], code: str, message: str) -> Issue:

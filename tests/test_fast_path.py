@@ -45,6 +45,7 @@ from lms_schema._convert.converter import converter, issues_from_exception, stri
 from lms_schema._gen.fast import DUMP_OPTIONS, dumper, structurer, unstructurer
 from lms_schema._gen.fast import checker as fast_checker
 from lms_schema._gen.mirror import bytes_structurer
+from lms_schema._gen.validator import validator
 from lms_schema._lenient.readers import uuid_reader
 from lms_schema._models.models import MODELS
 from lms_schema._request.expectations import page_warnings
@@ -121,6 +122,11 @@ def _nodes(payload: Any) -> list[Any]:
 @st.composite
 def _mutated(draw: st.DrawFn) -> tuple[Any, Any]:
     cls, payload = draw(_cases())
+    return _mutate(draw, cls, payload)
+
+
+def _mutate(draw: st.DrawFn, cls: Any, payload: Any) -> tuple[Any, Any]:
+    """(cls, a copy of ``payload`` with one or two values changed or keys removed)."""
     payload = copy.deepcopy(payload)
     for _ in range(draw(st.integers(1, 2))):
         node = draw(st.sampled_from(_nodes(payload)))
@@ -547,6 +553,12 @@ def test_validate_flags_each_warning_in_one_walk(
     found: list[str] = []
     checker(payload, found)
     assert (found == []) == _is_clean(payload, cls)
+    # validate()'s own function: the checker with each failing field explained
+    validate_fast = validator(cls, False)
+    assert validate_fast is not None
+    flagged: list[str] = []
+    assert validate_fast(payload, flagged) == checker(payload, [])
+    assert flagged == found
 
 
 def _normalize_reference(payload: Any, cls: Any, policy: Any) -> Any:

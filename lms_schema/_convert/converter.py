@@ -49,6 +49,7 @@ __all__ = [
     "structure_str",
     "unstructure_value",
     "wrong_type",
+    "wrong_type_message",
 ]
 
 StructureHook = Callable[[Any, Any], Any]
@@ -59,7 +60,12 @@ _ERROR_BODIES = frozenset(ERROR_BODIES)
 
 def wrong_type(expected: str, value: object) -> FieldError:
     """The ``wrong_type`` error: ``expected an integer, got a string``."""
-    return FieldError("wrong_type", f"expected {expected}, got {json_type_name(value)}")
+    return FieldError("wrong_type", wrong_type_message(expected, value))
+
+
+def wrong_type_message(expected: str, value: object) -> str:
+    """The message of :func:`wrong_type`."""
+    return f"expected {expected}, got {json_type_name(value)}"
 
 
 # -- leaf hooks -------------------------------------------------------------------------

@@ -47,11 +47,13 @@ class Decline:
     """One decline of a fast path: for which class (``model``), on which route (``"dict"``:
     :func:`~lms_schema.structure` and :func:`~lms_schema.validate`; ``"bytes"``: the msgspec
     mirrors of :func:`~lms_schema.loads`; ``"normalize"``: the canonical-payload path of
-    :func:`~lms_schema.normalize`, which declines every payload that needs a repair), where
+    :func:`~lms_schema.normalize`, which declines every payload that needs a repair;
+    ``"explain"``: the generated walk that lists the problems of a payload the other routes
+    declined, :mod:`lms_schema._gen.explain`, which declines when it finds none), where
     in the payload (a JSONPath; ``[*]`` stands for a list index) and why."""
 
     model: str
-    route: Literal["dict", "bytes", "normalize"]
+    route: Literal["dict", "bytes", "normalize", "explain"]
     path: str
     reason: str
 
@@ -72,7 +74,7 @@ def record_declines() -> Iterator[list[Decline]]:
 
 
 def note_decline(
-    cls: Any, route: Literal["dict", "bytes", "normalize"], exc: BaseException
+    cls: Any, route: Literal["dict", "bytes", "normalize", "explain"], exc: BaseException
 ) -> None:
     """Record a decline when :func:`record_declines` is active (else do nothing)."""
     declines = _state.declines
@@ -102,7 +104,7 @@ def _explain(exc: BaseException) -> tuple[str, str]:
         match = _FIELD.search(line)
         if match is not None:
             parts.append("." + match.group(1))
-        if "for x in" in line:
+        if "for x in" in line or "in enumerate(" in line:
             parts.append("[*]")
     if type(exc).__name__ == "Declined" and exc.args:
         where, _, why = str(exc.args[0]).partition(": ")

@@ -523,11 +523,12 @@ def structurer(cls: Any, forbid_unknown_keys: bool = False) -> Callable[[Any], A
 
 
 def checker(cls: Any, forbid_unknown_keys: bool = False) -> Callable[[Any, list[str]], Any] | None:
-    """The generated fast function of ``validate()`` for a model or ``Page[model]`` (None
-    otherwise): ``check(payload, found)`` returns the value in one walk of the payload and
-    appends to the list ``found`` when the payload holds an unknown key, a date-time without
-    an offset or an unknown language code (what ``validate()`` then walks the payload again
-    to report, with paths).
+    """The generated checker for a model or ``Page[model]`` (None otherwise), on which
+    ``validate()``'s own function (:mod:`lms_schema._gen.validator`, which also explains an
+    invalid payload) is built: ``check(payload, found)`` returns the value in one walk of the
+    payload and appends to the list ``found`` when the payload holds an unknown key, a
+    date-time without an offset or an unknown language code (what ``validate()`` then walks
+    the payload again to report, with paths).
 
     It declines as :func:`structurer` does (any exception): take the cattrs path then."""
     key = (cls, forbid_unknown_keys)
