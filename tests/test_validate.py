@@ -202,3 +202,22 @@ def test_a_naive_date_time_in_a_list_is_a_warning() -> None:
     report = lms_schema.validate({**payload, "score": "x"}, MyCompletion)
     assert [(e.path, e.code) for e in report.errors] == [("$.score", "wrong_type")]
     assert [(w.path, w.code) for w in report.warnings] == expected
+
+
+def test_warnings_beside_errors_in_the_same_field() -> None:
+    """A naive date-time beside an error in the same expanded object or list is still a
+    warning, with and without ``forbid_unknown_keys`` (the walk that explains a failing
+    field flags it as the clean check would)."""
+    from test_custom_model import MyCompletion
+
+    user = {"id": "{00000000-0000-0000-0000-000000000000}", "modified_at": "2000-01-01T00:00:00"}
+    times = {**BASE, "checkpoints": ["x", "2000-01-01T00:00:00"]}
+    cases = [
+        (Completion, {**BASE, "user": user}, "$.user.id", "$.user.modified_at"),
+        (MyCompletion, times, "$.checkpoints[0]", "$.checkpoints[1]"),
+    ]
+    for cls, payload, error, warning in cases:
+        for strict in (False, True):
+            report = lms_schema.validate(payload, cls, forbid_unknown_keys=strict)
+            assert [e.path for e in report.errors] == [error]
+            assert [(w.path, w.code) for w in report.warnings] == [(warning, "naive_datetime")]

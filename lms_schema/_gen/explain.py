@@ -249,7 +249,7 @@ class ExplainBuilder(_Builder):
 
     def flag_language(self, field: FieldInfo, var: str) -> list[str]:
         """What validate()'s clean check flags in a languages field (an unknown code)."""
-        if self.forbid or field.name not in LANGUAGE_FIELDS:
+        if field.name not in LANGUAGE_FIELDS:
             return []
         return [
             f"if type({var}) is list and not _locales.issuperset({var}):",
@@ -267,7 +267,14 @@ class ExplainBuilder(_Builder):
         if field.many:
             if field.kind in (Kind.RELATION, Kind.OBJECT) and target is not None:
                 return lines + self.model_list(var, field, hook, where)
-            return [*lines, "else:", f"    _collect({hook}, {var}, {where}, out)"]  # the hook
+            flag = []
+            if field.element is not None and field.element.kind is Kind.DATETIME:
+                flag = [  # as validate()'s clean check
+                    f"    if type({var}) is list and any(type(x) is str and x[-1:] not in"
+                    f" ('Z', 'z') and _naive(x) for x in {var}):",
+                    "        w.append('naive date-time')",
+                ]
+            return [*lines, "else:", *flag, f"    _collect({hook}, {var}, {where}, out)"]
         inner, expected, rejected = self.leaf(field)
         explain = f"_explain({inner}, {hook}, {expected}, {rejected}, {var}, {where}, out)"
         if field.kind in (Kind.RELATION, Kind.OBJECT) and target is not None:
@@ -279,7 +286,7 @@ class ExplainBuilder(_Builder):
         if isinstance(accept, str):
             return [*lines, f"elif not ({accept}):", f"    {explain}"]
         lines.append("else:")
-        if field.kind is Kind.DATETIME and not self.forbid:  # as validate()'s clean check
+        if field.kind is Kind.DATETIME:  # as validate()'s clean check
             lines += [
                 f"    if type({var}) is str and {var}[-1:] not in ('Z', 'z') and _naive({var}):",
                 "        w.append('naive date-time')",
@@ -438,9 +445,10 @@ def explain_issues(
     """Every problem of ``payload`` as ``cls``, as the cattrs path lists them; None when the
     cattrs path must decide (no problem found: the value is needed; or the walk declined).
 
-    With ``forbid_unknown_keys`` off, the walk also appends to ``found`` (when given) if the
-    payload holds anything ``validate()``'s clean check would flag (an unknown key, a
-    date-time without an offset, an unknown language code), as the generated checker does.
+    The walk also appends to ``found`` (when given) if the payload holds anything
+    ``validate()``'s clean check would flag (a date-time without an offset, an unknown
+    language code, and with ``forbid_unknown_keys`` off an unknown key), as the generated
+    checker does.
     """
     try:
         fn = _EXPLAINERS[cls, forbid_unknown_keys]
