@@ -25,10 +25,14 @@ from lms_schema import (
     Normalized,
     Page,
     User,
+    dumps,
     normalize,
     structure,
 )
 from lms_schema._cli import main
+from lms_schema._models.fields import fields_of
+from lms_schema._normalize import lenient_normalize
+from lms_schema.debug import record_declines
 
 ID = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
 UPPER_ID = ID.upper()
@@ -304,6 +308,33 @@ def test_rule(
     assert result.payload is not None
     assert result.payload[field] == after
     assert result.value == structure({**BASE, field: after}, cls)
+
+
+@pytest.mark.parametrize(
+    ("cls", "field", "before", "policy", "after", "rule"), FIXES, ids=[_id(c) for c in FIXES]
+)
+def test_rule_on_the_canonical_walk(
+    cls: type[Any],
+    field: str,
+    before: Any,
+    policy: NormalizationPolicy | None,
+    after: Any,
+    rule: str,
+) -> None:
+    """The generated canonical walk repairs a root field's value itself (no decline; a list
+    field's single value and a leap second are left to the lenient walk) with the lenient
+    walk's exact fix, payload and value."""
+    payload = {**BASE, field: before}
+    with record_declines() as declines:
+        result = normalize(payload, cls, policy=policy)
+    # second 60 in the canonical shape: fromisoformat refuses it and the walk declines
+    leap = rule == "datetime.leap_second" and len(before) == 20
+    assert (declines != []) == (fields_of(cls).by_name[field].many or leap)
+    assert result.fixes == (Fix(f"$.{field}", rule, before, after),)
+    expected = lenient_normalize(payload, cls, policy)
+    assert result == expected
+    assert repr(result.payload) == repr(expected.payload)
+    assert dumps(result.value) == dumps(expected.value)
 
 
 def test_every_rule_has_a_unit_test() -> None:
