@@ -9,16 +9,17 @@ generated here, once per model, checks exactly that in one walk of the payload, 
 value (as the strict fast path of :mod:`lms_schema._gen.fast` does) and the copy.
 
 A value of a field of the root model (not in a list, not in an expanded object) that is not
-canonical goes to that field's lenient reader for the policy, ``repairs[i]``, which returns
-the canonical wire value and records the fix exactly as the lenient walk does (the same
-reader, the same path); the copy gets that value and the function checks it strictly, as
-``structure()`` checks the lenient walk's output. A reader that cannot repair raises.
+canonical goes to that field's lenient reader for the policy, ``readers[i]``, which returns
+the canonical wire value and the rule that repaired it; the function records the fix exactly
+as the lenient walk does (the same reader, the same path); the copy gets that value and the
+function checks it strictly, as ``structure()`` checks the lenient walk's output. A reader
+that cannot repair raises.
 Everywhere else, at the first doubt, it declines (raises), and ``normalize()`` takes its
 lenient walk::
 
     fast = canonicalizer(Completion)
     try:
-        value, payload_copy, fixes = fast.function(payload, repairs)
+        value, payload_copy, fixes = fast.function(payload, readers)
     except Exception:
         ...                                   # the lenient walk decides
 
@@ -42,12 +43,15 @@ from typing import Any, cast
 
 import attrs
 
+from .._lenient.fixes import new_fix
+from .._lenient.readers import Reader
 from .._models.fields import FieldInfo, Kind
 from .._values.datetimes import is_naive_text
+from .._values.issues import format_path
 from .._values.leaf import FieldError
 from .fast import StructureBuilder, format_datetime_fast, supported
 
-__all__ = ["Canonical", "CanonicalFunction", "Repair", "canonicalizer"]
+__all__ = ["Canonical", "CanonicalFunction", "canonicalizer"]
 
 
 class CanonicalBuilder(StructureBuilder):
@@ -62,6 +66,7 @@ class CanonicalBuilder(StructureBuilder):
             _str=str,
             _naive=is_naive_text,
             _FieldError=FieldError,
+            _fix=new_fix,
         )
         #: the root model's fields with a repair, by their index in the repairs argument
         self.repaired: list[FieldInfo] = []
@@ -87,11 +92,13 @@ class CanonicalBuilder(StructureBuilder):
 
     def repair(self, var: str, field: FieldInfo, strict: list[str] | None = None) -> list[str]:
         """Statements (indented for a branch) reading ``var`` with the field's lenient reader
-        (``r[i]`` records the fix, raises when it cannot repair), writing its canonical wire
-        value into the copy and checking that strictly, as structure() checks the lenient
-        walk's output (``strict``: those checks, when not the field kind's)."""
+        (``r[i]``; it raises what it cannot repair), recording its fix as the lenient walk
+        does, writing its canonical wire value into the copy and checking that strictly, as
+        structure() checks the lenient walk's output (``strict``: those checks, when not
+        the field kind's)."""
         index = len(self.repaired)
         self.repaired.append(field)
+        path = format_path((field.name,))  # the lenient walk's path of a root field
         if strict is None:
             self.plain = True
             try:
@@ -100,11 +107,15 @@ class CanonicalBuilder(StructureBuilder):
                 self.plain = False
         if field.nullable and strict:  # a reader may make a value null (empty_to_null)
             strict = [f"if {var} is not None:", *_indent(strict)]
-        return [
-            f"    {var} = r[{index}]({var}, fx)",
-            f"    out[{self.slot!r}] = {var}",
-            *("    " + line for line in strict),
-        ]
+        return _indent(
+            [
+                f"wire, rule = r[{index}]({var})",
+                "if rule is not None:",
+                f"    fx.append(_fix({path!r}, rule, {var}, wire))",
+                f"{var} = out[{self.slot!r}] = wire",
+                *strict,
+            ]
+        )
 
     def check_value(self, var: str, field: FieldInfo, typed: bool) -> list[str]:
         assert not typed
@@ -252,21 +263,19 @@ def _indent(lines: list[str]) -> list[str]:
     return ["    " + line for line in lines]
 
 
-#: ``repair(value, fixes) -> canonical wire value``: a field's lenient reader for one policy,
-#: appending the fix it made (if any) to ``fixes``; raises what it cannot repair.
-Repair = Callable[[Any, list[Any]], Any]
-#: ``function(payload, repairs) -> (value, copy of the payload, fixes)``: see the module
+#: ``function(payload, readers) -> (value, copy of the payload, fixes)``: see the module
 #: docstring.
-CanonicalFunction = Callable[[Any, Sequence[Repair]], tuple[Any, dict[str, Any], list[Any]]]
+CanonicalFunction = Callable[[Any, Sequence[Reader]], tuple[Any, dict[str, Any], list[Any]]]
 
 
 @attrs.frozen(eq=False)
 class Canonical:
     """The generated function of a class and the root fields whose values it hands to their
-    readers: ``repairs[i]`` is the repair of ``repaired[i]``."""
+    readers (``readers[i]`` reads ``repaired[i]``), with the root field of each fix path."""
 
     function: CanonicalFunction
     repaired: tuple[FieldInfo, ...]
+    names: dict[str, str]
 
 
 _CANONICALIZERS: dict[Any, Canonical | None] = {}
@@ -285,6 +294,7 @@ def canonicalizer(cls: Any) -> Canonical | None:
     if supported(cls):
         builder = CanonicalBuilder()
         function = cast(CanonicalFunction, builder.build(cls))
-        found = Canonical(function, tuple(builder.repaired))
+        names = {format_path((f.name,)): f.name for f in builder.repaired}
+        found = Canonical(function, tuple(builder.repaired), names)
     _CANONICALIZERS[cls] = found
     return found

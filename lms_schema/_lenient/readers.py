@@ -468,6 +468,13 @@ def datetime_reader(policy: NormalizationPolicy, nullable: bool) -> Reader:
             rules.append("datetime.leap_second")
         if not rules:
             raise _exception(error)
+        if len(text) == 20 and text[4::3] == "--T::Z":  # format_datetime's text, as in read()
+            try:
+                _fromisoformat(text)
+            except ValueError:
+                pass
+            else:
+                return text, _rule(policy, rules, error)
         try:
             parsed = parse_datetime(text)
         except FieldError:
