@@ -22,7 +22,7 @@ import attrs
 
 from ._api import check_class, structure_issues
 from ._convert.converter import structure_int, structure_str
-from ._gen.canonical import CanonicalFunction, canonicalizer
+from ._gen.canonical import Canonical, CanonicalFunction, canonicalizer
 from ._gen.declines import note_decline
 from ._lenient.fixes import Fix, new_fix
 from ._lenient.policy import DEFAULT_POLICY, NormalizationPolicy
@@ -111,8 +111,8 @@ class _Context:
         self.errors.append(Issue(_render(path), code, message))
 
 
-#: A class's generated canonical function, its repairs, the field name of each fix path.
-_Fast: TypeAlias = tuple[CanonicalFunction, tuple[Reader, ...], dict[str, str]]
+#: A class's generated canonical function, the readers it repairs root fields with, its description.
+_Fast: TypeAlias = tuple[CanonicalFunction, tuple[Reader, ...], Canonical]
 
 #: ``node(value, path, ctx) -> output wire value`` (``_FAILED`` after recording an error).
 Node = Callable[[Any, _Path, _Context], Any]
@@ -188,7 +188,7 @@ class _Engine:
                 )
                 assert reader is not None
                 readers.append(reader)
-            found = (canonical.function, tuple(readers), canonical.names)
+            found = (canonical.function, tuple(readers), canonical)
         self.fast[cls] = found
         return found
 
@@ -353,18 +353,16 @@ def _normalize_canonical(payload: Any, cls: Any, engine: _Engine) -> Normalized[
         return None
     if fast is None:
         return None
-    function, repairs, names = fast
+    function, readers, canonical = fast
     try:
-        value, out, fixes = function(payload, repairs)
+        value, out, fixes = function(payload, readers)
     except Exception as exc:  # noqa: BLE001 - any doubt: the lenient walk decides
         note_decline(cls, "normalize", exc)
         return None
     if not fixes:
         return _new_normalized(value, out, ())
-    if len(fixes) > 1:  # the walk records fixes in the payload's order, the function in
-        # the fields' order
-        keys = list(payload)
-        fixes.sort(key=lambda fix: keys.index(names[fix.path]))
+    if len(fixes) > 1:
+        canonical.in_payload_order(payload, fixes)
     return _new_normalized(value, out, tuple(fixes))
 
 

@@ -271,11 +271,38 @@ CanonicalFunction = Callable[[Any, Sequence[Reader]], tuple[Any, dict[str, Any],
 @attrs.frozen(eq=False)
 class Canonical:
     """The generated function of a class and the root fields whose values it hands to their
-    readers (``readers[i]`` reads ``repaired[i]``), with the root field of each fix path."""
+    readers (``readers[i]`` reads ``repaired[i]``)."""
 
     function: CanonicalFunction
     repaired: tuple[FieldInfo, ...]
-    names: dict[str, str]
+    #: the field of each fix path, and its place among the repaired fields
+    names: dict[str, str] = attrs.field(init=False)
+    ranks: dict[str, int] = attrs.field(init=False)
+    #: key sequences of payloads seen with the repaired fields in their order (at most 64)
+    ordered: set[tuple[Any, ...]] = attrs.field(init=False, factory=set)
+
+    @names.default
+    def _names(self) -> dict[str, str]:
+        return {format_path((f.name,)): f.name for f in self.repaired}
+
+    @ranks.default
+    def _ranks(self) -> dict[str, int]:
+        return {f.name: i for i, f in enumerate(self.repaired)}
+
+    def in_payload_order(self, payload: dict[Any, Any], fixes: list[Any]) -> None:
+        """Sort ``fixes``, which the function makes in the order of the fields, in the order
+        of the payload's keys, as the lenient walk records them."""
+        shape = tuple(payload)
+        if shape in self.ordered:
+            return
+        ranks = self.ranks
+        seen = [ranks[key] for key in shape if key in ranks]
+        if seen == sorted(seen):
+            if len(self.ordered) < 64:
+                self.ordered.add(shape)
+            return
+        keys, names = list(shape), self.names
+        fixes.sort(key=lambda fix: keys.index(names[fix.path]))
 
 
 _CANONICALIZERS: dict[Any, Canonical | None] = {}
@@ -294,7 +321,6 @@ def canonicalizer(cls: Any) -> Canonical | None:
     if supported(cls):
         builder = CanonicalBuilder()
         function = cast(CanonicalFunction, builder.build(cls))
-        names = {format_path((f.name,)): f.name for f in builder.repaired}
-        found = Canonical(function, tuple(builder.repaired), names)
+        found = Canonical(function, tuple(builder.repaired))
     _CANONICALIZERS[cls] = found
     return found

@@ -139,6 +139,7 @@ def integer_reader(policy: NormalizationPolicy) -> Reader:
     """Integral floats, numeric strings (``" 95 "``, ``"95.00"``, ``"95%"``); non-integral
     values by the policy's rounding. Booleans stay errors; nothing is ever rescaled."""
     rounding = _ROUNDING.get(policy.rounding)
+    numeric_string_on = policy.enabled("integer.numeric_string")
 
     def to_int(
         number: Decimal, rules: list[str], value: Any, error: ErrorSource
@@ -173,6 +174,9 @@ def integer_reader(policy: NormalizationPolicy) -> Reader:
             return to_int(number, rules, value, error)
         if kind is str:
             text = value.strip()
+            if numeric_string_on and text.isdigit() and text.isascii() and len(text) <= 30:
+                # 1 to 30 ASCII digits: _NUMBER matches, a whole number (the commonest case)
+                return structure_int(int(text), None), "integer.numeric_string"
             rules = ["integer.numeric_string"]
             if text.endswith("%"):
                 text = text[:-1].rstrip()
@@ -197,6 +201,7 @@ _HEX32: Final = re.compile(r"[0-9a-fA-F]{32}").fullmatch
 
 def uuid_reader(policy: NormalizationPolicy) -> Reader:
     """Surrounding whitespace, ``{braces}``, ``urn:uuid:``, 32 hex digits without dashes."""
+    braces_on = policy.enabled("id.braces")
 
     def read(value: Any) -> tuple[Any, str | None]:
         if type(value) is not str:
@@ -204,6 +209,10 @@ def uuid_reader(policy: NormalizationPolicy) -> Reader:
         if _uuid_text(value) is not None:
             # 8-4-4-4-12 hex (what parse_uuid accepts): its canonical text is the lower-case one
             return value.lower(), None
+        if braces_on and value[:1] == "{" and value[-1:] == "}":
+            inner = value[1:-1]
+            if _uuid_text(inner) is not None:  # the commonest repair: braces alone
+                return inner.lower(), "id.braces"
 
         def error() -> Exception:
             return _error_of(parse_uuid, value)
@@ -456,7 +465,7 @@ def datetime_reader(policy: NormalizationPolicy, nullable: bool) -> Reader:
         text = value.strip()
         if text != value:
             rules.append("datetime.whitespace")
-        date_only = _DATE(text) is not None
+        date_only = len(text) == 10 and _DATE(text) is not None
         if date_only:
             text += "T00:00:00"
             rules.append("datetime.date_only")
