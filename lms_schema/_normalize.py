@@ -111,7 +111,8 @@ class _Context:
         self.errors.append(Issue(_render(path), code, message))
 
 
-#: A class's generated canonical function, the readers it repairs root fields with, its description.
+#: A class's generated canonical function, the readers it repairs root fields with, and
+#: its :class:`~lms_schema._gen.canonical.Canonical`.
 _Fast: TypeAlias = tuple[CanonicalFunction, tuple[Reader, ...], Canonical]
 
 #: ``node(value, path, ctx) -> output wire value`` (``_FAILED`` after recording an error).
@@ -168,8 +169,8 @@ class _Engine:
         self.models: dict[Any, Node] = {}
         self.compiling: dict[Any, Node] = {}
         self.lock = threading.RLock()
-        #: the generated canonical function of each class with its repairs under this
-        #: policy and the root field name of each fix path (None: the class has none)
+        #: the generated canonical function of each class with the readers of this policy
+        #: it calls (None: the class has none), see :meth:`canonical`
         self.fast: dict[Any, _Fast | None] = {}
 
     def canonical(self, cls: Any) -> _Fast | None:
