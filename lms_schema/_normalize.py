@@ -22,8 +22,9 @@ import attrs
 
 from ._api import check_class, structure_issues
 from ._convert.converter import structure_int, structure_str
-from ._gen.canonical import canonicalizer
+from ._gen.canonical import Canonical, CanonicalFunction, canonicalizer
 from ._gen.declines import note_decline
+from ._lenient.fixes import Fix, new_fix
 from ._lenient.policy import DEFAULT_POLICY, NormalizationPolicy
 from ._lenient.readers import (
     Reader,
@@ -36,42 +37,12 @@ from ._lenient.readers import (
 from ._models.fields import FieldInfo, Kind, fields_of, is_model, is_page
 from ._values.absent import ABSENT
 from ._values.issues import Issue, PathPart, format_path
-from ._values.jsonvalue import check_json_object, check_json_value, encode
+from ._values.jsonvalue import check_json_object, check_json_value
 from ._values.leaf import FieldError, json_type_name
 
 __all__ = ["Fix", "Normalized", "normalize"]
 
 T = TypeVar("T")
-
-
-@attrs.frozen
-class Fix:
-    """One repair: the value at ``path`` was ``before`` in the input and is ``after`` in the
-    output, changed by the rule named ``rule`` (see :data:`lms_schema.RULES`). ``before`` is
-    :data:`~lms_schema.ABSENT` for a key that was missing.
-
-    >>> Fix("$.grade", "grade.synonym", "Passed", "PASS")
-    Fix(path='$.grade', rule='grade.synonym', before='Passed', after='PASS')
-    """
-
-    path: str
-    rule: str
-    before: Any
-    after: Any
-
-    def __str__(self) -> str:
-        """``$.grade: "Passed" -> "PASS" [grade.synonym]`` (wire values as JSON)."""
-        return f"{self.path}: {_json_text(self.before)} -> {_json_text(self.after)} [{self.rule}]"
-
-
-def _json_text(value: Any) -> str:
-    """A wire value as JSON text; a missing key as ``(absent)``."""
-    if value is ABSENT:
-        return "(absent)"
-    try:
-        return encode(value).decode("utf-8", "replace")
-    except (TypeError, ValueError):  # not JSON after all (a Python caller's object)
-        return repr(value)
 
 
 @attrs.frozen
@@ -95,6 +66,24 @@ class Normalized(Generic[T]):
         return not self.errors
 
 
+_new = object.__new__
+_set_value = Normalized.__dict__["value"].__set__
+_set_payload = Normalized.__dict__["payload"].__set__
+_set_fixes = Normalized.__dict__["fixes"].__set__
+_set_errors = Normalized.__dict__["errors"].__set__
+
+
+def _new_normalized(value: Any, payload: dict[str, Any], fixes: tuple[Fix, ...]) -> Normalized[Any]:
+    """``Normalized(value, payload, fixes)``, its slots set directly (as
+    :func:`~lms_schema._lenient.fixes.new_fix`: 0.41 against 0.2 µs)."""
+    result: Normalized[Any] = _new(Normalized)
+    _set_value(result, value)
+    _set_payload(result, payload)
+    _set_fixes(result, fixes)
+    _set_errors(result, ())
+    return result
+
+
 # -- the walk -----------------------------------------------------------------------------------
 
 # A path is built as a linked pair (parent, part) and only rendered for a fix or an error.
@@ -116,11 +105,15 @@ class _Context:
     errors: list[Issue] = attrs.Factory(list)
 
     def fix(self, path: _Path, rule: str, before: Any, after: Any) -> None:
-        self.fixes.append(Fix(_render(path), rule, before, after))
+        self.fixes.append(new_fix(_render(path), rule, before, after))
 
     def error(self, path: _Path, code: str, message: str) -> None:
         self.errors.append(Issue(_render(path), code, message))
 
+
+#: A class's generated canonical function, the readers it repairs root fields with, and
+#: its :class:`~lms_schema._gen.canonical.Canonical`.
+_Fast: TypeAlias = tuple[CanonicalFunction, tuple[Reader, ...], Canonical]
 
 #: ``node(value, path, ctx) -> output wire value`` (``_FAILED`` after recording an error).
 Node = Callable[[Any, _Path, _Context], Any]
@@ -176,6 +169,29 @@ class _Engine:
         self.models: dict[Any, Node] = {}
         self.compiling: dict[Any, Node] = {}
         self.lock = threading.RLock()
+        #: the generated canonical function of each class with the readers of this policy
+        #: it calls (None: the class has none), see :meth:`canonical`
+        self.fast: dict[Any, _Fast | None] = {}
+
+    def canonical(self, cls: Any) -> _Fast | None:
+        """The generated canonical function of ``cls`` (see :mod:`lms_schema._gen.canonical`)
+        with the readers of this policy it repairs root fields with."""
+        found = None
+        canonical = canonicalizer(cls)
+        if canonical is not None:
+            readers = []
+            for field in canonical.repaired:
+                # a relation's string is an id: what relation() reads it with
+                reader = (
+                    uuid_reader(self.policy)
+                    if field.kind is Kind.RELATION
+                    else self.reader(field, field.nullable)
+                )
+                assert reader is not None
+                readers.append(reader)
+            found = (canonical.function, tuple(readers), canonical)
+        self.fast[cls] = found
+        return found
 
     def model(self, cls: Any) -> Node:
         node = self.models.get(cls)
@@ -326,32 +342,37 @@ class _Engine:
         return nullable_node
 
 
-def _normalize_canonical(payload: Any, cls: Any) -> Normalized[Any] | None:
-    """The result for a payload that is strictly valid and canonical already (no fixes, a
-    copy of it, its value) in one walk; None when the generated function declines or
-    ``cls`` has none (see :mod:`lms_schema._gen.canonical`)."""
+def _normalize_canonical(payload: Any, cls: Any, engine: _Engine) -> Normalized[Any] | None:
+    """The result for a payload that is strictly valid and canonical, but for values of
+    root fields that their readers repair, in one walk; None when the generated function
+    declines or ``cls`` has none (see :mod:`lms_schema._gen.canonical`)."""
     try:
-        fast = _CANONICAL[cls]
+        fast = engine.fast[cls]
     except KeyError:
-        fast = _CANONICAL[cls] = canonicalizer(cls)
+        fast = engine.canonical(cls)
     except TypeError:  # an unhashable type argument
         return None
     if fast is None:
         return None
+    function, readers, canonical = fast
     try:
-        value, out = fast(payload)
+        value, out, fixes = function(payload, readers)
     except Exception as exc:  # noqa: BLE001 - any doubt: the lenient walk decides
         note_decline(cls, "normalize", exc)
         return None
-    return Normalized(value, out)
-
-
-_CANONICAL: dict[Any, Callable[[Any], tuple[Any, dict[str, Any]]] | None] = {}
+    if not fixes:
+        return _new_normalized(value, out, ())
+    if len(fixes) > 1:
+        canonical.in_payload_order(payload, fixes)
+    return _new_normalized(value, out, tuple(fixes))
 
 
 @functools.lru_cache(maxsize=32)
 def _engine(policy: NormalizationPolicy) -> _Engine:
     return _Engine(policy)
+
+
+_DEFAULT_ENGINE = _engine(DEFAULT_POLICY)
 
 
 def normalize(
@@ -374,9 +395,18 @@ def normalize(
     the units and zone that rules must not guess.
     """
     if policy is None or type(policy) is NormalizationPolicy:
-        result = _normalize_canonical(payload, cls)
+        engine = _DEFAULT_ENGINE if policy is None else _engine(policy)
+        result = _normalize_canonical(payload, cls, engine)
         if result is not None:
             return result
+    return lenient_normalize(payload, cls, policy)
+
+
+def lenient_normalize(
+    payload: Any, cls: type[T], policy: NormalizationPolicy | None = None
+) -> Normalized[T]:
+    """:func:`normalize` by the lenient walk alone, without the generated canonical walk
+    (the reference the tests compare that walk with)."""
     check_class(cls, "normalize")
     if not (is_model(cls) or is_page(cls)):
         raise TypeError(f"normalize() needs a model class or Page[...], not {cls!r}")

@@ -37,7 +37,6 @@ from lms_schema import (
     PartialEnrollment,
     User,
 )
-from lms_schema import _normalize as _normalize_module
 from lms_schema import _validate as _validate_module
 from lms_schema import strategies as lst
 from lms_schema._api import structure_issues
@@ -47,7 +46,9 @@ from lms_schema._gen.fast import checker as fast_checker
 from lms_schema._gen.mirror import bytes_structurer
 from lms_schema._gen.validator import validator
 from lms_schema._lenient.readers import uuid_reader
+from lms_schema._models.fields import fields_of
 from lms_schema._models.models import MODELS
+from lms_schema._normalize import lenient_normalize
 from lms_schema._request.expectations import page_warnings
 from lms_schema._validate import (
     _completion_warnings,
@@ -561,31 +562,32 @@ def test_validate_flags_each_warning_in_one_walk(
     assert flagged == found
 
 
-def _normalize_reference(payload: Any, cls: Any, policy: Any) -> Any:
-    """normalize() with its canonical-payload path off: the lenient walk for every payload."""
-    table = _normalize_module._CANONICAL
-    known = cls in table
-    saved = table.get(cls)
-    table[cls] = None
-    try:
-        return lms_schema.normalize(payload, cls, policy=policy)
-    finally:
-        if known:
-            table[cls] = saved
-        else:
-            del table[cls]
+#: The four policies the canonical walk is compared under (its repairs call the policy's
+#: readers): the default, a naive zone, rules switched off, the units and rounding.
+_POLICY_LIST = [
+    None,
+    lms_schema.NormalizationPolicy(naive_timezone="Europe/Berlin"),
+    lms_schema.NormalizationPolicy(
+        disabled=frozenset({"grade.case", "datetime.naive", "id.braces"})
+    ),
+    lms_schema.NormalizationPolicy(duration_unit="min", epoch_unit="s", rounding="floor"),
+]
+_POLICIES = st.sampled_from(_POLICY_LIST)
 
 
-_POLICIES = st.sampled_from(
-    [
-        None,
-        lms_schema.NormalizationPolicy(naive_timezone="Europe/Berlin"),
-        lms_schema.NormalizationPolicy(
-            disabled=frozenset({"grade.case", "datetime.naive", "id.braces"})
-        ),
-        lms_schema.NormalizationPolicy(duration_unit="min", epoch_unit="s", rounding="floor"),
-    ]
-)
+def _assert_normalizes_alike(cls: Any, payload: Any, policy: Any) -> Any:
+    """normalize() gives what the lenient walk alone gives: the same value, fixes (in the
+    same order), errors and payload (same keys in the same order, same JSON text)."""
+    expected = lenient_normalize(payload, cls, policy)
+    got = lms_schema.normalize(payload, cls, policy=policy)
+    assert got.fixes == expected.fixes, (policy, expected)
+    assert got.errors == expected.errors
+    assert got.value == expected.value
+    if expected.value is not None:
+        assert lms_schema.dumps(got.value) == lms_schema.dumps(expected.value)
+        assert encode(got.payload) == encode(expected.payload)
+        assert repr(got.payload) == repr(expected.payload)
+    return got
 
 
 @given(_any_payload(), _POLICIES)
@@ -595,16 +597,73 @@ def test_normalize_of_canonical_payloads_agrees_with_the_lenient_walk(
     """The canonical-payload path of normalize() gives what the lenient walk gives: the same
     value, fixes, errors and payload (same keys in the same order, same JSON text)."""
     cls, payload = case
-    expected = _normalize_reference(payload, cls, policy)
-    got = lms_schema.normalize(payload, cls, policy=policy)
-    note(f"expected: {expected}")
-    assert got.fixes == expected.fixes
-    assert got.errors == expected.errors
-    assert got.value == expected.value
-    if expected.value is not None:
-        assert lms_schema.dumps(got.value) == lms_schema.dumps(expected.value)
-        assert encode(got.payload) == encode(expected.payload)
-        assert repr(got.payload) == repr(expected.payload)
+    _assert_normalizes_alike(cls, payload, policy)
+
+
+@given(_classes, _POLICIES, st.data())
+def test_normalize_of_messy_payloads_agrees_with_the_lenient_walk_under_every_policy(
+    cls: Any, drawn_for: Any, data: st.DataObject
+) -> None:
+    """Messy payloads (the vendor shapes of ``messy_payloads``, drawn for one of the four
+    policies), each normalized under all four: the canonical walk, which repairs the values
+    of root fields with their readers, gives the lenient walk's value and fixes (errors
+    where a policy switches a rule off)."""
+    payload = data.draw(lst.messy_payloads(cls, policy=drawn_for))
+    for policy in _POLICY_LIST:
+        _assert_normalizes_alike(cls, payload, policy)
+
+
+_LEFT_TO_THE_WALK = frozenset({"required.missing_to_null", "list.single_to_list"})
+
+
+@given(_classes, _POLICIES, st.data())
+def test_normalize_repairs_root_fields_without_declining(
+    cls: Any, policy: Any, data: st.DataObject
+) -> None:
+    """A canonical payload with messy values in root fields (those of a messy payload that
+    the lenient walk repairs there, but for missing keys and single values for lists) stays
+    on the canonical walk, with the lenient walk's fixes and value."""
+    from lms_schema.debug import record_declines
+
+    messy = data.draw(lst.messy_payloads(cls, policy=policy))
+    reference = lenient_normalize(messy, cls, policy)
+    assert reference.payload is not None, reference.errors
+    roots = {f"$.{field.name}": field.name for field in fields_of(cls).fields}
+    payload = dict(reference.payload)
+    repaired = [f for f in reference.fixes if f.path in roots and f.rule not in _LEFT_TO_THE_WALK]
+    for fix in repaired:
+        payload[roots[fix.path]] = fix.before
+    note(f"payload: {payload!r}")
+    with record_declines() as declines:
+        lms_schema.normalize(reference.payload, cls, policy=policy)
+    if declines:  # the canonical payload itself declines (expanded objects in lists)
+        return
+    with record_declines() as declines:
+        got = _assert_normalizes_alike(cls, payload, policy)
+    assert declines == []
+    assert got.fixes == tuple(repaired)
+
+
+def test_normalize_records_root_repairs_in_the_payloads_order() -> None:
+    """The canonical walk repairs fields in their declared order; the fixes come in the
+    order of the payload's keys, as the lenient walk records them."""
+    ident = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
+    payload = {
+        "score": "95",
+        "modified_at": "2025-08-01 10:00:00Z",
+        "grade": "Passed",
+        "remote_id": None,
+        "id": "{" + ident.upper() + "}",
+        "custom_fields": None,
+    }
+    got = _assert_normalizes_alike(Completion, payload, None)
+    assert [(f.path, f.rule) for f in got.fixes] == [
+        ("$.score", "integer.numeric_string"),
+        ("$.modified_at", "datetime.space_separator"),
+        ("$.grade", "grade.synonym"),
+        ("$.id", "id.braces"),
+    ]
+    assert list(got.payload) == list(payload)
 
 
 def test_normalize_takes_the_canonical_path_for_canonical_payloads() -> None:
@@ -636,10 +695,16 @@ def test_normalize_takes_the_canonical_path_for_canonical_payloads() -> None:
         result = lms_schema.normalize(respelled, Completion)
     assert declines == [] and result.fixes == ()
     assert result.payload == payload
+    # a repair of a root field stays on it, one inside an expanded object leaves it
     with record_declines() as declines:
         result = lms_schema.normalize({**payload, "grade": "passed"}, Completion)
-    assert [d.route for d in declines] == ["normalize"]
+    assert declines == []
     assert [f.rule for f in result.fixes] == ["grade.synonym"]
+    user = {"id": "{5C90C3CC-0D44-4B50-8888-8DD25736052A}"}
+    with record_declines() as declines:
+        result = lms_schema.normalize({**payload, "user": user}, Completion)
+    assert [d.route for d in declines] == ["normalize"]
+    assert [(f.path, f.rule) for f in result.fixes] == [("$.user.id", "id.braces")]
 
 
 # -- the leaf shortcuts ----------------------------------------------------------------------

@@ -25,10 +25,14 @@ from lms_schema import (
     Normalized,
     Page,
     User,
+    dumps,
     normalize,
     structure,
 )
 from lms_schema._cli import main
+from lms_schema._models.fields import fields_of
+from lms_schema._normalize import lenient_normalize
+from lms_schema.debug import record_declines
 
 ID = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
 UPPER_ID = ID.upper()
@@ -82,6 +86,8 @@ FIXES: list[tuple[type, str, Any, NormalizationPolicy | None, Any, str]] = [
     (Completion, "score", -0.0, None, 0, "integer.float"),
     (Completion, "score", "95", None, 95, "integer.numeric_string"),
     (Completion, "score", " 95 ", None, 95, "integer.numeric_string"),
+    (Completion, "score", "0095", None, 95, "integer.numeric_string"),
+    (Completion, "score", "9" * 18, None, int("9" * 18), "integer.numeric_string"),
     (Completion, "score", "95.00", None, 95, "integer.numeric_string"),
     (Completion, "score", "-3", None, -3, "integer.numeric_string"),
     (Completion, "score", "95%", None, 95, "integer.percent"),
@@ -181,6 +187,30 @@ FIXES: list[tuple[type, str, Any, NormalizationPolicy | None, Any, str]] = [
         "2025-08-01T10:00:00+02:00",
         "datetime.space_separator",
     ),
+    (
+        Completion,
+        "modified_at",
+        "2025-08-01 10:00:00Z",
+        None,
+        "2025-08-01T10:00:00Z",
+        "datetime.space_separator",
+    ),
+    (
+        Completion,
+        "completed_at",
+        "2025-08-01 10:00:00.120Z",
+        None,
+        "2025-08-01T10:00:00.12Z",
+        "datetime.space_separator",
+    ),
+    (
+        Completion,
+        "started_at",
+        "2016-12-31 23:59:60Z",
+        None,
+        "2016-12-31T23:59:59.999999Z",
+        "datetime.leap_second",
+    ),
     (Completion, "started_at", "2025-08-01", None, "2025-08-01T00:00:00Z", "datetime.date_only"),
     (
         Completion,
@@ -275,6 +305,8 @@ FIXES: list[tuple[type, str, Any, NormalizationPolicy | None, Any, str]] = [
     (Completion, "user", ID.replace("-", ""), None, ID, "id.hex32"),
     (Completion, "course", " " + ID + "\n", None, ID, "id.whitespace"),
     (Completion, "id", "{" + ID + "}", None, ID, "id.braces"),
+    (Completion, "id", "{" + UPPER_ID + "}", None, ID, "id.braces"),
+    (Completion, "content", " {" + UPPER_ID + "} ", None, ID, "id.braces"),
     # relations and lists
     (Course, "categories", ID, None, [ID], "list.single_to_list"),
     (Course, "categories", "{" + UPPER_ID + "}", None, [ID], "list.single_to_list"),
@@ -304,6 +336,33 @@ def test_rule(
     assert result.payload is not None
     assert result.payload[field] == after
     assert result.value == structure({**BASE, field: after}, cls)
+
+
+@pytest.mark.parametrize(
+    ("cls", "field", "before", "policy", "after", "rule"), FIXES, ids=[_id(c) for c in FIXES]
+)
+def test_rule_on_the_canonical_walk(
+    cls: type[Any],
+    field: str,
+    before: Any,
+    policy: NormalizationPolicy | None,
+    after: Any,
+    rule: str,
+) -> None:
+    """The generated canonical walk repairs a root field's value itself (no decline; a list
+    field's single value and a leap second are left to the lenient walk) with the lenient
+    walk's exact fix, payload and value."""
+    payload = {**BASE, field: before}
+    with record_declines() as declines:
+        result = normalize(payload, cls, policy=policy)
+    # second 60 in the canonical shape: fromisoformat refuses it and the walk declines
+    leap = rule == "datetime.leap_second" and before[4::3] == "--T::Z"
+    assert (declines != []) == (fields_of(cls).by_name[field].many or leap)
+    assert result.fixes == (Fix(f"$.{field}", rule, before, after),)
+    expected = lenient_normalize(payload, cls, policy)
+    assert result == expected
+    assert repr(result.payload) == repr(expected.payload)
+    assert dumps(result.value) == dumps(expected.value)
 
 
 def test_every_rule_has_a_unit_test() -> None:
@@ -618,6 +677,16 @@ BAD: list[tuple[str, Any, dict[str, Any], str]] = [
     ("score", "ninety", {}, "wrong_type"),
     ("score", "%", {}, "wrong_type"),
     ("score", "٩٥", {}, "wrong_type"),
+    ("score", "1" * 31, {}, "wrong_type"),
+    ("user", "{ " + ID + "}", {}, "invalid_uuid"),
+    ("id", "{" + ID[:-1] + "g}", {}, "invalid_uuid"),
+    ("modified_at", "2025-02-30 10:00:00Z", {}, "invalid_datetime"),
+    (
+        "modified_at",
+        " 2025-08-01 10:00:00Z",
+        {"disabled": {"datetime.whitespace"}},
+        "invalid_datetime",
+    ),
     ("grade", 3, {}, "wrong_type"),
     ("user", "{" + ID, {}, "invalid_uuid"),
     ("user", "urn:uuid:{" + ID + "}", {}, "invalid_uuid"),

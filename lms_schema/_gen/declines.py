@@ -47,9 +47,10 @@ class Decline:
     """One decline of a fast path: for which class (``model``), on which route (``"dict"``:
     :func:`~lms_schema.structure` and :func:`~lms_schema.validate`; ``"bytes"``: the msgspec
     mirrors of :func:`~lms_schema.loads`; ``"normalize"``: the canonical-payload path of
-    :func:`~lms_schema.normalize`, which declines every payload that needs a repair;
-    ``"explain"``: the generated walk that lists the problems of a payload the other routes
-    declined, :mod:`lms_schema._gen.explain`, which declines when it finds none), where
+    :func:`~lms_schema.normalize`, which declines a payload needing a repair it does not
+    make itself: in expanded objects and lists, a missing key; ``"explain"``: the generated
+    walk that lists the problems of a payload the other routes declined,
+    :mod:`lms_schema._gen.explain`, which declines when it finds none), where
     in the payload (a JSONPath; ``[*]`` stands for a list index) and why."""
 
     model: str

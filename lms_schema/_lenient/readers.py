@@ -18,9 +18,10 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Context, Decimal
-from typing import Any, Final
+from typing import Any, Final, TypeAlias
 
 from .._convert.converter import structure_int, wrong_type
+from .._values import match_uuid_text as _uuid_text
 from .._values.datetimes import (
     format_datetime,
     is_naive_text,
@@ -52,11 +53,19 @@ _CTX: Final = Context(prec=100)
 _NUMBER: Final = re.compile(r"[+-]?[0-9]{1,30}(?:\.[0-9]{1,30})?").fullmatch
 
 
-def _rule(policy: NormalizationPolicy, rules: Sequence[str], error: Exception) -> str:
+#: The strict parser's error for a value, or a function making it (made only when raised:
+#: a repaired value never needs it).
+ErrorSource: TypeAlias = Exception | Callable[[], Exception]
+
+
+def _exception(error: ErrorSource) -> Exception:
+    return error if isinstance(error, Exception) else error()
+
+
+def _rule(policy: NormalizationPolicy, rules: Sequence[str], error: ErrorSource) -> str:
     """The name of a chain of rules (its last); ``error`` if any of them is switched off."""
-    for name in rules:
-        if name in policy.disabled:
-            raise error
+    if not policy.disabled.isdisjoint(rules):
+        raise _exception(error)
     return rules[-1]
 
 
@@ -130,8 +139,11 @@ def integer_reader(policy: NormalizationPolicy) -> Reader:
     """Integral floats, numeric strings (``" 95 "``, ``"95.00"``, ``"95%"``); non-integral
     values by the policy's rounding. Booleans stay errors; nothing is ever rescaled."""
     rounding = _ROUNDING.get(policy.rounding)
+    numeric_string_on = policy.enabled("integer.numeric_string")
 
-    def to_int(number: Decimal, rules: list[str], value: Any, error: Exception) -> tuple[int, str]:
+    def to_int(
+        number: Decimal, rules: list[str], value: Any, error: ErrorSource
+    ) -> tuple[int, str]:
         whole = number.to_integral_value(rounding=ROUND_FLOOR)
         if whole != number:
             if rounding is None:
@@ -150,7 +162,10 @@ def integer_reader(policy: NormalizationPolicy) -> Reader:
         kind = type(value)
         if kind is int:
             return structure_int(value, None), None
-        error = wrong_type("an integer", value)
+
+        def error() -> Exception:
+            return wrong_type("an integer", value)
+
         if kind is float:
             number = _decimal(value)
             if number is None:
@@ -159,17 +174,20 @@ def integer_reader(policy: NormalizationPolicy) -> Reader:
             return to_int(number, rules, value, error)
         if kind is str:
             text = value.strip()
+            if numeric_string_on and text.isdigit() and text.isascii() and len(text) <= 30:
+                # 1 to 30 ASCII digits: _NUMBER matches, a whole number (the commonest case)
+                return structure_int(int(text), None), "integer.numeric_string"
             rules = ["integer.numeric_string"]
             if text.endswith("%"):
                 text = text[:-1].rstrip()
                 rules.append("integer.percent")
             if _NUMBER(text) is None:
-                raise error
+                raise error()
             if text.isdigit():  # ASCII digits only (the pattern matched): a whole number
                 name = _rule(policy, rules, error)
                 return structure_int(int(text), None), name
             return to_int(Decimal(text), rules, value, error)
-        raise error
+        raise error()
 
     return read
 
@@ -183,15 +201,22 @@ _HEX32: Final = re.compile(r"[0-9a-fA-F]{32}").fullmatch
 
 def uuid_reader(policy: NormalizationPolicy) -> Reader:
     """Surrounding whitespace, ``{braces}``, ``urn:uuid:``, 32 hex digits without dashes."""
+    braces_on = policy.enabled("id.braces")
 
     def read(value: Any) -> tuple[Any, str | None]:
-        try:
-            parse_uuid(value)  # 8-4-4-4-12 hex: its canonical text is the lower-case one
+        if type(value) is not str:
+            parse_uuid(value)  # raises: wrong type
+        if _uuid_text(value) is not None:
+            # 8-4-4-4-12 hex (what parse_uuid accepts): its canonical text is the lower-case one
             return value.lower(), None
-        except FieldError as exc:
-            if type(value) is not str:
-                raise
-            error = exc
+        if braces_on and value[:1] == "{" and value[-1:] == "}":
+            inner = value[1:-1]
+            if _uuid_text(inner) is not None:  # the commonest repair: braces alone
+                return inner.lower(), "id.braces"
+
+        def error() -> Exception:
+            return _error_of(parse_uuid, value)
+
         rules: list[str] = []
         text = value.strip()
         if text != value:
@@ -205,13 +230,9 @@ def uuid_reader(policy: NormalizationPolicy) -> Reader:
         if _HEX32(text):
             text = f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
             rules.append("id.hex32")
-        if not rules:
-            raise error
-        try:
-            parsed = parse_uuid(text)
-        except FieldError:
-            raise error from None
-        return str(parsed), _rule(policy, rules, error)
+        if not rules or _uuid_text(text) is None:
+            raise error() from None
+        return text.lower(), _rule(policy, rules, error)  # str(parse_uuid(text))
 
     return read
 
@@ -354,6 +375,8 @@ _MINUTE: Final = timedelta(minutes=1)
 
 def _is_leap_second(text: str) -> bool:
     """True when strict mode rejects ``text`` as a leap second (and for nothing else)."""
+    if text[17:19] != "60":  # the seconds of every RFC 3339 shape: not second 60
+        return False
     try:
         parse_datetime(text)
     except FieldError as exc:
@@ -416,6 +439,12 @@ def datetime_reader(policy: NormalizationPolicy, nullable: bool) -> Reader:
                     return value, None
             if to_null and not value.strip():
                 return None, "datetime.empty_to_null"
+            if value[10:11] == " ":  # never RFC 3339 (a T there): the strict parser rejects it
+
+                def error() -> Exception:
+                    return _error_of(parse_datetime, value)
+
+                return read_text(value, error)
             try:
                 parsed = parse_datetime(value)
             except FieldError as exc:
@@ -431,12 +460,12 @@ def datetime_reader(policy: NormalizationPolicy, nullable: bool) -> Reader:
             return read_epoch(value), epoch_rule
         return format_datetime(parse_datetime(value)), None  # raises: wrong type
 
-    def read_text(value: str, error: FieldError) -> tuple[str, str]:
+    def read_text(value: str, error: ErrorSource) -> tuple[str, str]:
         rules: list[str] = []
         text = value.strip()
         if text != value:
             rules.append("datetime.whitespace")
-        date_only = _DATE(text) is not None
+        date_only = len(text) == 10 and _DATE(text) is not None
         if date_only:
             text += "T00:00:00"
             rules.append("datetime.date_only")
@@ -447,12 +476,19 @@ def datetime_reader(policy: NormalizationPolicy, nullable: bool) -> Reader:
             text = leap_second_as_59(text) or text
             rules.append("datetime.leap_second")
         if not rules:
-            raise error
+            raise _exception(error)
+        if len(text) == 20 and text[4::3] == "--T::Z":  # format_datetime's text, as in read()
+            try:
+                _fromisoformat(text)
+            except ValueError:
+                pass
+            else:
+                return text, _rule(policy, rules, error)
         try:
             parsed = parse_datetime(text)
         except FieldError:
-            raise error from None
-        if is_naive_text(text) and (date_only or naive_on):
+            raise _exception(error) from None
+        if (date_only or naive_on) and text[-1] not in "Zz" and is_naive_text(text):
             local = in_zone(parsed)
             if not date_only and format_datetime(local) != format_datetime(parsed):
                 rules.append(naive_rule(parsed))
