@@ -8,6 +8,7 @@ Structs, when msgspec is installed) and orjson's (without msgspec, and for lines
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -226,3 +227,20 @@ def test_a_model_with_items_leaves_page_like_records_to_the_full_reader(tmp_path
     assert [(i["line"], i["path"], i["code"]) for i in issues][:1] == [
         (1, "$.items[0]", "wrong_type")
     ]
+
+
+@pytest.mark.parametrize("lane", ["orjson", "msgspec"])
+def test_repeated_keys_in_any_key_order(lane: str) -> None:
+    """A line written as the model's own compact encoding, one with its keys in another
+    order or spaced out, and each of them with a key repeated."""
+    read = ReadOptions(duplicate_keys=True)
+    quiet = quiet_lines(Completion, CheckOptions(), read, use_msgspec=lane == "msgspec")
+    assert quiet is not None
+    record = orjson.loads(VALID)
+    backwards = orjson.dumps(dict(reversed(record.items())))
+    spaced = json.dumps(record).encode()  # ", " and ": "
+    for line in (VALID, backwards, spaced):
+        assert quiet(line + b"\n") is True
+        twice = line[:-1] + b',"score":95}'
+        assert quiet(twice + b"\n") is False
+        assert quiet(line.replace(b'"score"', b'"score":1,"score"', 1)) is False
