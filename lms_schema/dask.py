@@ -35,8 +35,8 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ._capture.checks import check_record
-from ._capture.readers import Missing, ReadOptions, Record, Unit, value_records
+from ._capture.checks import check_record, quiet_lines
+from ._capture.readers import Missing, Quiet, ReadOptions, Record, Unit, value_records
 from ._capture.repair import Repair, repair_record, repair_unit
 from ._capture.report import Summary, exit_status
 from ._capture.run import (
@@ -142,11 +142,14 @@ def _bag_display(partition: int) -> str:
 
 
 def _bag_records(
-    records: Iterable[Any], partition: int, options: ReadOptions | None = None
+    records: Iterable[Any],
+    partition: int,
+    options: ReadOptions | None = None,
+    quiet: Quiet | None = None,
 ) -> Iterable[Record]:
     display = _bag_display(partition)
     for number, value in enumerate(records, start=1):
-        yield from value_records(display, number, value, options)
+        yield from value_records(display, number, value, options, quiet)
 
 
 def _bag_result(records: Iterable[Any], partition: int, config: RunConfig) -> UnitResult:
@@ -154,7 +157,8 @@ def _bag_result(records: Iterable[Any], partition: int, config: RunConfig) -> Un
     assert config.model is not None
     summary = Summary()
     issues: list[dict[str, Any]] = []
-    for record in _bag_records(records, partition, config.read):
+    quiet = quiet_lines(config.model, config.check, config.read)  # JSON text with nothing to say
+    for record in _bag_records(records, partition, config.read, quiet):
         outcome = check_record(record, config.model, config.check)
         summary.add(outcome.status, outcome.issues, outcome.reason)
         issues.extend(outcome.issues)

@@ -41,8 +41,8 @@ from typing import Any
 
 import attrs
 
-from ._capture.checks import CheckOptions, check_record
-from ._capture.readers import Missing, ReadOptions, Record, Unit, plan, value_records
+from ._capture.checks import CheckOptions, check_record, quiet_lines
+from ._capture.readers import Missing, Quiet, ReadOptions, Record, Unit, plan, value_records
 from ._capture.repair import repair_record
 from ._capture.report import Summary, exit_status
 from ._capture.run import RunConfig, count_lines, lake_config, missing_issue, process_unit
@@ -141,10 +141,13 @@ def _display(file: str | None) -> str:
     return file
 
 
-def _records(rows: Iterable[dict[str, Any]], options: ReadOptions) -> Iterator[Record]:
+def _records(
+    rows: Iterable[dict[str, Any]], options: ReadOptions, quiet: Quiet | None = None
+) -> Iterator[Record]:
     for row in rows:
         if row["value"] is not None:
-            yield from value_records(_display(row["file"]), row["line"], row["value"], options)
+            display = _display(row["file"])
+            yield from value_records(display, row["line"], row["value"], options, quiet)
 
 
 def _prepared(df: DataFrame, column: str) -> DataFrame:
@@ -169,9 +172,10 @@ def _check_batches(
     batches: Iterable[pa.RecordBatch], model: type, options: CheckOptions, read: ReadOptions
 ) -> Iterator[pa.RecordBatch]:
     """The problems of a partition's records (runs in the Python workers)."""
+    quiet = quiet_lines(model, options, read)  # JSON text with nothing to say: no Record
     for batch in batches:
         issues: list[dict[str, Any]] = []
-        for record in _records(batch.to_pylist(), read):
+        for record in _records(batch.to_pylist(), read, quiet):
             issues.extend(check_record(record, model, options).issues)
         if issues:
             yield pa.RecordBatch.from_pylist(issues, schema=_ISSUE_ARROW)
@@ -310,8 +314,9 @@ def _summary_batches(
 ) -> Iterator[pa.RecordBatch]:
     total = Summary()
     files: set[str] = set()  # counted once over all partitions, in the driver
+    quiet = quiet_lines(model, options, read)
     for batch in batches:
-        for record in _records(batch.to_pylist(), read):
+        for record in _records(batch.to_pylist(), read, quiet):
             files.add(record.file)
             outcome = check_record(record, model, options)
             total.add(outcome.status, outcome.issues, outcome.reason)

@@ -24,7 +24,7 @@ from lms_schema import ABSENT, Absent, Completion, PartialCompletion, User
 from lms_schema import strategies as lst
 from lms_schema._capture import checks, run
 from lms_schema._capture.checks import CheckOptions, check_record, quiet_lines
-from lms_schema._capture.readers import ReadOptions, Unit, line_records
+from lms_schema._capture.readers import ReadOptions, Unit, line_records, value_records
 from lms_schema._models.models import MODELS
 from lms_schema._values.jsonvalue import encode, may_hold_wide_integer
 
@@ -244,3 +244,19 @@ def test_repeated_keys_in_any_key_order(lane: str) -> None:
         twice = line[:-1] + b',"score":95}'
         assert quiet(twice + b"\n") is False
         assert quiet(line.replace(b'"score"', b'"score":1,"score"', 1)) is False
+
+
+def test_values_of_a_bag_or_a_column() -> None:
+    """Dask bags and Spark columns of JSON text take the lane too: a quiet record keeps its
+    place (the summary counts its file), anything else is read in full."""
+    read = ReadOptions(duplicate_keys=True)
+    quiet = quiet_lines(Completion, CheckOptions(), read)
+    (record,) = value_records("<bag partition 0>", 7, VALID.decode(), read, quiet)
+    assert (record.file, record.line, record.kind) == ("<bag partition 0>", 7, "quiet")
+    assert check_record(record, Completion, CheckOptions()).issues == []
+    bad = _edit(b'"score":95', b'"score":"95"')
+    (record,) = value_records("<bag partition 0>", 8, bad, read, quiet)
+    assert record.kind == "record"
+    assert [i["code"] for i in check_record(record, Completion, CheckOptions()).issues] == [
+        "wrong_type"
+    ]

@@ -567,18 +567,26 @@ class _KeyTracker(_Repeats):
 
 
 def value_records(
-    display: str, number: int | None, value: Any, options: ReadOptions | None = None
+    display: str,
+    number: int | None,
+    value: Any,
+    options: ReadOptions | None = None,
+    quiet: Quiet | None = None,
 ) -> Iterator[Record]:
     """A record that arrives as a value (a Dask bag's element, a Spark column's cell): JSON
     text (str or bytes) is read as a JSON Lines line (a blank one is no record; with
     ``options.duplicate_keys`` its repeated keys are warnings), anything else as a decoded
-    document (whose repeated keys, if it had any, are gone already)."""
+    document (whose repeated keys, if it had any, are gone already). JSON text that ``quiet``
+    takes is one record of kind ``quiet`` (nothing to say)."""
     if isinstance(value, str):
         value = value.encode("utf-8", "surrogatepass")
     if isinstance(value, bytes | bytearray):
         if not value or value.isspace():
             return
         line = bytes(value) if value.endswith(b"\n") else bytes(value) + b"\n"
+        if quiet is not None and quiet(line):
+            yield Record(display, number, (), "quiet", None)
+            return
         yield from line_records(display, number, line, options)  # messages as in a file
     else:
         yield from document_records(display, number, value)
