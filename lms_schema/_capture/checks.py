@@ -224,7 +224,7 @@ def quiet_lines(
             document = _loads(line)
         except ValueError:  # not JSON, or a lone surrogate the full reader handles
             return False
-        if type(document) is not dict or ("items" in document and "id" not in document):
+        if type(document) is not dict or _is_page(document):
             return False  # not one record, or (like) a page
         if may_hold_wide_integer(line):  # read again exactly by the full reader
             return False

@@ -456,13 +456,8 @@ def _truncated(exc: FieldError, data: bytes) -> FieldError:
 def _jsonl(
     stream: IO[bytes], display: str, options: ReadOptions, quiet: Quiet | None
 ) -> Iterator[Record]:
-    if quiet is None:
-        for number, line in enumerate(stream, start=1):
-            if not line.isspace():
-                yield from line_records(display, number, line, options)
-        return
     for number, line in enumerate(stream, start=1):
-        if quiet(line):
+        if quiet is not None and quiet(line):
             yield QUIET
         elif not line.isspace():
             yield from line_records(display, number, line, options)

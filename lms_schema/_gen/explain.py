@@ -49,7 +49,7 @@ from .._values.jsonvalue import check_json_object, check_json_value
 from .._values.leaf import FieldError
 from .._values.locales import LANGUAGE_FIELDS, LOCALES
 from .declines import note_decline
-from .fast import FAST_MAX_DEPTH, Declined, _Builder, _title, compile_source, supported
+from .fast import FAST_MAX_DEPTH, Declined, DepthBuilder, _title, compile_source, supported
 
 __all__ = [
     "EXPLAINERS",
@@ -177,7 +177,7 @@ def leaf_parts(
     return inner, hook, field.expected, _REJECTED[field.kind]
 
 
-class ExplainBuilder(_Builder):
+class ExplainBuilder(DepthBuilder):
     """Generates the explain functions of a model and of the models it expands:
     ``explain_X(d, p, out, w)`` appends the issues of the object ``d`` at path ``p`` to
     ``out``, and (with unknown keys allowed) a flag to ``w`` when ``d`` holds something
@@ -187,7 +187,6 @@ class ExplainBuilder(_Builder):
         super().__init__("explain")
         self.forbid = forbid_unknown_keys
         self.conv = strict_converter if forbid_unknown_keys else converter
-        self.depth = 0
         self.namespace.update(
             _DeclinedError=Declined,
             _MISSING=_MISSING,
@@ -206,18 +205,6 @@ class ExplainBuilder(_Builder):
             _naive=is_naive_text,
             _locales=LOCALES,
         )
-
-    def key(self, cls: Any) -> Any:
-        """Functions per (class, expansion depth), as the fast path has them."""
-        return (cls, self.depth)
-
-    def nested(self, cls: Any) -> str:
-        """The name of the function for a model expanded one level below the current one."""
-        self.depth += 1
-        try:
-            return self.name_of(cls)
-        finally:
-            self.depth -= 1
 
     def source(self, key: Any) -> str:
         cls, self.depth = key

@@ -51,8 +51,8 @@ __all__ = [
     "FAST_MAX_DEPTH",
     "STRUCTURERS",
     "Declined",
+    "DepthBuilder",
     "StructureBuilder",
-    "checker",
     "compile_source",
     "dumper",
     "structurer",
@@ -159,15 +159,37 @@ class _Builder:
         raise NotImplementedError
 
 
+class DepthBuilder(_Builder):
+    """A builder whose functions are per (class, expansion depth): past
+    :data:`FAST_MAX_DEPTH` nested expansions the generated function declines, and the cattrs
+    path applies :data:`~lms_schema._convert.converter.MAX_EXPANSION_DEPTH`."""
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__(prefix)
+        self.depth = 0
+
+    def key(self, cls: Any) -> Any:
+        return (cls, self.depth)
+
+    def nested(self, cls: Any) -> str:
+        """The name of the function for a model expanded one level below the current one."""
+        self.depth += 1
+        try:
+            return self.name_of(cls)
+        finally:
+            self.depth -= 1
+
+
 # -- structuring --------------------------------------------------------------------------
 
 
-class StructureBuilder(_Builder):
+class StructureBuilder(DepthBuilder):
     """Generates the structure functions of a model and the models it expands.
 
     ``track_warnings``: the functions take a second argument, a list, and append to it when
     the payload holds something ``validate()`` warns about as it walks it (an unknown key, a
-    date-time without an offset, an unknown language code): :func:`checker`."""
+    date-time without an offset, an unknown language code), the checker of ``validate()``
+    (:mod:`lms_schema._gen.validator`)."""
 
     def __init__(self, forbid_unknown_keys: bool, track_warnings: bool = False) -> None:
         super().__init__("validate" if track_warnings else "structure")
@@ -176,7 +198,6 @@ class StructureBuilder(_Builder):
         #: the wire name of the field whose checks are being generated (None in a list)
         self.slot: str | None = None
         self.helpers: dict[Any, str] = {}
-        self.depth = 0
         self.where = ""
         self.namespace.update(
             _DeclinedError=_DeclinedError,
@@ -199,20 +220,6 @@ class StructureBuilder(_Builder):
         )
         if track_warnings:
             self.namespace.update(_naive=is_naive_text, _locales=LOCALES)
-
-    def key(self, cls: Any) -> Any:
-        """Functions are generated per (class, expansion depth): past
-        :data:`FAST_MAX_DEPTH` nested expansions the generated function declines, and the
-        cattrs path applies :data:`~lms_schema._convert.converter.MAX_EXPANSION_DEPTH`."""
-        return (cls, self.depth)
-
-    def nested(self, cls: Any) -> str:
-        """The name of the function for a model expanded one level below the current one."""
-        self.depth += 1
-        try:
-            return self.name_of(cls)
-        finally:
-            self.depth -= 1
 
     def source(self, key: Any) -> str:
         cls, self.depth = key
@@ -238,29 +245,39 @@ class StructureBuilder(_Builder):
             var = f"f_{field.name}"
             lines.append(f"{var} = get({field.name!r}, _MISSING)")
             lines.append(f"if {var} is _MISSING:")
-            if field.required:
-                lines.append(
-                    f"    raise _DeclinedError({title + '.' + field.name + ': missing'!r})"
-                )
-            else:
-                lines.append(f"    {var} = ABSENT")
-                if count:
-                    lines.append("    n -= 1")
+            lines += ("    " + line for line in self.missing(var, field, title, count))
             self.where = f"{title}.{field.name}"
             self.slot = field.name
             body = self.check(var, field)
             self.slot = None
             if body:
-                lines += ["else:", *("    " + line for line in body)]
-        if self.forbid:
-            lines += ["if n != len(d):", f"    raise _DeclinedError({title + ': unknown keys'!r})"]
-        elif self.track:
-            lines += ["if n != len(d):", "    w.append('unknown key')"]
+                lines += ["else:", *("    " + line for line in self.present(cls, field, body))]
+        lines += self.after_fields(analysed.names, title)
         lines += self.construct(target, [f.name for f in analysed.declared])
         return self.function(self.name_of(cls), self.parameters("d"), self.epilogue(lines))
 
     def prologue(self) -> list[str]:
         """Statements after a model function's first checks (for subclasses)."""
+        return []
+
+    def missing(self, var: str, field: FieldInfo, title: str, count: bool) -> list[str]:
+        """The statements for a key that is not there (``count``: unknown keys are counted
+        down from all fields)."""
+        if field.required:
+            return [f"raise _DeclinedError({title + '.' + field.name + ': missing'!r})"]
+        return [f"{var} = ABSENT", *(["n -= 1"] if count else [])]
+
+    def present(self, cls: Any, field: FieldInfo, body: list[str]) -> list[str]:
+        """The statements for a key that is there: ``body``, its checks (for subclasses)."""
+        return body
+
+    def after_fields(self, names: frozenset[str], title: str) -> list[str]:
+        """The statements after every field's checks, before the instance is built: the
+        dict has more keys than the fields it holds (``names``) when some are unknown."""
+        if self.forbid:
+            return ["if n != len(d):", f"    raise _DeclinedError({title + ': unknown keys'!r})"]
+        if self.track:
+            return ["if n != len(d):", "    w.append('unknown key')"]
         return []
 
     def epilogue(self, lines: list[str]) -> list[str]:
@@ -497,7 +514,6 @@ _STRUCTURERS: dict[tuple[Any, bool], Callable[[Any], Any] | None] = {}
 #: The functions :func:`structurer` built, by (class, forbid_unknown_keys): the entry points
 #: look them up without a call (None: the class has none).
 STRUCTURERS = _STRUCTURERS
-_CHECKERS: dict[tuple[Any, bool], Callable[[Any, list[str]], Any] | None] = {}
 
 
 def supported(cls: Any) -> bool:
@@ -519,30 +535,6 @@ def structurer(cls: Any, forbid_unknown_keys: bool = False) -> Callable[[Any], A
         return None
     fn = StructureBuilder(forbid_unknown_keys).build(cls) if supported(cls) else None
     _STRUCTURERS[key] = fn
-    return fn
-
-
-def checker(cls: Any, forbid_unknown_keys: bool = False) -> Callable[[Any, list[str]], Any] | None:
-    """The generated checker for a model or ``Page[model]`` (None otherwise), on which
-    ``validate()``'s own function (:mod:`lms_schema._gen.validator`, which also explains an
-    invalid payload) is built: ``check(payload, found)`` returns the value in one walk of the
-    payload and appends to the list ``found`` when the payload holds an unknown key, a
-    date-time without an offset or an unknown language code (what ``validate()`` then walks
-    the payload again to report, with paths).
-
-    It declines as :func:`structurer` does (any exception): take the cattrs path then."""
-    key = (cls, forbid_unknown_keys)
-    try:
-        return _CHECKERS[key]
-    except KeyError:
-        pass
-    except TypeError:  # an unhashable type argument
-        return None
-    fn = None
-    if supported(cls):
-        walk = StructureBuilder(forbid_unknown_keys, track_warnings=True).build(cls)
-        fn = typing.cast(Callable[[Any, list[str]], Any], walk)
-    _CHECKERS[key] = fn
     return fn
 
 

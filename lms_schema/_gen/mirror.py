@@ -190,7 +190,7 @@ class MirrorCheck(typing.NamedTuple):
     #: keys, a wrong JSON type, ...) or it may nest deeper than orjson reads.
     decode: Callable[[Any], Any]
     #: (mirror, found) -> the value, appending to ``found`` what ``validate()`` would warn
-    #: about, as :func:`~lms_schema._gen.fast.checker` does; raises instead of explaining.
+    #: about, as ``validate()``'s generated function does; raises instead of explaining.
     check: Callable[[Any, list[str]], Any]
     #: mirror -> compact JSON of the keys and values it holds (absent keys left out).
     encode: Callable[[Any], bytes]

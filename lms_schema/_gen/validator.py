@@ -1,14 +1,14 @@
 """The generated function of ``validate()``: the checker, and the errors when there are any.
 
-The checker of :mod:`lms_schema._gen.fast` builds the value of a valid payload in one walk
-and declines at the first problem; ``validate()`` then needed the cattrs path to list the
-errors. The function generated here is that checker with each field of the top-level object
-checked inside its own ``try``. A field whose check raises is explained on the spot: by the
-leaf parser's own error when that is what the check raised (a bad date-time is parsed once),
-else by the explain walk of :mod:`lms_schema._gen.explain` for that one value; the next
-fields are checked as before, and the unknown keys come last. One walk of the payload gives
-the value of a valid payload, or every error of an invalid one in the cattrs path's order
-and words::
+The checker (:class:`~lms_schema._gen.fast.StructureBuilder` tracking warnings) builds the
+value of a valid payload in one walk and declines at the first problem; ``validate()`` then
+needed the cattrs path to list the errors. The function generated here is that checker with
+each field of the top-level object checked inside its own ``try``. A field whose check
+raises is explained on the spot: by the leaf parser's own error when that is what the check
+raised (a bad date-time is parsed once), else by the explain walk of
+:mod:`lms_schema._gen.explain` for that one value; the next fields are checked as before,
+and the unknown keys come last. One walk of the payload gives the value of a valid payload,
+or every error of an invalid one in the cattrs path's order and words::
 
     validate_fast = validator(Completion, forbid_unknown_keys=False)
     found = []
@@ -36,8 +36,7 @@ from typing import Any
 
 import attrs
 
-from .._models.fields import FieldInfo, Kind, fields_of, item_of
-from .._models.models import Page
+from .._models.fields import FieldInfo, Kind
 from .._values.issues import Issue, PathPart
 from .declines import note_decline
 from .explain import (
@@ -50,7 +49,7 @@ from .explain import (
     _unknown,
     leaf_parts,
 )
-from .fast import Declined, StructureBuilder, _title, supported
+from .fast import Declined, StructureBuilder, supported
 
 __all__ = ["INVALID", "VALIDATORS", "ValidateBuilder", "validator"]
 
@@ -127,55 +126,44 @@ class ValidateBuilder(StructureBuilder):
 
     def build(self, root: Any) -> Callable[[Any], Any]:
         self.root = root
+        self.at_root = False
         self.explains = self.explainer.field_functions(root)
         return super().build(root)
 
     def source(self, key: Any) -> str:
-        cls, depth = key
-        if cls is not self.root or depth:
-            return super().source(key)
-        # The checker's top-level function (as StructureBuilder.source writes it), each
-        # field's check in a try.
-        self.depth = 0
-        analysed = fields_of(cls)
-        title = _title(cls)
-        lines = [
-            "if type(d) is not dict:",
-            f"    raise _DeclinedError({title + ': not an object'!r})",
-            "get = d.get",
-            "out = None",
-            f"n = {len(analysed.declared)}",
+        # The checker's functions, the top-level one with each field's check in a try (the
+        # hooks below, active for it alone).
+        self.at_root = key == (self.root, 0)
+        return super().source(key)
+
+    def prologue(self) -> list[str]:
+        return ["out = None"] if self.at_root else []
+
+    def missing(self, var: str, field: FieldInfo, title: str, count: bool) -> list[str]:
+        if self.at_root and field.required:
+            return [f"out = _missing_key(out, {field.name!r})", "n -= 1"]
+        return super().missing(var, field, title, count)
+
+    def present(self, cls: Any, field: FieldInfo, body: list[str]) -> list[str]:
+        if not self.at_root:
+            return body
+        recover = f"out = _recover(_F[{len(self.fields)}], e, d, out, w)"
+        self.fields.append(self.recovery(cls, field))
+        return [
+            "try:",
+            *("    " + line for line in body),
+            "except Exception as e:",
+            f"    {recover}",
         ]
-        for field in analysed.declared:
-            var = f"f_{field.name}"
-            lines += [f"{var} = get({field.name!r}, _MISSING)", f"if {var} is _MISSING:"]
-            if field.required:
-                lines.append(f"    out = _missing_key(out, {field.name!r})")
-            else:
-                lines.append(f"    {var} = ABSENT")
-            lines.append("    n -= 1")
-            self.where = f"{title}.{field.name}"
-            self.slot = field.name
-            body = self.check(var, field)
-            self.slot = None
-            if body:
-                lines += [
-                    "else:",
-                    "    try:",
-                    *("        " + line for line in body),
-                    "    except Exception as e:",
-                    f"        out = _recover(_F[{len(self.fields)}], e, d, out, w)",
-                ]
-                self.fields.append(self.recovery(cls, field))
+
+    def after_fields(self, names: frozenset[str], title: str) -> list[str]:
+        if not self.at_root:
+            return super().after_fields(names, title)
         if self.forbid:
-            known = self.const(analysed.names)
-            lines += ["if n != len(d):", f"    out = _unknown_keys(d, {known}, out)"]
+            unknown = ["if n != len(d):", f"    out = _unknown_keys(d, {self.const(names)}, out)"]
         else:
-            lines += ["if n != len(d):", "    w.append('unknown key')"]
-        lines += ["if out is not None:", "    w.append(out)", "    return _INVALID"]
-        target = Page if item_of(cls) is not None else cls
-        lines += self.construct(target, [f.name for f in analysed.declared])
-        return self.function(self.name_of(cls), "d, w", lines)
+            unknown = ["if n != len(d):", "    w.append('unknown key')"]
+        return [*unknown, "if out is not None:", "    w.append(out)", "    return _INVALID"]
 
     def recovery(self, cls: Any, field: FieldInfo) -> _Field:
         """How :func:`_recover` explains a value of ``field`` on which the check raised:
