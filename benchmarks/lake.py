@@ -151,7 +151,7 @@ def measure(records: int, workdir: Path) -> list[str]:
 
     def dask_start() -> tuple[Any, Any]:
         cluster = LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0"
         )
         client = Client(cluster)
         lsd.validate(str(tiny), "completion").compute()

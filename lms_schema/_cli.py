@@ -72,6 +72,9 @@ examples:
 _PROGRESS_DELAY = 1.0
 #: A JSON Lines file larger than this is split into chunks for ``--jobs``.
 _CHUNK_BYTES = 16 << 20
+#: Where the scheduler of ``--dask local`` serves HTTP: this host, a port of the system's
+#: choosing (Dask's default, 8787, clashes with any cluster already running: a warning).
+LOCAL_HTTP_ADDRESS = "127.0.0.1:0"
 
 
 class _UsageError(Exception):
@@ -340,7 +343,10 @@ def _dask_results(
         if address == "local":
             workers = jobs if jobs > 1 else os.cpu_count() or 1
             cluster = LocalCluster(  # type: ignore[no-untyped-call]
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=LOCAL_HTTP_ADDRESS,
             )
             stack.enter_context(cluster)
             client = stack.enter_context(Client(cluster))  # type: ignore[no-untyped-call]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from lakedata import (
 import lms_schema.dask as lsd
 from lms_schema import Completion, NormalizationPolicy
 from lms_schema._capture.readers import ReadOptions, Unit, plan
+from lms_schema._cli import LOCAL_HTTP_ADDRESS
 
 BLOCK = 3000  # bytes: completions.jsonl (about 60 kB) is read in many blocks
 
@@ -37,11 +39,28 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def client() -> Iterator[Client]:
+def port_8787_taken() -> Iterator[None]:
+    """Dask's default HTTP port held for the module, as another cluster (or another test
+    run on this machine) would hold it: a cluster started here must not need it (the clash
+    is a warning, which fails the test)."""
+    with socket.socket() as held:
+        try:
+            held.bind(("127.0.0.1", 8787))
+            held.listen()
+        except OSError:  # held by someone else already: the same situation
+            pass
+        yield
+
+
+@pytest.fixture(scope="module")
+def client(port_8787_taken: None) -> Iterator[Client]:
     """A LocalCluster of 2 worker processes, started here and shut down after the module."""
     with (
         LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=LOCAL_HTTP_ADDRESS,
         ) as cluster,
         Client(cluster) as running,
     ):
@@ -217,6 +236,8 @@ def test_wrong_arguments_are_type_errors(lake: Path) -> None:
 
 
 def test_the_command_line_on_the_cluster(lake: Path, client: Client) -> None:
+    """``--dask ADDRESS`` and ``--dask local`` (a cluster of its own, while Dask's default
+    port is taken) give the one-process answers; an unreachable scheduler is a usage error."""
     assert client.scheduler is not None
     expected = cli("validate", "--format", "json", "--warnings", *_inputs(lake))
     got = cli(
@@ -231,6 +252,12 @@ def test_the_command_line_on_the_cluster(lake: Path, client: Client) -> None:
         return found
 
     assert objects(got[1]) == objects(expected[1])
+    local = cli(
+        "validate", "--format", "json", "--warnings", "--chunk-size", str(BLOCK),
+        "--dask", "local", "--jobs", "2", *_inputs(lake),
+    )  # fmt: skip
+    assert local[0] == 2
+    assert objects(local[1]) == objects(expected[1])
     with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
         unreachable = cli("validate", "--dask", "tcp://127.0.0.1:9", str(lake))
     assert unreachable[0] == 2
