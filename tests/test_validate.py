@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
 from typing import Any
 
+import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import lms_schema
 import lms_schema._values.locales
 from lms_schema import Completion, Issue, Page, Report, ValidationError
+from lms_schema import strategies as lst
 
 U = "018b18ef-c487-703c-afd9-0ca478ccd9d6"
 BASE: dict[str, Any] = {
@@ -120,6 +126,30 @@ def test_report_shape() -> None:
     assert good.ok
     assert good.value == lms_schema.structure(BASE, Completion)
     good.raise_for_errors()
+
+
+@given(
+    st.sampled_from([Completion, lms_schema.User, Page[Completion]]).flatmap(
+        lambda cls: lst.payloads(cls).map(lambda payload: (cls, payload))
+    )
+)
+def test_the_report_of_a_valid_payload_is_an_ordinary_report(case: tuple[Any, Any]) -> None:
+    """validate() stores a valid payload's report slots itself (no attrs __init__): it is
+    the Report that __init__ would make, in every respect a caller can see."""
+    cls, payload = case
+    report = lms_schema.validate(payload, cls)
+    made = Report((), report.warnings, report.value)
+    assert type(report) is Report and report.ok
+    assert (report.errors, report.warnings, report.value) == (
+        made.errors,
+        made.warnings,
+        made.value,
+    )
+    assert report == made and hash(report) == hash(made) and repr(report) == repr(made)
+    assert type(report.warnings) is tuple
+    again = pickle.loads(pickle.dumps(report))
+    assert again == report and again.value == report.value
+    assert attrs.evolve(report) == report and copy.copy(report) == report
 
 
 def test_forbid_unknown_keys_turns_the_warning_into_an_error() -> None:
