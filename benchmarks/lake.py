@@ -148,10 +148,11 @@ def measure(records: int, workdir: Path) -> list[str]:
     from dask.distributed import Client, LocalCluster
 
     import lms_schema.dask as lsd
+    from lms_schema._cli import LOCAL_HTTP_ADDRESS
 
     def dask_start() -> tuple[Any, Any]:
         cluster = LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0"
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=LOCAL_HTTP_ADDRESS
         )
         client = Client(cluster)
         lsd.validate(str(tiny), "completion").compute()

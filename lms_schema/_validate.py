@@ -138,10 +138,7 @@ def _validate_fast(payload: dict[Any, Any], cls: Any, forbid_unknown_keys: bool)
     if value is INVALID:  # the errors, found in the same walk (after the flags)
         errors = found.pop()
         return _invalid_report(payload, cls, forbid_unknown_keys, errors, found)
-    if type(value) is Completion and not found:  # the common case, without calls between
-        warnings = tuple(_completion_warnings(value, ()))
-    else:
-        warnings = tuple(_fast_warnings(payload, cls, value, found, forbid_unknown_keys))
+    warnings = tuple(_fast_warnings(payload, cls, value, found, forbid_unknown_keys))
     # Report((), warnings, value) without attrs' __init__ (0.39 us): the slots stored directly
     report = _new(Report)
     _set_errors(report, ())
