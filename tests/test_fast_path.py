@@ -339,6 +339,10 @@ def test_utc_shortcuts_are_exactly_as_strict_as_the_general_parser(base: str) ->
 _UUID_BASES = ["3c90c3cc-0d44-4b50-8888-8dd25736052a", "3C90C3CC-0D44-4B50-8888-8DD25736052A"]
 
 
+#: the generated Python function, also where the native builders are on (lms_schema._gen.native)
+_PYTHON_STRUCTURER = fast_module.StructureBuilder(False, native=False).build(Completion)
+
+
 def _id_readers() -> dict[str, Any]:
     """Every generated function taking an id, as payload -> value: from dicts, from bytes,
     and validate()'s (which returns INVALID when it finds errors)."""
@@ -350,6 +354,7 @@ def _id_readers() -> dict[str, Any]:
     assert fast is not None and from_bytes is not None and checker is not None
     return {
         "dicts": fast,
+        "dicts, generated Python": _PYTHON_STRUCTURER,
         "bytes": lambda payload: from_bytes(orjson.dumps(payload)),
         "validate": lambda payload: checker(payload, []),
     }
@@ -425,7 +430,7 @@ def test_uuid_shortcut_agrees(text: str) -> None:
 def test_ids_without_msgspec(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without msgspec the generated code reads ids with its own pattern: the same verdicts."""
     monkeypatch.setattr(fast_module, "_convert", None)
-    fast = fast_module.StructureBuilder(False).build(Completion)
+    fast = fast_module.StructureBuilder(False, native=False).build(Completion)
     assert "_convert" not in "".join(linecache.getlines(fast.__code__.co_filename))
     for base in _UUID_BASES:
         for text in [base, base.replace("-", ""), base[:-1] + "g", base[:8] + "+" + base[9:]]:

@@ -59,7 +59,7 @@ class CanonicalBuilder(StructureBuilder):
     value a lenient reader would change."""
 
     def __init__(self) -> None:
-        super().__init__(forbid_unknown_keys=False)
+        super().__init__(forbid_unknown_keys=False, native=False)  # its own statements
         self.prefix = "canonical"
         self.namespace.update(
             _format_datetime=format_datetime_fast,

@@ -45,6 +45,7 @@ from .._values.datetimes import format_datetime, is_naive_text, parse_datetime
 from .._values.durations import Duration, parse_duration
 from .._values.jsonvalue import check_json_object, check_json_value
 from .._values.locales import LANGUAGE_FIELDS, LOCALES
+from . import native as _native
 
 __all__ = [
     "DUMP_OPTIONS",
@@ -115,6 +116,8 @@ class _Builder:
         self.pending: list[Any] = []
         self.namespace: dict[str, Any] = {}
         self.constants: dict[int, str] = {}
+        #: native builders made for this compile, to resolve (see StructureBuilder)
+        self.natives: list[Any] = []
 
     def name_of(self, cls: Any) -> str:
         key = self.key(cls)
@@ -154,6 +157,9 @@ class _Builder:
         while self.pending:
             sources.append(self.source(self.pending.pop()))
         compile_source("\n\n".join(sources), self.label, self.namespace)
+        for made in self.natives:  # native builders call functions generated after them
+            made.resolve(self.namespace)
+        self.natives.clear()
         return typing.cast(Callable[[Any], Any], self.namespace[name])
 
     def function(self, name: str, argument: str, body: list[str]) -> str:
@@ -200,10 +206,15 @@ class StructureBuilder(DepthBuilder):
     date-time without an offset, an unknown language code), the checker of ``validate()``
     (:mod:`lms_schema._gen.validator`)."""
 
-    def __init__(self, forbid_unknown_keys: bool, track_warnings: bool = False) -> None:
+    def __init__(
+        self, forbid_unknown_keys: bool, track_warnings: bool = False, native: bool | None = None
+    ) -> None:
         super().__init__("validate" if track_warnings else "structure")
         self.forbid = forbid_unknown_keys
         self.track = track_warnings
+        #: model functions become native builders (:mod:`lms_schema._gen.native`) where they
+        #: can; None: when the compiled module is available and not turned off
+        self.native = _native.AVAILABLE if native is None else native and _native.module() is not None
         #: the wire name of the field whose checks are being generated (None in a list)
         self.slot: str | None = None
         self.helpers: dict[Any, str] = {}
@@ -227,6 +238,8 @@ class StructureBuilder(DepthBuilder):
             _json_value=check_json_value,
             _str_new=str.__new__,
             _new=_new,
+            _datetime_rest=_datetime_rest,
+            _datetime_rest_tracked=_datetime_rest_tracked,
         )
         if track_warnings:
             self.namespace.update(_naive=is_naive_text, _locales=LOCALES)
@@ -239,6 +252,9 @@ class StructureBuilder(DepthBuilder):
             return f"def {name}({params}):\n    raise _DeclinedError({reason!r})"
         analysed = fields_of(cls)
         title = _title(cls)
+        made = self.native_builder(cls, self.name_of(cls), title, title, typed=False)
+        if made is not None:
+            return made
         target = Page if item_of(cls) is not None else cls
         lines = [
             "if type(d) is not dict:",
@@ -269,6 +285,73 @@ class StructureBuilder(DepthBuilder):
     def prologue(self) -> list[str]:
         """Statements after a model function's first checks (for subclasses)."""
         return []
+
+    def native_allowed(self) -> bool:
+        """Whether the function being generated may be a native builder (subclasses that
+        change the generated statements say no)."""
+        return self.native
+
+    def native_builder(
+        self, cls: Any, name: str, title: str, where: str, typed: bool
+    ) -> str | None:
+        """Make the function ``name`` of ``cls`` a native builder (:mod:`.native`) when the
+        C module is there and the model is built slot by slot: its source is then a comment
+        (None: generate the Python)."""
+        if not self.native_allowed() or item_of(cls) is not None:
+            return None
+        declared = fields_of(cls).declared
+        names = [f.name for f in declared]
+        if _builder_class(cls) is None or {a.name for a in attrs.fields(cls)} != set(names):
+            return None
+        slots = [_native.descriptor(cls, n) for n in names]
+        if any(slot is None for slot in slots):
+            return None
+        rows: list[_native.Row] = []
+        for field, slot in zip(declared, slots, strict=True):
+            self.where = f"{where}.{field.name}"
+            self.slot = field.name
+            row = self.native_row(field, typed, slot)
+            self.slot = None
+            if row is None:
+                return None
+            rows.append(row)
+        made = _native.builder(cls, rows, typed, self.forbid, self.track, title)
+        self.namespace[name] = made
+        self.natives.append(made)
+        return f"# {name}: {made!r}"
+
+    def native_row(self, field: FieldInfo, typed: bool, slot: Any) -> _native.Row | None:
+        """The row of ``field`` in a native builder (None: it has none; generate Python).
+        Callables are given by their names in the namespace, resolved once all are there."""
+        value = field.element if field.many else field
+        assert value is not None
+        kind = value.kind
+        fn: Any = None
+        extra1: Any = None
+        extra2: Any = None
+        tracks = False
+        if kind is Kind.DATETIME:
+            fn = "_datetime_rest_tracked" if self.track else "_datetime_rest"
+            tracks = self.track
+        elif kind is Kind.DURATION:
+            fn = "_duration"
+        elif kind is Kind.OPEN_ENUM:
+            assert value.enum is not None
+            extra1, extra2 = value.enum._members, value.enum
+        elif kind is Kind.JSON_OBJECT:
+            fn = "_json_object"
+        elif kind is Kind.JSON_VALUE:
+            fn = "_json_value"
+        elif kind is Kind.RELATION or kind is Kind.OBJECT:
+            fn = self.object_function(value.target, typed)
+            tracks = self.track and fn != "_json_object"
+            extra1 = _parse_uuid_text if kind is Kind.RELATION else None
+        if field.many and self.track and field.name in LANGUAGE_FIELDS:
+            if extra2 is not None:
+                return None
+            extra2 = LOCALES
+        flags = _native.flags(field, tracks)
+        return (field.name, self.where, _native.operation(kind), flags, fn, extra1, extra2, slot)
 
     def missing(self, var: str, field: FieldInfo, title: str, count: bool) -> list[str]:
         """The statements for a key that is not there (``count``: unknown keys are counted
@@ -525,6 +608,23 @@ def _builder_class(cls: type) -> type | None:
     _BUILDERS[cls] = builder
     return builder
 
+
+def _datetime_rest(v: Any) -> datetime:
+    """A date-time of any shape but the commonest (those the native builders read
+    themselves): the generated Python's ``elif``/``else`` branches."""
+    if type(v) is str and _common_datetime(v) is not None:
+        return datetime.fromisoformat(v)
+    return parse_datetime(v)
+
+
+def _datetime_rest_tracked(v: Any, w: list[Any]) -> datetime:
+    """:func:`_datetime_rest`, flagging a date-time without an offset as validate() does."""
+    if type(v) is str and v[-1:] not in ("Z", "z") and is_naive_text(v):
+        w.append("naive date-time")
+    return _datetime_rest(v)
+
+
+_native.configure(Declined, ABSENT)
 
 _MISSING = object()
 _STRUCTURERS: dict[tuple[Any, bool], Callable[[Any], Any] | None] = {}

@@ -67,9 +67,13 @@ class _MirrorBuilder(StructureBuilder):
     of the base class (which decline them)."""
 
     def __init__(
-        self, forbid_unknown_keys: bool, msgspec: ModuleType, track_warnings: bool = False
+        self,
+        forbid_unknown_keys: bool,
+        msgspec: ModuleType,
+        track_warnings: bool = False,
+        native: bool | None = None,
     ) -> None:
-        super().__init__(forbid_unknown_keys, track_warnings)
+        super().__init__(forbid_unknown_keys, track_warnings, native)
         self.msgspec = msgspec
         self.mirror = False
         self.structs: dict[tuple[Any, int], Any] = {}
@@ -102,6 +106,9 @@ class _MirrorBuilder(StructureBuilder):
             return super().source(key)
         cls, self.depth, _ = key
         title = f"mirror of {getattr(cls, '__name__', cls)}"
+        made = self.native_builder(cls, self.mirror_name(cls), title, title, typed=True)
+        if made is not None:
+            return made
         target = Page if item_of(cls) is not None else cls
         lines = []
         names = []

@@ -139,6 +139,9 @@ class ValidateBuilder(StructureBuilder):
     def prologue(self) -> list[str]:
         return ["out = None"] if self.at_root else []
 
+    def native_allowed(self) -> bool:
+        return not self.at_root and super().native_allowed()
+
     def missing(self, var: str, field: FieldInfo, title: str, count: bool) -> list[str]:
         if self.at_root and field.required:
             return [f"out = _missing_key(out, {field.name!r})", "n -= 1"]

@@ -1,0 +1,115 @@
+"""The native builders: generated model functions as rows of a C interpreter.
+
+:class:`~lms_schema._gen.fast.StructureBuilder` generates, per model, a Python function that
+checks every field and builds the instance. When the compiled module ``_native`` is there
+(built from ``_native.c`` at install time; a machine without a C compiler installs without it
+and keeps the Python), the same function is instead one :class:`Builder`: a row per field of
+the field analysis (:func:`~lms_schema._models.fields.fields_of`), saying what to read (a dict
+key or a mirror's attribute), the operation of its kind, and the slot to store the result
+in. The rows are derived here from ``FieldInfo`` alone; the C code runs the same checks, the
+same shortcuts for the commonest id and date-time shapes, the same Python leaf parsers for
+every other shape, and builds the same instance. Like the Python it replaces it only ever
+declines: the caller takes the cattrs path. ``tests/test_native.py`` runs both on the same
+payloads::
+
+    from lms_schema._gen.fast import StructureBuilder
+    python = StructureBuilder(False, native=False).build(Completion)
+    native = StructureBuilder(False, native=True).build(Completion)
+    assert native(payload) == python(payload)      # or both raise
+
+``LMS_SCHEMA_PURE_PYTHON=1`` in the environment turns the native builders off (the Python
+functions are generated as before); :data:`AVAILABLE` says whether they are on.
+"""
+
+from __future__ import annotations
+
+import os
+import types
+import uuid
+from collections.abc import Callable
+from datetime import UTC
+from typing import Any, assert_never
+
+from .._models.fields import FieldInfo, Kind
+
+__all__ = ["AVAILABLE", "Row", "descriptor", "module", "operation"]
+
+_native: Any
+try:
+    from . import _native  # type: ignore[attr-defined, unused-ignore]
+except ImportError:  # pragma: no cover - built without a C compiler
+    _native = None
+
+#: The native builders are used (the module is built and not turned off by the environment).
+AVAILABLE: bool = _native is not None and not os.environ.get("LMS_SCHEMA_PURE_PYTHON")
+
+#: (key, where, operation, flags, callable, extra1, extra2, slot descriptor): one field.
+Row = tuple[str, str, int, int, Any, Any, Any, Any]
+
+
+def module() -> Any:
+    """The compiled module (None when it is not built)."""
+    return _native
+
+
+def configure(declined: type[Exception], absent: object) -> None:
+    """Give the C module the objects the generated code shares (once, at import)."""
+    if _native is not None:
+        _native.configure(declined, absent, uuid.UUID, uuid.SafeUUID.unknown, UTC)
+
+
+def operation(kind: Kind) -> int:
+    """The operation of the C interpreter for one value of ``kind``."""
+    n = _native
+    if kind is Kind.STRING:
+        return int(n.OP_STRING)
+    if kind is Kind.INT64:
+        return int(n.OP_INT64)
+    if kind is Kind.UUID:
+        return int(n.OP_UUID)
+    if kind is Kind.DATETIME:
+        return int(n.OP_DATETIME)
+    if kind is Kind.DURATION:
+        return int(n.OP_CALL)
+    if kind is Kind.OPEN_ENUM:
+        return int(n.OP_ENUM)
+    if kind is Kind.JSON_OBJECT or kind is Kind.JSON_VALUE:
+        return int(n.OP_CHECK)
+    if kind is Kind.RELATION:
+        return int(n.OP_RELATION)
+    if kind is Kind.OBJECT:
+        return int(n.OP_OBJECT)
+    if kind is Kind.STRING_OR_INT:
+        return int(n.OP_STRING_OR_INT)
+    assert_never(kind)
+
+
+def descriptor(cls: type, name: str) -> Any:
+    """The member descriptor of slot ``name`` of ``cls`` (None when it is not a plain slot)."""
+    for klass in cls.__mro__:
+        if name in klass.__dict__:
+            found = klass.__dict__[name]
+            return found if type(found) is types.MemberDescriptorType else None
+    return None
+
+
+def flags(field: FieldInfo, nested_tracks: bool) -> int:
+    """The flags of ``field``'s row (``nested_tracks``: its callable takes the warnings)."""
+    n = _native
+    return (
+        (n.F_REQUIRED if field.required else 0)
+        | (n.F_NULLABLE if field.nullable else 0)
+        | (n.F_MANY if field.many else 0)
+        | (n.F_NESTED_TRACKS if nested_tracks else 0)
+    )
+
+
+def builder(target: type, rows: list[Row], typed: bool, forbid: bool, track: bool, title: str) -> Any:
+    """A native builder of ``target`` from its ``rows``."""
+    n = _native
+    mode = (n.B_TYPED if typed else 0) | (n.B_FORBID if forbid else 0) | (n.B_TRACK if track else 0)
+    return n.Builder(target, tuple(rows), mode, title)
+
+
+#: The type of a callable row argument before it is resolved: the name of a generated function.
+Named = str | Callable[..., Any]

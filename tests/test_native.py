@@ -1,0 +1,327 @@
+"""The native builders (``lms_schema._gen._native``, C) against the generated Python they replace.
+
+Every generated model function exists twice: as Python (``native=False``) and as a row
+interpreter in C (``native=True``, the default where the module is built). For the same
+payload both must give the same outcome: an equal value of the same type with the same
+canonical form, or both decline; and, tracking warnings, the same warnings. Four families:
+structure from dicts, ``validate()``'s checker (warnings), and both from bytes through the
+msgspec mirrors. Payloads: valid, messy and mutated ones from the strategies of
+``tests/test_fast_path.py``. The leaves get exhaustive tests of their own (every odd
+character at every position of an id and of the three date-time shapes read in C).
+
+The rest of the suite (the fast-path, mirror, validate and command-line tests) runs on the
+native builders; ``.ci/run`` runs the whole suite once more with ``LMS_SCHEMA_PURE_PYTHON=1``,
+on the Python.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import msgspec
+import orjson
+import pytest
+from hypothesis import given, note
+from hypothesis import strategies as st
+from test_fast_path import _BASE, _ODD_CHARACTERS, _cases, _mutated, _with_class
+
+from lms_schema import Completion, Content, Course, Page, User
+from lms_schema import strategies as lst
+from lms_schema._convert.converter import converter
+from lms_schema._gen import native
+from lms_schema._gen.fast import Declined, StructureBuilder
+from lms_schema._gen.mirror import _MirrorBuilder
+from lms_schema._values import match_uuid_text
+
+_NATIVE = native.module()
+
+
+def test_the_module_is_built() -> None:
+    """The suite runs where the package was installed with a C compiler (README): a build
+    that silently left the module out would leave the C untested."""
+    assert _NATIVE is not None
+    assert native.AVAILABLE is not bool(os.environ.get("LMS_SCHEMA_PURE_PYTHON"))
+
+
+_FAMILIES = ["dicts", "dicts, warnings", "bytes", "bytes, warnings"]
+_BUILT: dict[tuple[Any, bool, str, bool], Any] = {}
+
+
+def _function(cls: Any, forbid: bool, family: str, use_native: bool) -> Any:
+    """payload -> (value, warnings) through the generated functions of one family."""
+    key = (cls, forbid, family, use_native)
+    if key in _BUILT:
+        return _BUILT[key]
+    track = family.endswith("warnings")
+    if family.startswith("dicts"):
+        fn = StructureBuilder(forbid, track, native=use_native).build(cls)
+
+        def run(payload: Any) -> Any:
+            found: list[Any] = []
+            value = fn(payload, found) if track else fn(payload)
+            return value, found
+
+    else:
+        builder = _MirrorBuilder(forbid, msgspec, track_warnings=track, native=use_native)
+        fn = builder.build_mirror(cls)
+        decode = msgspec.json.Decoder(builder.struct(cls)).decode
+
+        def run(payload: Any) -> Any:
+            found: list[Any] = []
+            mirror = decode(orjson.dumps(payload))
+            value = fn(mirror, found) if track else fn(mirror)
+            return value, found
+
+    _BUILT[key] = run
+    return run
+
+
+def _outcome(run: Any, payload: Any) -> Any:
+    try:
+        value, found = run(payload)
+    except Exception:  # noqa: BLE001 - any failure is declining
+        return "declined"
+    return (type(value), value, converter.unstructure(value), found)
+
+
+def _assert_same(cls: Any, payload: Any, forbid: bool) -> None:
+    for family in _FAMILIES:
+        if family.startswith("bytes"):
+            try:
+                orjson.dumps(payload)
+            except TypeError:  # not JSON (a set, a non-str key): no bytes to read
+                continue
+        python = _outcome(_function(cls, forbid, family, False), payload)
+        made = _outcome(_function(cls, forbid, family, True), payload)
+        note(f"{family}: python {python!r}")
+        assert made == python, family
+
+
+@given(_cases(), st.booleans())
+def test_valid_payloads(case: tuple[Any, Any], forbid: bool) -> None:
+    _assert_same(*case, forbid)
+
+
+@given(_mutated(), st.booleans())
+def test_mutated_payloads(case: tuple[Any, Any], forbid: bool) -> None:
+    _assert_same(*case, forbid)
+
+
+@given(_with_class(lst.messy_payloads), st.booleans())
+def test_messy_payloads(case: tuple[Any, Any], forbid: bool) -> None:
+    _assert_same(*case, forbid)
+
+
+@given(_with_class(lst.invalid_payloads), st.booleans())
+def test_invalid_payloads(case: tuple[Any, tuple[Any, str]], forbid: bool) -> None:
+    cls, (payload, _) = case
+    _assert_same(cls, payload, forbid)
+
+
+@pytest.mark.parametrize("cls", [Completion, User, Course, Content])
+def test_models_get_native_builders_and_pages_python(cls: Any) -> None:
+    """Models built slot by slot get a native builder; ``Page`` (built by its class) keeps
+    the generated Python, calling the items' builder."""
+    for family in ("dicts", "bytes"):
+        if family == "dicts":
+            made = StructureBuilder(False, native=True).build(cls)
+            page = StructureBuilder(False, native=True).build(Page[cls])
+        else:
+            made = _MirrorBuilder(False, msgspec, native=True).build_mirror(cls)
+            page = _MirrorBuilder(False, msgspec, native=True).build_mirror(Page[cls])
+        assert type(made) is _NATIVE.Builder
+        assert made.target is cls
+        assert [row[0] for row in made.fields] == [a.name for a in cls.__attrs_attrs__]
+        assert repr(made) == f"<native builder {'mirror of ' if family == 'bytes' else ''}{cls.__name__}>"
+        assert type(page).__name__ == "function"
+
+
+# -- leaves -------------------------------------------------------------------------------
+
+
+def _python_datetime(text: str) -> Any:
+    """What the generated Python does with a date-time of the three shapes: fromisoformat
+    (None: it raises, a decline); "other": not one of the shapes."""
+    shaped = (len(text) == 20 and text[4::3] == "--T::Z") or (
+        text[4:20:3] == "--T::." and text[-1] == "Z" and len(text) in (24, 27)
+    )
+    if not shaped:
+        return "other"
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _native_datetime(text: str) -> Any:
+    try:
+        got = _NATIVE.datetime_from_text(text)
+    except ValueError:
+        return None
+    return "other" if got is None else got
+
+
+_DATETIME_BASES = [
+    "2025-08-01T10:00:00Z",
+    "2025-08-01T10:00:00.123Z",
+    "2025-08-01T10:00:00.123456Z",
+]
+
+
+@pytest.mark.parametrize("base", _DATETIME_BASES)
+def test_datetime_shapes_every_character_everywhere(base: str) -> None:
+    for position in range(len(base)):
+        for char in [*_ODD_CHARACTERS, "-", ":", "T", "Z", "."]:
+            text = base[:position] + char + base[position + 1 :]
+            expected = _python_datetime(text)
+            got = _native_datetime(text)
+            assert got == expected, text
+            if isinstance(got, datetime):
+                assert (got.tzinfo, got.microsecond) == (expected.tzinfo, expected.microsecond)
+        for text in (base[:position] + base[position + 1 :], base[:position] + "0" + base[position:]):
+            assert _native_datetime(text) == _python_datetime(text), text
+
+
+@given(st.datetimes(min_value=datetime(1, 1, 1)), st.sampled_from([0, 3, 6]))
+def test_datetime_values(when: datetime, digits: int) -> None:
+    text = f"{when.year:04d}" + when.strftime("-%m-%dT%H:%M:%S")
+    if digits:
+        text += "." + f"{when.microsecond:06d}"[:digits]
+    got = _native_datetime(text + "Z")
+    assert got == _python_datetime(text + "Z")
+    assert got.tzinfo is datetime.fromisoformat(text + "Z").tzinfo
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024-02-29T00:00:00Z", "2023-02-29T00:00:00Z", "2000-02-29T00:00:00Z",
+        "1900-02-29T00:00:00Z", "0000-01-01T00:00:00Z", "0001-01-01T00:00:00Z",
+        "9999-12-31T23:59:59.999999Z", "2025-04-31T00:00:00Z", "2025-13-01T00:00:00Z",
+        "2025-00-01T00:00:00Z", "2025-01-00T00:00:00Z", "2025-01-01T24:00:00Z",
+        "2025-01-01T23:60:00Z", "2025-01-01T23:59:60Z", "2025-01-01T00:00:00.000Z",
+        "2025-01-01T00:00:00.1234Z", "2025-01-01t00:00:00Z", "2025-01-01T00:00:00z",
+    ],
+)  # fmt: skip
+def test_datetime_edges(text: str) -> None:
+    assert _native_datetime(text) == _python_datetime(text)
+
+
+_IDS = ["3c90c3cc-0d44-4b50-8888-8dd25736052a", "3C90C3CC-0D44-4B50-8888-8DD25736052A"]
+
+
+def _python_uuid(text: str) -> UUID | None:
+    return UUID(text) if match_uuid_text(text) is not None else None
+
+
+def _native_uuid(text: Any) -> UUID | None:
+    try:
+        got = _NATIVE.uuid_from_text(text)
+    except Declined:
+        return None
+    assert type(got) is UUID
+    assert got.is_safe is UUID(int=0).is_safe
+    return got  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("base", _IDS)
+def test_ids_every_character_everywhere(base: str) -> None:
+    for position in range(len(base)):
+        for char in [*_ODD_CHARACTERS, "-", "g", "G"]:
+            text = base[:position] + char + base[position + 1 :]
+            assert _native_uuid(text) == _python_uuid(text), text
+        for text in (base[:position] + base[position + 1 :], base[:position] + "0" + base[position:]):
+            assert _native_uuid(text) is None
+    for text in (base.replace("-", ""), "{" + base + "}", "urn:uuid:" + base, base + " "):
+        assert _native_uuid(text) is None
+    assert _native_uuid(None) is None
+    assert _native_uuid(b"3c90c3cc-0d44-4b50-8888-8dd25736052a") is None
+
+
+@given(st.uuids(), st.booleans())
+def test_ids(value: UUID, upper: bool) -> None:
+    text = str(value).upper() if upper else str(value)
+    got = _native_uuid(text)
+    assert got == value
+    assert got is not None and (got.int, str(got), hash(got)) == (value.int, str(value), hash(value))
+
+
+# -- the builder itself -------------------------------------------------------------------
+
+
+def _row(**changes: Any) -> tuple[Any, ...]:
+    row = {
+        "name": "id", "where": "Completion.id", "op": _NATIVE.OP_UUID, "flags": _NATIVE.F_REQUIRED,
+        "fn": None, "extra1": None, "extra2": None, "descr": native.descriptor(Completion, "id"),
+    }  # fmt: skip
+    row.update(changes)
+    return tuple(row.values())
+
+
+def test_bad_rows_are_type_errors() -> None:
+    with pytest.raises(TypeError, match="not a settable descriptor"):
+        _NATIVE.Builder(Completion, (_row(descr=42),), 0, "Completion")
+    with pytest.raises(ValueError, match="unknown operation 99"):
+        _NATIVE.Builder(Completion, (_row(op=99),), 0, "Completion")
+    with pytest.raises(TypeError, match="the members must be a dict"):
+        _NATIVE.Builder(Completion, (_row(op=_NATIVE.OP_ENUM, extra1=[]),), 0, "Completion")
+    with pytest.raises(TypeError, match="a field is"):
+        _NATIVE.Builder(Completion, (("id",),), 0, "Completion")
+    with pytest.raises(TypeError):
+        _NATIVE.Builder("Completion", (), 0, "Completion")
+
+
+def test_calls_with_the_wrong_arguments_are_type_errors() -> None:
+    made = _NATIVE.Builder(Completion, (), 0, "Completion")
+    tracked = _NATIVE.Builder(Completion, (), _NATIVE.B_TRACK, "Completion")
+    with pytest.raises(TypeError, match="takes 1 positional"):
+        made({}, [])
+    with pytest.raises(TypeError, match="takes 1 positional"):
+        made(d={})
+    with pytest.raises(TypeError, match="takes 2 positional"):
+        tracked({})
+    with pytest.raises(TypeError, match="the warnings must be a list"):
+        tracked({}, ())
+    with pytest.raises(Declined, match="Completion: not an object"):
+        made([])
+
+
+def test_unresolved_names_are_key_errors() -> None:
+    made = _NATIVE.Builder(
+        Completion, (_row(op=_NATIVE.OP_OBJECT, fn="nowhere"),), 0, "Completion"
+    )
+    with pytest.raises(KeyError, match="nowhere"):
+        made.resolve({})
+    with pytest.raises(TypeError):
+        made.resolve([])
+
+
+def test_declines_name_the_field() -> None:
+    fn = StructureBuilder(False, native=True).build(Completion)
+    with pytest.raises(Declined, match=r"^Completion\.id: not a UUID in the 8-4-4-4-12 form$"):
+        fn({**_BASE, "id": "x"})
+    with pytest.raises(Declined, match=r"^Completion\.remote_id: missing$"):
+        fn({k: v for k, v in _BASE.items() if k != "remote_id"})
+    with pytest.raises(Declined, match=r"^Completion\.score: not a 64-bit integer$"):
+        fn({**_BASE, "score": 2**63})
+    strict = StructureBuilder(True, native=True).build(Completion)
+    with pytest.raises(Declined, match=r"^Completion: unknown keys$"):
+        strict({**_BASE, "extra": 1})
+
+
+def test_pure_python_by_environment() -> None:
+    code = (
+        "from lms_schema._gen import native; from lms_schema._gen.fast import structurer;"
+        "from lms_schema import Completion; print(native.AVAILABLE, type(structurer(Completion)).__name__)"
+    )
+    env = {**os.environ, "LMS_SCHEMA_PURE_PYTHON": "1"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "function"]
+    env.pop("LMS_SCHEMA_PURE_PYTHON")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "Builder"]
