@@ -357,9 +357,15 @@ def _normalize_canonical(payload: Any, cls: Any, engine: _Engine) -> Normalized[
     function, readers, canonical = fast
     try:
         value, out, fixes = function(payload, readers)
-    except Exception as exc:  # noqa: BLE001 - any doubt: the lenient walk decides
-        note_decline(cls, "normalize", exc)
-        return None
+    except Exception:  # noqa: BLE001 - any doubt: the lenient walk decides
+        fallback = canonical.fallback  # the native builder declined: the generated Python
+        try:
+            if fallback is None:
+                raise
+            value, out, fixes = fallback(payload, readers)
+        except Exception as exc:  # noqa: BLE001 - as above
+            note_decline(cls, "normalize", exc)
+            return None
     if not fixes:
         return _new_normalized(value, out, ())
     if len(fixes) > 1:

@@ -3,9 +3,10 @@
 Every generated model function exists twice: as Python (``native=False``) and as a row
 interpreter in C (``native=True``, the default where the module is built). For the same
 payload both must give the same outcome: an equal value of the same type with the same
-canonical form, or both decline; and, tracking warnings, the same warnings. Four families:
-structure from dicts, ``validate()``'s checker (warnings), and both from bytes through the
-msgspec mirrors. Payloads: valid, messy and mutated ones from the strategies of
+canonical form, or both decline; and, tracking warnings, the same warnings. Five families:
+structure from dicts, ``validate()``'s checker (warnings), both from bytes through the
+msgspec mirrors, and ``validate()``'s top level, which explains the fields that fail (the
+same issues, in the same order). Payloads: valid, messy and mutated ones from the strategies of
 ``tests/test_fast_path.py``. The leaves get exhaustive tests of their own (every odd
 character at every position of an id and of the three date-time shapes read in C).
 
@@ -36,6 +37,9 @@ from lms_schema._convert.converter import converter
 from lms_schema._gen import native
 from lms_schema._gen.fast import Declined, StructureBuilder
 from lms_schema._gen.mirror import _MirrorBuilder
+from lms_schema._gen.validator import INVALID, ValidateBuilder
+from lms_schema._models.fields import item_of
+from lms_schema._normalize import _DEFAULT_ENGINE, lenient_normalize
 from lms_schema._values import match_uuid_text
 
 _NATIVE = native.module()
@@ -48,7 +52,7 @@ def test_the_module_is_built() -> None:
     assert native.AVAILABLE is not bool(os.environ.get("LMS_SCHEMA_PURE_PYTHON"))
 
 
-_FAMILIES = ["dicts", "dicts, warnings", "bytes", "bytes, warnings"]
+_FAMILIES = ["dicts", "dicts, warnings", "validate", "bytes", "bytes, warnings"]
 _BUILT: dict[tuple[Any, bool, str, bool], Any] = {}
 
 
@@ -58,8 +62,18 @@ def _function(cls: Any, forbid: bool, family: str, use_native: bool) -> Any:
     if key in _BUILT:
         return _BUILT[key]
     track = family.endswith("warnings")
-    if family.startswith("dicts"):
-        fn = StructureBuilder(forbid, track, native=use_native).build(cls)
+    if family == "validate":  # the top level explains its failing fields: INVALID, issues
+        checker: Any = ValidateBuilder(forbid, native=use_native).build(cls)
+
+        def run(payload: Any) -> Any:
+            found: list[Any] = []
+            value = checker(payload, found)
+            if value is INVALID:
+                return "invalid", found
+            return value, found
+
+    elif family.startswith("dicts"):
+        fn: Any = StructureBuilder(forbid, track, native=use_native).build(cls)
 
         def run(payload: Any) -> Any:
             found: list[Any] = []
@@ -86,6 +100,8 @@ def _outcome(run: Any, payload: Any) -> Any:
         value, found = run(payload)
     except Exception:  # noqa: BLE001 - any failure is declining
         return "declined"
+    if value == "invalid":
+        return found
     return (type(value), value, converter.unstructure(value), found)
 
 
@@ -127,6 +143,7 @@ def test_invalid_payloads(case: tuple[Any, tuple[Any, str]], forbid: bool) -> No
 def test_models_get_native_builders_and_pages_python(cls: Any) -> None:
     """Models built slot by slot get a native builder; ``Page`` (built by its class) keeps
     the generated Python, calling the items' builder."""
+    made: Any
     for family in ("dicts", "bytes"):
         if family == "dicts":
             made = StructureBuilder(False, native=True).build(cls)
@@ -137,7 +154,10 @@ def test_models_get_native_builders_and_pages_python(cls: Any) -> None:
         assert type(made) is _NATIVE.Builder
         assert made.target is cls
         assert [row[0] for row in made.fields] == [a.name for a in cls.__attrs_attrs__]
-        assert repr(made) == f"<native builder {'mirror of ' if family == 'bytes' else ''}{cls.__name__}>"
+        assert (
+            repr(made)
+            == f"<native builder {'mirror of ' if family == 'bytes' else ''}{cls.__name__}>"
+        )
         assert type(page).__name__ == "function"
 
 
@@ -183,7 +203,10 @@ def test_datetime_shapes_every_character_everywhere(base: str) -> None:
             assert got == expected, text
             if isinstance(got, datetime):
                 assert (got.tzinfo, got.microsecond) == (expected.tzinfo, expected.microsecond)
-        for text in (base[:position] + base[position + 1 :], base[:position] + "0" + base[position:]):
+        for text in (
+            base[:position] + base[position + 1 :],
+            base[:position] + "0" + base[position:],
+        ):
             assert _native_datetime(text) == _python_datetime(text), text
 
 
@@ -226,7 +249,7 @@ def _native_uuid(text: Any) -> UUID | None:
         return None
     assert type(got) is UUID
     assert got.is_safe is UUID(int=0).is_safe
-    return got  # type: ignore[no-any-return]
+    return got
 
 
 @pytest.mark.parametrize("base", _IDS)
@@ -235,7 +258,10 @@ def test_ids_every_character_everywhere(base: str) -> None:
         for char in [*_ODD_CHARACTERS, "-", "g", "G"]:
             text = base[:position] + char + base[position + 1 :]
             assert _native_uuid(text) == _python_uuid(text), text
-        for text in (base[:position] + base[position + 1 :], base[:position] + "0" + base[position:]):
+        for text in (
+            base[:position] + base[position + 1 :],
+            base[:position] + "0" + base[position:],
+        ):
             assert _native_uuid(text) is None
     for text in (base.replace("-", ""), "{" + base + "}", "urn:uuid:" + base, base + " "):
         assert _native_uuid(text) is None
@@ -248,7 +274,11 @@ def test_ids(value: UUID, upper: bool) -> None:
     text = str(value).upper() if upper else str(value)
     got = _native_uuid(text)
     assert got == value
-    assert got is not None and (got.int, str(got), hash(got)) == (value.int, str(value), hash(value))
+    assert got is not None and (got.int, str(got), hash(got)) == (
+        value.int,
+        str(value),
+        hash(value),
+    )
 
 
 # -- the builder itself -------------------------------------------------------------------
@@ -292,9 +322,7 @@ def test_calls_with_the_wrong_arguments_are_type_errors() -> None:
 
 
 def test_unresolved_names_are_key_errors() -> None:
-    made = _NATIVE.Builder(
-        Completion, (_row(op=_NATIVE.OP_OBJECT, fn="nowhere"),), 0, "Completion"
-    )
+    made = _NATIVE.Builder(Completion, (_row(op=_NATIVE.OP_OBJECT, fn="nowhere"),), 0, "Completion")
     with pytest.raises(KeyError, match="nowhere"):
         made.resolve({})
     with pytest.raises(TypeError):
@@ -317,11 +345,71 @@ def test_declines_name_the_field() -> None:
 def test_pure_python_by_environment() -> None:
     code = (
         "from lms_schema._gen import native; from lms_schema._gen.fast import structurer;"
-        "from lms_schema import Completion; print(native.AVAILABLE, type(structurer(Completion)).__name__)"
+        "from lms_schema import Completion;"
+        "print(native.AVAILABLE, type(structurer(Completion)).__name__)"
     )
     env = {**os.environ, "LMS_SCHEMA_PURE_PYTHON": "1"}
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
     assert out.stdout.split() == ["False", "function"]
     env.pop("LMS_SCHEMA_PURE_PYTHON")
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
     assert out.stdout.split() == ["True", "Builder"]
+
+
+# -- normalize(): the canonical mode ------------------------------------------------------
+
+
+def _canonical_functions(cls: Any) -> tuple[Any, Any, Any]:
+    """(native function, generated Python function, readers) of normalize() for ``cls``."""
+    fast = _DEFAULT_ENGINE.fast.get(cls) or _DEFAULT_ENGINE.canonical(cls)
+    assert fast is not None
+    function, readers, canonical = fast
+    return function, canonical.fallback, readers
+
+
+@given(st.sampled_from([Completion, User, Course, Content]).flatmap(lst.models))
+def test_canonical_payloads_stay_native(model: Any) -> None:
+    """What unstructure() writes is canonical but for open-enum values that are lenient
+    spellings of a member (their readers repair them): the native builder gives the lenient
+    walk's answer, the model itself and a copy equal to the payload when that has no fix,
+    and declines only where the Python does too."""
+    cls = type(model)
+    payload = converter.unstructure(model)
+    made, python, readers = _canonical_functions(cls)
+    assert type(made) is _NATIVE.Builder and python is not None
+    try:
+        value, copy, fixes = made(payload, readers)
+    except Declined:
+        with pytest.raises(Exception):  # noqa: B017 - any decline
+            python(payload, readers)
+        return
+    expected = lenient_normalize(payload, cls)
+    assert (value, tuple(fixes)) == (expected.value, expected.fixes)
+    assert repr(copy) == repr(expected.payload) and copy is not payload
+    if not fixes:
+        assert value == model and repr(copy) == repr(payload)
+
+
+@given(_mutated() | _with_class(lst.messy_payloads))
+def test_canonical_mode_agrees_with_the_lenient_walk(case: tuple[Any, Any]) -> None:
+    """Whenever the native builder answers (it hands a top-level value that is not canonical
+    to the field's reader, as the lenient walk does), it gives the lenient walk's value,
+    payload and fixes."""
+    cls, payload = case
+    if item_of(cls) is not None:
+        return  # a page's function is the generated Python (its items' are native)
+    made, _, readers = _canonical_functions(cls)
+    try:
+        value, copy, fixes = made(payload, readers)
+    except Exception:  # noqa: BLE001 - declining is allowed
+        return
+    expected = lenient_normalize(payload, cls)
+    fast = _DEFAULT_ENGINE.fast[cls]
+    assert fast is not None
+    fast[2].in_payload_order(payload, fixes)
+    assert (value, tuple(fixes)) == (expected.value, expected.fixes)
+    assert repr(copy) == repr(expected.payload)

@@ -45,6 +45,7 @@ enum {
     F_NULLABLE = 2,
     F_MANY = 4,
     F_NESTED_TRACKS = 8, /* fn takes the list of warnings as its second argument */
+    F_VERBATIM = 16,     /* B_CANONICAL: fn checks a verbatim JSON object, kept as it is */
 };
 
 /* Flags of a builder. */
@@ -52,6 +53,9 @@ enum {
     B_TYPED = 1,  /* the argument is a msgspec mirror: its attributes have exact JSON types */
     B_FORBID = 2, /* unknown keys decline */
     B_TRACK = 4,  /* warnings are appended to the second argument */
+    B_RECOVER = 8, /* validate()'s top level: a field that fails is explained, not declined */
+    B_CANONICAL = 16, /* normalize(): canonical values only; returns (value, copy) */
+    B_REPAIR = 32,    /* normalize()'s top level: takes the readers, returns (value, copy, fixes) */
 };
 
 typedef struct {
@@ -60,9 +64,14 @@ typedef struct {
     int op;
     int flags;
     PyObject *fn;     /* the callable of the operation (a str: a name to resolve) */
-    PyObject *extra1; /* OP_ENUM: the members by value; OP_RELATION: the UUID parser */
-    PyObject *extra2; /* OP_ENUM: the enum class; a tracked list: the known locale codes */
+    PyObject *extra1; /* OP_ENUM: the members by value; OP_RELATION: the UUID parser;
+                       * OP_DATETIME in B_CANONICAL: the writer of the canonical text */
+    PyObject *extra2; /* OP_ENUM: the enum class; a tracked list: the known locale codes;
+                       * OP_DATETIME in B_CANONICAL: the test of the common shapes */
     PyObject *descr;  /* the member descriptor of the slot in the model */
+    PyObject *recovery; /* B_RECOVER: what the recover callable is given for this field */
+    Py_ssize_t reader;  /* B_REPAIR: the index of the field's reader (-1: none) */
+    PyObject *path;     /* B_REPAIR: the path of the field's fixes ("$.score") */
 } Field;
 
 typedef struct {
@@ -74,6 +83,9 @@ typedef struct {
     int flags;
     Py_ssize_t nfields;
     Field *fields;
+    /* B_RECOVER: recover(recovery, exc, d, out, w) -> out, missing_key(out, name) -> out,
+     * unknown_keys(d, names, out) -> out, the field names, and what an invalid payload gives */
+    PyObject *recover, *missing_key, *unknown_keys, *names, *invalid;
 } Builder;
 
 /* Set by configure(): the shared objects of the generated code. */
@@ -88,6 +100,8 @@ static PyObject *g_set_safe = NULL;     /* UUID.__dict__["is_safe"] */
 static PyObject *g_unknown_key = NULL;  /* "unknown key" */
 static PyObject *g_language = NULL;     /* "language" */
 static PyObject *g_empty = NULL;        /* () */
+static PyObject *g_not_canonical = NULL; /* what canonical_value returns for a repair */
+static PyObject *g_fromisoformat = NULL; /* datetime.fromisoformat */
 
 static int
 decline(Field *f, const char *why)
@@ -354,17 +368,390 @@ languages:
     return out;
 }
 
+
+/* -- normalize(): canonical values ------------------------------------------------------ */
+
+/* Clear the error being raised when it is an Exception (a value that is not canonical); 0,
+ * or -1 when it is not one (KeyboardInterrupt, ...: it stays raised). */
+static int
+clear_exception(void)
+{
+    if (!PyErr_ExceptionMatches(PyExc_Exception)) return -1;
+    PyErr_Clear();
+    return 0;
+}
+
+/* A nested canonical function's (value, copy): the value, the copy stored in ``copy``
+ * under the field's key (NULL: ``copy`` is NULL, the pair's copy returned in *pair_copy). */
+static PyObject *
+nested_canonical(Field *f, PyObject *v, PyObject *copy, PyObject **pair_copy)
+{
+    PyObject *pair = PyObject_CallOneArg(f->fn, v);
+    if (pair == NULL) return NULL;
+    if (!PyTuple_CheckExact(pair) || PyTuple_GET_SIZE(pair) != 2) {
+        Py_DECREF(pair);
+        PyErr_SetString(PyExc_TypeError, "a canonical function returns (value, copy)");
+        return NULL;
+    }
+    PyObject *value = Py_NewRef(PyTuple_GET_ITEM(pair, 0));
+    if (copy != NULL) {
+        if (PyDict_SetItem(copy, f->name, PyTuple_GET_ITEM(pair, 1)) < 0) Py_CLEAR(value);
+    }
+    else {
+        *pair_copy = Py_NewRef(PyTuple_GET_ITEM(pair, 1));
+    }
+    Py_DECREF(pair);
+    return value;
+}
+
+static inline int
+is_lower_id(PyObject *text)
+{
+    if (!PyUnicode_CheckExact(text) || PyUnicode_GET_LENGTH(text) != 36 ||
+        !PyUnicode_IS_ASCII(text)) {
+        return 0;
+    }
+    const Py_UCS1 *s = PyUnicode_1BYTE_DATA(text);
+    for (int i = 0; i < 36; i++) {
+        Py_UCS1 c = s[i];
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (c != '-') return 0;
+        }
+        else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* One non-null value as normalize() keeps it: the value (a new reference) when the wire
+ * text is already canonical (what unstructure() writes), g_not_canonical (no reference)
+ * when it is not (the field's reader decides, or the builder declines), NULL on an error.
+ * ``copy``: the copy of the object holding the value, where expanded objects store their
+ * copies (NULL inside a list). */
+static PyObject *
+canonical_value(Builder *b, Field *f, PyObject *v, PyObject *copy)
+{
+    switch (f->op) {
+    case OP_STRING:
+    case OP_STRING_OR_INT:
+        if (!PyUnicode_CheckExact(v) &&
+            !(f->op == OP_STRING_OR_INT && PyLong_CheckExact(v) && in_int64(v))) {
+            return g_not_canonical;
+        }
+        return Py_NewRef(v);
+    case OP_INT64:
+        if (!PyLong_CheckExact(v) || !in_int64(v)) return g_not_canonical;
+        return Py_NewRef(v);
+    case OP_UUID:
+        if (!is_lower_id(v)) return g_not_canonical;
+        return make_uuid(f, v);
+    case OP_DATETIME: {
+        if (!PyUnicode_CheckExact(v)) return g_not_canonical;
+        Py_ssize_t n = PyUnicode_GET_LENGTH(v);
+        /* a fraction ending in 0 is written without its trailing zeros */
+        if (n != 20 && n > 2 && PyUnicode_READ_CHAR(v, n - 2) == '0') return g_not_canonical;
+        PyObject *out = NULL;
+        int found = common_datetime(v, &out);
+        if (found == 1) return out;
+        if (found < 0) return clear_exception() < 0 ? NULL : g_not_canonical;
+        /* another common shape (an offset, ...): canonical when written as it is read; the
+         * rest (a space, no offset, ...) is for the reader */
+        PyObject *shaped = PyObject_CallOneArg(f->extra2, v);
+        if (shaped == NULL) return NULL;
+        Py_DECREF(shaped);
+        if (shaped == Py_None) return g_not_canonical;
+        PyObject *dt = PyObject_CallOneArg(g_fromisoformat, v);
+        if (dt == NULL) return clear_exception() < 0 ? NULL : g_not_canonical;
+        PyObject *text = PyObject_CallOneArg(f->extra1, dt);
+        if (text == NULL) {
+            Py_DECREF(dt);
+            return NULL;
+        }
+        int same = PyUnicode_Check(text) && PyUnicode_Compare(text, v) == 0;
+        Py_DECREF(text);
+        if (same) return dt;
+        Py_DECREF(dt);
+        return g_not_canonical;
+    }
+    case OP_CALL: { /* a duration: canonical when it is written as str() writes it */
+        if (!PyUnicode_CheckExact(v)) return g_not_canonical;
+        PyObject *d = PyObject_CallOneArg(f->fn, v);
+        if (d == NULL) return clear_exception() < 0 ? NULL : g_not_canonical;
+        PyObject *text = PyObject_Str(d);
+        if (text == NULL) {
+            Py_DECREF(d);
+            return NULL;
+        }
+        int same = PyUnicode_Compare(text, v) == 0;
+        Py_DECREF(text);
+        if (same) return d;
+        Py_DECREF(d);
+        return g_not_canonical;
+    }
+    case OP_ENUM: {
+        if (!PyUnicode_CheckExact(v)) return g_not_canonical;
+        PyObject *member = PyDict_GetItemWithError(f->extra1, v);
+        if (member == NULL) return PyErr_Occurred() ? NULL : g_not_canonical;
+        return Py_NewRef(member);
+    }
+    case OP_CHECK: {
+        PyObject *r = PyObject_CallOneArg(f->fn, v);
+        if (r == NULL) return NULL;
+        Py_DECREF(r);
+        return Py_NewRef(v);
+    }
+    case OP_RELATION:
+        if (PyUnicode_CheckExact(v)) {
+            PyObject *u = PyObject_CallOneArg(f->extra1, v);
+            if (u == NULL) return clear_exception() < 0 ? NULL : g_not_canonical;
+            const Py_UCS1 *s = PyUnicode_IS_ASCII(v) ? PyUnicode_1BYTE_DATA(v) : NULL;
+            Py_ssize_t n = PyUnicode_GET_LENGTH(v);
+            for (Py_ssize_t i = 0; s != NULL && i < n; i++) {
+                if (s[i] >= 'A' && s[i] <= 'Z') s = NULL;
+            }
+            if (s == NULL) { /* upper case: the reader writes it in lower case */
+                Py_DECREF(u);
+                return g_not_canonical;
+            }
+            return u;
+        }
+        if (!PyDict_CheckExact(v)) {
+            decline(f, "neither a UUID string nor an object");
+            return NULL;
+        }
+        if (f->flags & F_VERBATIM) {
+            PyObject *r = PyObject_CallOneArg(f->fn, v);
+            if (r == NULL) return NULL;
+            Py_DECREF(r);
+            return Py_NewRef(v);
+        }
+        if (copy == NULL) {
+            decline(f, "an expanded object in a list");
+            return NULL;
+        }
+        return nested_canonical(f, v, copy, NULL);
+    case OP_OBJECT:
+        if (!PyDict_CheckExact(v)) {
+            decline(f, "not an object");
+            return NULL;
+        }
+        if (f->flags & F_VERBATIM) {
+            PyObject *r = PyObject_CallOneArg(f->fn, v);
+            if (r == NULL) return NULL;
+            Py_DECREF(r);
+            return Py_NewRef(v);
+        }
+        return nested_canonical(f, v, copy, NULL);
+    }
+    PyErr_SetString(PyExc_SystemError, "lms_schema._gen._native: unknown operation");
+    return NULL;
+}
+
+/* A list field's value as normalize() keeps it; its copy (a list of the wire values, or of
+ * the expanded objects' copies) stored in ``copy``. Any element that is not canonical
+ * declines (a list is repaired by the lenient walk). */
+static PyObject *
+canonical_list(Builder *b, Field *f, PyObject *v, PyObject *copy)
+{
+    if (!PyList_CheckExact(v)) {
+        decline(f, "not an array");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(v);
+    int pairs = f->op == OP_OBJECT && !(f->flags & F_VERBATIM);
+    PyObject *wire = pairs ? PyList_New(n) : PyList_GetSlice(v, 0, n);
+    PyObject *out = PyList_New(n);
+    if (wire == NULL || out == NULL) goto error;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *item = PyList_GET_ITEM(v, i);
+        Py_INCREF(item);
+        PyObject *r;
+        if (pairs) {
+            PyObject *item_copy = NULL;
+            if (!PyDict_CheckExact(item)) {
+                decline(f, "not an object");
+                r = NULL;
+            }
+            else {
+                r = nested_canonical(f, item, NULL, &item_copy);
+            }
+            if (r != NULL) PyList_SET_ITEM(wire, i, item_copy);
+        }
+        else {
+            r = canonical_value(b, f, item, NULL);
+            if (r == g_not_canonical) {
+                decline(f, "not canonical");
+                r = NULL;
+            }
+        }
+        Py_DECREF(item);
+        if (r == NULL) goto error;
+        PyList_SET_ITEM(out, i, r);
+        if (PyList_GET_SIZE(v) != n) {
+            decline(f, "the array changed while it was checked");
+            goto error;
+        }
+    }
+    if (PyDict_SetItem(copy, f->name, wire) < 0) goto error;
+    Py_DECREF(wire);
+    return out;
+error:
+    Py_XDECREF(wire);
+    Py_XDECREF(out);
+    return NULL;
+}
+
+/* normalize()'s repair of a top-level field: its reader gives the canonical wire value and
+ * the rule that repaired it (None: none); the fix is recorded, the wire value stored in the
+ * copy and checked strictly (as structure() checks the lenient walk's output). */
+static PyObject *
+repair(Builder *b, Field *f, PyObject *v, PyObject *readers, PyObject *copy, PyObject *fixes)
+{
+    if (f->reader < 0 || f->reader >= PyTuple_GET_SIZE(readers)) {
+        decline(f, "not canonical");
+        return NULL;
+    }
+    PyObject *got = PyObject_CallOneArg(PyTuple_GET_ITEM(readers, f->reader), v);
+    if (got == NULL) return NULL;
+    if (!PyTuple_CheckExact(got) || PyTuple_GET_SIZE(got) != 2) {
+        Py_DECREF(got);
+        PyErr_SetString(PyExc_TypeError, "a reader returns (wire, rule)");
+        return NULL;
+    }
+    PyObject *wire = PyTuple_GET_ITEM(got, 0), *rule = PyTuple_GET_ITEM(got, 1);
+    PyObject *result = NULL;
+    if (rule != Py_None) {
+        PyObject *args[4] = {f->path, rule, v, wire};
+        PyObject *fix = PyObject_Vectorcall(b->recover, args, 4, NULL);
+        if (fix == NULL) goto done;
+        int appended = PyList_Append(fixes, fix);
+        Py_DECREF(fix);
+        if (appended < 0) goto done;
+    }
+    if (PyDict_SetItem(copy, f->name, wire) < 0) goto done;
+    if (wire == Py_None && (f->flags & F_NULLABLE)) {
+        result = Py_NewRef(Py_None);
+    }
+    else if (f->op == OP_RELATION && !PyUnicode_CheckExact(wire)) {
+        decline(f, "the reader gave no id");
+    }
+    else {
+        result = check_value(b, f, wire, NULL);
+    }
+done:
+    Py_DECREF(got);
+    return result;
+}
+
+/* The exception being raised, normalized, with its traceback (the error indicator cleared). */
+static PyObject *
+fetch_exception(void)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    return PyErr_GetRaisedException();
+#else
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    if (tb != NULL) PyException_SetTraceback(value, tb);
+    Py_XDECREF(type);
+    Py_XDECREF(tb);
+    return value;
+#endif
+}
+
+
+/* normalize()'s generated function: (value, copy[, fixes]) of a payload that is canonical,
+ * but for top-level values that their readers repair (B_REPAIR); declines otherwise. */
+static PyObject *
+canonical_call(Builder *b, PyObject *d, PyObject *readers)
+{
+    if (!PyDict_CheckExact(d)) {
+        decline_builder(b, "not an object");
+        return NULL;
+    }
+    if (readers != NULL && !PyTuple_CheckExact(readers)) {
+        PyErr_SetString(PyExc_TypeError, "the readers must be a tuple");
+        return NULL;
+    }
+    Py_ssize_t n = b->nfields;
+    PyObject *values[64];
+    PyObject **vals = values;
+    if (n > 64) {
+        vals = PyMem_Malloc(sizeof(PyObject *) * (size_t)n);
+        if (vals == NULL) return PyErr_NoMemory();
+    }
+    Py_ssize_t done = 0;
+    PyObject *result = NULL;
+    PyObject *fixes = NULL;
+    PyObject *copy = PyDict_Copy(d); /* unknown keys stay, in their place */
+    if (copy == NULL) goto fail;
+    if (readers != NULL && (fixes = PyList_New(0)) == NULL) goto fail;
+    for (; done < n; done++) {
+        Field *f = &b->fields[done];
+        PyObject *v = PyDict_GetItemWithError(d, f->name);
+        if (v == NULL) {
+            if (PyErr_Occurred()) goto fail;
+            if (f->flags & F_REQUIRED) { /* the lenient walk may fill it in */
+                decline(f, "missing");
+                goto fail;
+            }
+            vals[done] = Py_NewRef(g_absent);
+            continue;
+        }
+        Py_INCREF(v);
+        if (v == Py_None && (f->flags & F_NULLABLE)) {
+            vals[done] = v;
+            continue;
+        }
+        PyObject *r;
+        if (f->flags & F_MANY) {
+            r = canonical_list(b, f, v, copy);
+        }
+        else {
+            r = canonical_value(b, f, v, copy);
+            if (r == g_not_canonical) {
+                r = readers != NULL ? repair(b, f, v, readers, copy, fixes) : NULL;
+                if (readers == NULL) decline(f, "not canonical");
+            }
+        }
+        Py_DECREF(v);
+        if (r == NULL) goto fail;
+        vals[done] = r;
+    }
+    PyObject *o = b->target->tp_alloc(b->target, 0);
+    if (o == NULL) goto fail;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *descr = b->fields[i].descr;
+        if (Py_TYPE(descr)->tp_descr_set(descr, o, vals[i]) < 0) {
+            Py_DECREF(o);
+            goto fail;
+        }
+    }
+    result = fixes != NULL ? PyTuple_Pack(3, o, copy, fixes) : PyTuple_Pack(2, o, copy);
+    Py_DECREF(o);
+fail:
+    Py_XDECREF(copy);
+    Py_XDECREF(fixes);
+    for (Py_ssize_t i = 0; i < done; i++) Py_DECREF(vals[i]);
+    if (vals != values) PyMem_Free(vals);
+    return result;
+}
+
 static PyObject *
 builder_call(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
     Builder *b = (Builder *)self;
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     int track = b->flags & B_TRACK;
-    if (kwnames != NULL || nargs != (track ? 2 : 1)) {
+    int two = track || (b->flags & B_REPAIR);
+    if (kwnames != NULL || nargs != (two ? 2 : 1)) {
         PyErr_Format(PyExc_TypeError, "%U takes %d positional argument(s)", b->title,
-                     track ? 2 : 1);
+                     two ? 2 : 1);
         return NULL;
     }
+    if (b->flags & B_CANONICAL) return canonical_call(b, args[0], two ? args[1] : NULL);
     PyObject *d = args[0];
     PyObject *w = track ? args[1] : NULL;
     int typed = b->flags & B_TYPED;
@@ -386,6 +773,9 @@ builder_call(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwn
     Py_ssize_t done = 0;
     Py_ssize_t present = n;
     PyObject *o = NULL;
+    int recover = b->flags & B_RECOVER;
+    PyObject *out = Py_None; /* B_RECOVER: the issues found (a list), or None */
+    Py_INCREF(out);
     for (; done < n; done++) {
         Field *f = &b->fields[done];
         PyObject *v;
@@ -397,31 +787,59 @@ builder_call(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwn
             v = PyDict_GetItemWithError(d, f->name);
             if (v == NULL) {
                 if (PyErr_Occurred()) goto fail;
+                present--;
                 if (f->flags & F_REQUIRED) {
-                    decline(f, "missing");
-                    goto fail;
+                    if (!recover) {
+                        decline(f, "missing");
+                        goto fail;
+                    }
+                    PyObject *args[2] = {out, f->name};
+                    PyObject *r = PyObject_Vectorcall(b->missing_key, args, 2, NULL);
+                    if (r == NULL) goto fail;
+                    Py_SETREF(out, r);
                 }
                 vals[done] = Py_NewRef(g_absent);
-                present--;
                 continue;
             }
             Py_INCREF(v);
         }
-        if (v == g_absent || (v == Py_None && (f->flags & F_NULLABLE))) {
+        if ((typed && v == g_absent) || (v == Py_None && (f->flags & F_NULLABLE))) {
             vals[done] = v;
             continue;
         }
         PyObject *r = (f->flags & F_MANY) ? check_list(b, f, v, w) : check_value(b, f, v, w);
         Py_DECREF(v);
-        if (r == NULL) goto fail;
+        if (r == NULL) {
+            if (!recover || !PyErr_ExceptionMatches(PyExc_Exception)) goto fail;
+            /* as the generated Python's ``except Exception as e: out = _recover(...)`` */
+            PyObject *exc = fetch_exception();
+            PyObject *args[5] = {f->recovery, exc, d, out, w};
+            PyObject *issues = PyObject_Vectorcall(b->recover, args, 5, NULL);
+            Py_DECREF(exc);
+            if (issues == NULL) goto fail;
+            Py_SETREF(out, issues);
+            r = Py_NewRef(Py_None);
+        }
         vals[done] = r;
     }
     if (!typed && (b->flags & (B_FORBID | B_TRACK)) && present != PyDict_GET_SIZE(d)) {
-        if (b->flags & B_FORBID) {
+        if (recover && (b->flags & B_FORBID)) {
+            PyObject *args[3] = {d, b->names, out};
+            PyObject *r = PyObject_Vectorcall(b->unknown_keys, args, 3, NULL);
+            if (r == NULL) goto fail;
+            Py_SETREF(out, r);
+        }
+        else if (b->flags & B_FORBID) {
             decline_builder(b, "unknown keys");
             goto fail;
         }
-        if (PyList_Append(w, g_unknown_key) < 0) goto fail;
+        else if (PyList_Append(w, g_unknown_key) < 0) {
+            goto fail;
+        }
+    }
+    if (out != Py_None) {
+        if (PyList_Append(w, out) == 0) o = Py_NewRef(b->invalid);
+        goto fail;
     }
     o = b->target->tp_alloc(b->target, 0);
     if (o == NULL) goto fail;
@@ -433,6 +851,7 @@ builder_call(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwn
         }
     }
 fail:
+    Py_DECREF(out);
     for (Py_ssize_t i = 0; i < done; i++) Py_DECREF(vals[i]);
     if (vals != values) PyMem_Free(vals);
     return o;
@@ -449,8 +868,15 @@ builder_dealloc(Builder *b)
         Py_XDECREF(f->extra1);
         Py_XDECREF(f->extra2);
         Py_XDECREF(f->descr);
+        Py_XDECREF(f->recovery);
+        Py_XDECREF(f->path);
     }
     PyMem_Free(b->fields);
+    Py_XDECREF(b->recover);
+    Py_XDECREF(b->missing_key);
+    Py_XDECREF(b->unknown_keys);
+    Py_XDECREF(b->names);
+    Py_XDECREF(b->invalid);
     Py_XDECREF(b->target);
     Py_XDECREF(b->title);
     Py_XDECREF(b->fields_spec);
@@ -461,11 +887,21 @@ builder_dealloc(Builder *b)
 static PyObject *
 builder_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"target", "fields", "flags", "title", NULL};
-    PyObject *target, *fields, *title;
+    static char *kwlist[] = {"target", "fields", "flags", "title", "recovery", NULL};
+    PyObject *target, *fields, *title, *recovery = NULL;
     int flags;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!iU", kwlist, &PyType_Type, &target,
-                                     &PyTuple_Type, &fields, &flags, &title)) {
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!iU|O!", kwlist, &PyType_Type, &target,
+                                     &PyTuple_Type, &fields, &flags, &title, &PyTuple_Type,
+                                     &recovery)) {
+        return NULL;
+    }
+    if (((flags & (B_RECOVER | B_REPAIR)) != 0) != (recovery != NULL) ||
+        ((flags & B_RECOVER) && ((flags & B_TYPED) || !(flags & B_TRACK))) ||
+        ((flags & B_REPAIR) && !(flags & B_CANONICAL)) ||
+        ((flags & B_CANONICAL) && (flags & (B_TYPED | B_TRACK | B_FORBID | B_RECOVER)))) {
+        PyErr_SetString(PyExc_TypeError,
+                        "B_RECOVER (dicts, tracking warnings) and B_REPAIR (B_CANONICAL, dicts) "
+                        "go with a recovery tuple, and only they");
         return NULL;
     }
     Py_ssize_t n = PyTuple_GET_SIZE(fields);
@@ -481,13 +917,34 @@ builder_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     b->title = Py_NewRef(title);
     b->fields_spec = Py_NewRef(fields);
     b->flags = flags;
+    if ((flags & B_RECOVER) &&
+        !PyArg_ParseTuple(recovery, "OOOOO;recovery is (recover, missing_key, unknown_keys, "
+                                    "names, invalid)",
+                          &b->recover, &b->missing_key, &b->unknown_keys, &b->names,
+                          &b->invalid)) {
+        b->recover = b->missing_key = b->unknown_keys = b->names = b->invalid = NULL;
+        Py_DECREF(b);
+        return NULL;
+    }
+    if ((flags & B_REPAIR) && !PyArg_ParseTuple(recovery, "O;recovery is (new_fix,)",
+                                                &b->recover)) {
+        b->recover = NULL;
+        Py_DECREF(b);
+        return NULL;
+    }
+    Py_XINCREF(b->recover);
+    Py_XINCREF(b->missing_key);
+    Py_XINCREF(b->unknown_keys);
+    Py_XINCREF(b->names);
+    Py_XINCREF(b->invalid);
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *row = PyTuple_GET_ITEM(fields, i);
         Field *f = &b->fields[i];
-        PyObject *name, *where, *fn, *extra1, *extra2, *descr;
-        if (!PyArg_ParseTuple(row, "UUiiOOOO;a field is (name, where, op, flags, fn, extra1, "
-                                   "extra2, descriptor)",
-                              &name, &where, &f->op, &f->flags, &fn, &extra1, &extra2, &descr)) {
+        PyObject *name, *where, *fn, *extra1, *extra2, *descr, *rescue = Py_None;
+        if (!PyArg_ParseTuple(row, "UUiiOOOO|O;a field is (name, where, op, flags, fn, extra1, "
+                                   "extra2, descriptor[, recovery])",
+                              &name, &where, &f->op, &f->flags, &fn, &extra1, &extra2, &descr,
+                              &rescue)) {
             Py_DECREF(b);
             return NULL;
         }
@@ -500,6 +957,17 @@ builder_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
         f->extra1 = Py_NewRef(extra1);
         f->extra2 = Py_NewRef(extra2);
         f->descr = Py_NewRef(descr);
+        f->recovery = Py_NewRef(rescue);
+        f->reader = -1;
+        if ((flags & B_REPAIR) && rescue != Py_None) {
+            PyObject *path;
+            if (!PyArg_ParseTuple(rescue, "nU;a repaired field has (reader index, path)",
+                                  &f->reader, &path)) {
+                Py_DECREF(b);
+                return NULL;
+            }
+            f->path = Py_NewRef(path);
+        }
         if (Py_TYPE(descr)->tp_descr_set == NULL) {
             PyErr_Format(PyExc_TypeError, "%U: not a settable descriptor: %R", where, descr);
             Py_DECREF(b);
@@ -592,7 +1060,7 @@ builder_get_title(Builder *b, void *closure)
 static PyGetSetDef builder_getset[] = {
     {"fields", (getter)builder_get_fields, NULL, "the rows it checks (callables resolved)"},
     {"target", (getter)builder_get_target, NULL, "the model it builds"},
-    {"flags", (getter)builder_get_flags, NULL, "TYPED | FORBID | TRACK"},
+    {"flags", (getter)builder_get_flags, NULL, "the B_* flags of the builder"},
     {"title", (getter)builder_get_title, NULL, "how a decline names the model"},
     {NULL},
 };
@@ -612,7 +1080,8 @@ static PyTypeObject BuilderType = {
     .tp_call = PyVectorcall_Call,
     .tp_repr = (reprfunc)builder_repr,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL,
-    .tp_doc = "Builder(target, fields, flags, title): a generated model function, in C.",
+    .tp_doc = "Builder(target, fields, flags, title, recovery=None): a generated model "
+              "function, in C.",
     .tp_new = builder_new,
     .tp_methods = builder_methods,
     .tp_getset = builder_getset,
@@ -705,7 +1174,13 @@ PyInit__native(void)
     g_unknown_key = PyUnicode_InternFromString("unknown key");
     g_language = PyUnicode_InternFromString("language");
     g_empty = PyTuple_New(0);
-    if (g_str_new == NULL || g_unknown_key == NULL || g_language == NULL || g_empty == NULL) {
+    g_not_canonical = PyUnicode_FromString("not canonical"); /* never a value: compared by identity */
+    g_fromisoformat = PyObject_GetAttrString((PyObject *)PyDateTimeAPI->DateTimeType, "fromisoformat");
+    if (g_fromisoformat == NULL) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    if (g_not_canonical == NULL || g_str_new == NULL || g_unknown_key == NULL || g_language == NULL || g_empty == NULL) {
         Py_DECREF(m);
         return NULL;
     }
@@ -727,7 +1202,11 @@ PyInit__native(void)
         PyModule_AddIntConstant(m, "F_NESTED_TRACKS", F_NESTED_TRACKS) < 0 ||
         PyModule_AddIntConstant(m, "B_TYPED", B_TYPED) < 0 ||
         PyModule_AddIntConstant(m, "B_FORBID", B_FORBID) < 0 ||
-        PyModule_AddIntConstant(m, "B_TRACK", B_TRACK) < 0) {
+        PyModule_AddIntConstant(m, "B_TRACK", B_TRACK) < 0 ||
+        PyModule_AddIntConstant(m, "B_RECOVER", B_RECOVER) < 0 ||
+        PyModule_AddIntConstant(m, "B_CANONICAL", B_CANONICAL) < 0 ||
+        PyModule_AddIntConstant(m, "B_REPAIR", B_REPAIR) < 0 ||
+        PyModule_AddIntConstant(m, "F_VERBATIM", F_VERBATIM) < 0) {
         Py_DECREF(m);
         return NULL;
     }

@@ -45,10 +45,12 @@ import attrs
 
 from .._lenient.fixes import new_fix
 from .._lenient.readers import Reader
-from .._models.fields import FieldInfo, Kind
+from .._models.fields import FieldInfo, Kind, item_of
+from .._values import match_common_datetime as _common_datetime
 from .._values.datetimes import is_naive_text
 from .._values.issues import format_path
 from .._values.leaf import FieldError
+from . import native as _native
 from .fast import StructureBuilder, format_datetime_fast, supported
 
 __all__ = ["Canonical", "CanonicalFunction", "canonicalizer"]
@@ -58,8 +60,11 @@ class CanonicalBuilder(StructureBuilder):
     """Structure functions returning ``(value, copy of the payload)`` that decline on any
     value a lenient reader would change."""
 
-    def __init__(self) -> None:
-        super().__init__(forbid_unknown_keys=False, native=False)  # its own statements
+    def __init__(self, native: bool | None = None, readers: dict[str, int] | None = None) -> None:
+        # native builders in their canonical mode (``_native.c``) read the field with the
+        # reader of index ``readers[name]``, as the Python numbers them (see canonicalizer)
+        super().__init__(forbid_unknown_keys=False, native=native if readers is not None else False)
+        self.readers = readers or {}
         self.prefix = "canonical"
         self.namespace.update(
             _format_datetime=format_datetime_fast,
@@ -85,6 +90,27 @@ class CanonicalBuilder(StructureBuilder):
         last = lines[-1]
         assert last.startswith("return ")
         return [*lines[:-1], f"{last}, out, fx" if self.depth == 0 else f"{last}, out"]
+
+    def native_mode(self) -> int:
+        made = _native.module()
+        return int(made.B_CANONICAL | (made.B_REPAIR if self.depth == 0 else 0))
+
+    def native_recovery(self, cls: Any) -> tuple[Any, ...] | None:
+        return (new_fix,) if self.depth == 0 else None
+
+    def native_rescue(self, cls: Any, field: FieldInfo) -> Any:
+        index = self.readers.get(field.name) if self.depth == 0 else None
+        return None if index is None else (index, format_path((field.name,)))
+
+    def native_row(
+        self, field: FieldInfo, typed: bool, slot: Any
+    ) -> tuple[str, str, int, int, Any, Any, Any, Any] | None:
+        row = super().native_row(field, typed, slot)
+        value = field.element if field.many else field
+        if row is None or value is None or value.kind is not Kind.DATETIME:
+            return row
+        name, where, op, flags, fn, _, _, slot = row  # the canonical text's writer, shapes
+        return (name, where, op, flags, fn, format_datetime_fast, _common_datetime, slot)
 
     def repairing(self) -> bool:
         """True while generating the checks of a field of the root model (not in a list)."""
@@ -275,6 +301,9 @@ class Canonical:
 
     function: CanonicalFunction
     repaired: tuple[FieldInfo, ...]
+    #: the generated Python, when ``function`` is the native builder: what it declines may
+    #: still be canonical but for re-spellings (an upper-case id in an expanded object)
+    fallback: CanonicalFunction | None = None
     #: the field of each fix path, and its place among the repaired fields
     names: dict[str, str] = attrs.field(init=False)
     ranks: dict[str, int] = attrs.field(init=False)
@@ -321,6 +350,13 @@ def canonicalizer(cls: Any) -> Canonical | None:
     if supported(cls):
         builder = CanonicalBuilder()
         function = cast(CanonicalFunction, builder.build(cls))
-        found = Canonical(function, tuple(builder.repaired))
+        repaired = tuple(builder.repaired)
+        fallback = None
+        if _native.AVAILABLE and item_of(cls) is None:
+            readers = {field.name: i for i, field in enumerate(repaired)}
+            made: Any = CanonicalBuilder(native=True, readers=readers).build(cls)
+            if type(made) is not type(function):  # a native builder, not a function
+                function, fallback = made, function
+        found = Canonical(function, repaired, fallback)
     _CANONICALIZERS[cls] = found
     return found

@@ -214,7 +214,9 @@ class StructureBuilder(DepthBuilder):
         self.track = track_warnings
         #: model functions become native builders (:mod:`lms_schema._gen.native`) where they
         #: can; None: when the compiled module is available and not turned off
-        self.native = _native.AVAILABLE if native is None else native and _native.module() is not None
+        self.native = (
+            _native.AVAILABLE if native is None else native and _native.module() is not None
+        )
         #: the wire name of the field whose checks are being generated (None in a list)
         self.slot: str | None = None
         self.helpers: dict[Any, str] = {}
@@ -314,13 +316,32 @@ class StructureBuilder(DepthBuilder):
             self.slot = None
             if row is None:
                 return None
-            rows.append(row)
-        made = _native.builder(cls, rows, typed, self.forbid, self.track, title)
+            rows.append((*row, self.native_rescue(cls, field)))
+        recovery = self.native_recovery(cls)
+        made = _native.builder(
+            cls, rows, typed, self.forbid, self.track, title, recovery, self.native_mode()
+        )
         self.namespace[name] = made
         self.natives.append(made)
         return f"# {name}: {made!r}"
 
-    def native_row(self, field: FieldInfo, typed: bool, slot: Any) -> _native.Row | None:
+    def native_mode(self) -> int:
+        """Flags of the native builder beyond those of the builder's options (for
+        subclasses: normalize()'s, :mod:`.canonical`)."""
+        return 0
+
+    def native_recovery(self, cls: Any) -> tuple[Any, ...] | None:
+        """What a builder that explains its fields instead of declining needs (validate()'s
+        top level, :mod:`.validator`); None for the others."""
+        return None
+
+    def native_rescue(self, cls: Any, field: FieldInfo) -> Any:
+        """What the recover callable of :meth:`native_recovery` is given for ``field``."""
+        return None
+
+    def native_row(
+        self, field: FieldInfo, typed: bool, slot: Any
+    ) -> tuple[str, str, int, int, Any, Any, Any, Any] | None:
         """The row of ``field`` in a native builder (None: it has none; generate Python).
         Callables are given by their names in the namespace, resolved once all are there."""
         value = field.element if field.many else field
@@ -350,7 +371,7 @@ class StructureBuilder(DepthBuilder):
             if extra2 is not None:
                 return None
             extra2 = LOCALES
-        flags = _native.flags(field, tracks)
+        flags = _native.flags(field, tracks, verbatim=fn == "_json_object")
         return (field.name, self.where, _native.operation(kind), flags, fn, extra1, extra2, slot)
 
     def missing(self, var: str, field: FieldInfo, title: str, count: bool) -> list[str]:

@@ -23,10 +23,10 @@ functions are generated as before); :data:`AVAILABLE` says whether they are on.
 
 from __future__ import annotations
 
+import importlib
 import os
 import types
 import uuid
-from collections.abc import Callable
 from datetime import UTC
 from typing import Any, assert_never
 
@@ -36,15 +36,16 @@ __all__ = ["AVAILABLE", "Row", "descriptor", "module", "operation"]
 
 _native: Any
 try:
-    from . import _native  # type: ignore[attr-defined, unused-ignore]
+    _native = importlib.import_module(f"{__package__}._native")
 except ImportError:  # pragma: no cover - built without a C compiler
     _native = None
 
 #: The native builders are used (the module is built and not turned off by the environment).
 AVAILABLE: bool = _native is not None and not os.environ.get("LMS_SCHEMA_PURE_PYTHON")
 
-#: (key, where, operation, flags, callable, extra1, extra2, slot descriptor): one field.
-Row = tuple[str, str, int, int, Any, Any, Any, Any]
+#: (key, where, operation, flags, callable, extra1, extra2, slot descriptor, recovery): one
+#: field (recovery: what validate()'s top level explains a failure of the field with).
+Row = tuple[str, str, int, int, Any, Any, Any, Any, Any]
 
 
 def module() -> Any:
@@ -93,23 +94,39 @@ def descriptor(cls: type, name: str) -> Any:
     return None
 
 
-def flags(field: FieldInfo, nested_tracks: bool) -> int:
-    """The flags of ``field``'s row (``nested_tracks``: its callable takes the warnings)."""
+def flags(field: FieldInfo, nested_tracks: bool, verbatim: bool = False) -> int:
+    """The flags of ``field``'s row (``nested_tracks``: its callable takes the warnings;
+    ``verbatim``: its callable checks a JSON object kept as it is, not a model's)."""
     n = _native
     return (
         (n.F_REQUIRED if field.required else 0)
         | (n.F_NULLABLE if field.nullable else 0)
         | (n.F_MANY if field.many else 0)
         | (n.F_NESTED_TRACKS if nested_tracks else 0)
+        | (n.F_VERBATIM if verbatim else 0)
     )
 
 
-def builder(target: type, rows: list[Row], typed: bool, forbid: bool, track: bool, title: str) -> Any:
-    """A native builder of ``target`` from its ``rows``."""
+def builder(
+    target: type,
+    rows: list[Row],
+    typed: bool,
+    forbid: bool,
+    track: bool,
+    title: str,
+    recovery: tuple[Any, ...] | None = None,
+    mode: int = 0,
+) -> Any:
+    """A native builder of ``target`` from its ``rows``; ``recovery``: (recover,
+    missing_key, unknown_keys, field names, INVALID) for validate()'s top level, whose failing
+    fields are explained (:mod:`lms_schema._gen.validator`) instead of declined, or
+    (new_fix,) for normalize()'s (``mode`` B_CANONICAL | B_REPAIR, :mod:`.canonical`)."""
     n = _native
-    mode = (n.B_TYPED if typed else 0) | (n.B_FORBID if forbid else 0) | (n.B_TRACK if track else 0)
+    mode |= (
+        (n.B_TYPED if typed else 0) | (n.B_FORBID if forbid else 0) | (n.B_TRACK if track else 0)
+    )
+    if recovery is not None:
+        if not mode & n.B_REPAIR:
+            mode |= n.B_RECOVER
+        return n.Builder(target, tuple(rows), mode, title, recovery)
     return n.Builder(target, tuple(rows), mode, title)
-
-
-#: The type of a callable row argument before it is resolved: the name of a generated function.
-Named = str | Callable[..., Any]

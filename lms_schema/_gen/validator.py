@@ -36,7 +36,7 @@ from typing import Any
 
 import attrs
 
-from .._models.fields import FieldInfo, Kind
+from .._models.fields import FieldInfo, Kind, fields_of
 from .._values.issues import Issue, PathPart
 from .declines import note_decline
 from .explain import (
@@ -112,8 +112,8 @@ class ValidateBuilder(StructureBuilder):
     """The checker (``StructureBuilder`` tracking warnings) whose top-level function explains
     each field that fails instead of declining."""
 
-    def __init__(self, forbid_unknown_keys: bool) -> None:
-        super().__init__(forbid_unknown_keys, track_warnings=True)
+    def __init__(self, forbid_unknown_keys: bool, native: bool | None = None) -> None:
+        super().__init__(forbid_unknown_keys, track_warnings=True, native=native)
         self.explainer = ExplainBuilder(forbid_unknown_keys)
         self.fields: list[_Field] = []
         self.namespace.update(
@@ -139,8 +139,13 @@ class ValidateBuilder(StructureBuilder):
     def prologue(self) -> list[str]:
         return ["out = None"] if self.at_root else []
 
-    def native_allowed(self) -> bool:
-        return not self.at_root and super().native_allowed()
+    def native_recovery(self, cls: Any) -> tuple[Any, ...] | None:
+        if not self.at_root:
+            return None
+        return (_recover, _missing_key, _unknown_keys, fields_of(cls).names, INVALID)
+
+    def native_rescue(self, cls: Any, field: FieldInfo) -> Any:
+        return self.recovery(cls, field) if self.at_root else None
 
     def missing(self, var: str, field: FieldInfo, title: str, count: bool) -> list[str]:
         if self.at_root and field.required:
