@@ -1087,6 +1087,320 @@ static PyTypeObject BuilderType = {
     .tp_getset = builder_getset,
 };
 
+
+/* -- unstructure() and dumps(): the writers ----------------------------------------------- */
+
+/* A Writer is the compiled form of one generated unstructure function (lms_schema._gen.fast,
+ * "unstructuring"): per field, the attribute to read, the operation of its kind and what it
+ * needs; a value of another type than the field's declared one goes to the generic function
+ * (unstructure_value), as in the generated Python. W_JSON: for orjson (dumps), which writes
+ * UUIDs, open-enum values and whole-second UTC date-times itself. */
+
+enum { W_JSON = 1 };
+
+typedef struct {
+    PyObject *name;
+    int op;
+    int flags;
+    PyObject *fn;    /* OP_RELATION / OP_OBJECT: the writer of the model (a str: a name) */
+    PyObject *extra; /* OP_ENUM: the enum class; OP_RELATION / OP_OBJECT: the model class;
+                      * OP_DATETIME: the Python writer; OP_CALL: the Duration class */
+} Column;
+
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    PyObject *title;
+    PyObject *generic;
+    int flags;
+    Py_ssize_t ncolumns;
+    Column *columns;
+} Writer;
+
+static PyObject *
+uuid_text(PyObject *u)
+{
+    descrgetfunc get = Py_TYPE(g_set_int)->tp_descr_get;
+    PyObject *number = get(g_set_int, u, (PyObject *)Py_TYPE(u));
+    if (number == NULL) return NULL;
+    unsigned long long lo = PyLong_AsUnsignedLongLongMask(number);
+    PyObject *shift = PyLong_FromLong(64);
+    PyObject *high = shift == NULL ? NULL : PyNumber_Rshift(number, shift);
+    Py_XDECREF(shift);
+    Py_DECREF(number);
+    if (high == NULL) return NULL;
+    unsigned long long hi = PyLong_AsUnsignedLongLong(high);
+    Py_DECREF(high);
+    if (hi == (unsigned long long)-1 && PyErr_Occurred()) return NULL;
+    char out[37];
+    static const char digits[] = "0123456789abcdef";
+    int j = 0;
+    for (int i = 0; i < 32; i++) {
+        if (i == 8 || i == 12 || i == 16 || i == 20) out[j++] = '-';
+        unsigned long long word = i < 16 ? hi : lo;
+        int shift_by = (15 - (i % 16)) * 4;
+        out[j++] = digits[(word >> shift_by) & 0xf];
+    }
+    return PyUnicode_FromStringAndSize(out, 36);
+}
+
+/* format_datetime's text of an aware UTC datetime: YYYY-MM-DDThh:mm:ss, the fraction without
+ * its trailing zeros when not zero, Z. */
+static PyObject *
+utc_text(PyObject *dt)
+{
+    char out[40];
+    int n = snprintf(out, sizeof(out), "%04d-%02d-%02dT%02d:%02d:%02d",
+                     PyDateTime_GET_YEAR(dt), PyDateTime_GET_MONTH(dt), PyDateTime_GET_DAY(dt),
+                     PyDateTime_DATE_GET_HOUR(dt), PyDateTime_DATE_GET_MINUTE(dt),
+                     PyDateTime_DATE_GET_SECOND(dt));
+    int us = PyDateTime_DATE_GET_MICROSECOND(dt);
+    if (us) {
+        n += snprintf(out + n, sizeof(out) - (size_t)n, ".%06d", us);
+        while (out[n - 1] == '0') n--;
+    }
+    out[n++] = 'Z';
+    return PyUnicode_FromStringAndSize(out, n);
+}
+
+static PyObject *
+write_generic(Writer *w, PyObject *v)
+{
+    return PyObject_CallOneArg(w->generic, v);
+}
+
+/* One non-null value of a column: its JSON-ready form (a new reference), or NULL. */
+static PyObject *
+write_value(Writer *w, Column *c, PyObject *v)
+{
+    PyTypeObject *tp = Py_TYPE(v);
+    int json = w->flags & W_JSON;
+    switch (c->op) {
+    case OP_STRING:
+        if (tp == &PyUnicode_Type) return Py_NewRef(v);
+        break;
+    case OP_INT64:
+        if (tp == &PyLong_Type) return Py_NewRef(v);
+        break;
+    case OP_STRING_OR_INT:
+        if (tp == &PyUnicode_Type || tp == &PyLong_Type) return Py_NewRef(v);
+        break;
+    case OP_UUID:
+        if (tp == (PyTypeObject *)g_uuid_type) return json ? Py_NewRef(v) : uuid_text(v);
+        break;
+    case OP_DATETIME:
+        if (tp == PyDateTimeAPI->DateTimeType) {
+            PyObject *zone = PyDateTime_DATE_GET_TZINFO(v);
+            if (zone == g_utc) {
+                if (json && PyDateTime_DATE_GET_MICROSECOND(v) == 0) return Py_NewRef(v);
+                return utc_text(v);
+            }
+            return PyObject_CallOneArg(c->extra, v);
+        }
+        break;
+    case OP_CALL:
+        if (tp == (PyTypeObject *)c->extra) return PyObject_Str(v);
+        break;
+    case OP_ENUM:
+        if (tp == (PyTypeObject *)c->extra) return json ? Py_NewRef(v) : PyObject_Str(v);
+        break;
+    case OP_CHECK: /* a verbatim JSON object, or any JSON value (extra: None) */
+        if (c->extra != Py_None && tp == &PyDict_Type) return Py_NewRef(v);
+        break;
+    case OP_RELATION:
+        if (tp == (PyTypeObject *)g_uuid_type) return json ? Py_NewRef(v) : uuid_text(v);
+        if (c->extra == Py_None) {
+            if (tp == &PyDict_Type) return Py_NewRef(v);
+            break;
+        }
+        if (tp == (PyTypeObject *)c->extra) return PyObject_CallOneArg(c->fn, v);
+        break;
+    case OP_OBJECT:
+        if (c->extra != Py_None && tp == (PyTypeObject *)c->extra) {
+            return PyObject_CallOneArg(c->fn, v);
+        }
+        break;
+    }
+    return write_generic(w, v);
+}
+
+static PyObject *
+writer_call(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    Writer *w = (Writer *)self;
+    if (kwnames != NULL || PyVectorcall_NARGS(nargsf) != 1) {
+        PyErr_Format(PyExc_TypeError, "%U takes 1 positional argument", w->title);
+        return NULL;
+    }
+    PyObject *o = args[0];
+    PyObject *d = PyDict_New();
+    if (d == NULL) return NULL;
+    for (Py_ssize_t i = 0; i < w->ncolumns; i++) {
+        Column *c = &w->columns[i];
+        PyObject *v = PyObject_GetAttr(o, c->name);
+        if (v == NULL) goto fail;
+        if (v == g_absent) {
+            Py_DECREF(v);
+            continue;
+        }
+        PyObject *r;
+        if (v == Py_None && (c->flags & F_NULLABLE)) {
+            r = Py_NewRef(Py_None);
+        }
+        else if (c->flags & F_MANY) {
+            if (Py_TYPE(v) == &PyList_Type) {
+                Py_ssize_t n = PyList_GET_SIZE(v);
+                r = PyList_New(n);
+                for (Py_ssize_t k = 0; r != NULL && k < n; k++) {
+                    PyObject *x = write_value(w, c, PyList_GET_ITEM(v, k));
+                    if (x == NULL || PyList_GET_SIZE(v) != n) {
+                        if (x != NULL) {
+                            Py_DECREF(x);
+                            PyErr_SetString(PyExc_RuntimeError, "a list changed as it was written");
+                        }
+                        Py_CLEAR(r);
+                        break;
+                    }
+                    PyList_SET_ITEM(r, k, x);
+                }
+            }
+            else {
+                r = write_generic(w, v);
+            }
+        }
+        else {
+            r = write_value(w, c, v);
+        }
+        Py_DECREF(v);
+        if (r == NULL) goto fail;
+        int stored = PyDict_SetItem(d, c->name, r);
+        Py_DECREF(r);
+        if (stored < 0) goto fail;
+    }
+    return d;
+fail:
+    Py_DECREF(d);
+    return NULL;
+}
+
+static void
+writer_dealloc(Writer *w)
+{
+    for (Py_ssize_t i = 0; i < w->ncolumns; i++) {
+        Py_XDECREF(w->columns[i].name);
+        Py_XDECREF(w->columns[i].fn);
+        Py_XDECREF(w->columns[i].extra);
+    }
+    PyMem_Free(w->columns);
+    Py_XDECREF(w->title);
+    Py_XDECREF(w->generic);
+    Py_TYPE(w)->tp_free((PyObject *)w);
+}
+
+static PyObject *
+writer_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"columns", "flags", "title", "generic", NULL};
+    PyObject *columns, *title, *generic;
+    int flags;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!iUO", kwlist, &PyTuple_Type, &columns,
+                                     &flags, &title, &generic)) {
+        return NULL;
+    }
+    if (g_uuid_type == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "configure() first");
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(columns);
+    Writer *w = (Writer *)type->tp_alloc(type, 0);
+    if (w == NULL) return NULL;
+    w->vectorcall = writer_call;
+    w->columns = PyMem_Calloc((size_t)(n ? n : 1), sizeof(Column));
+    if (w->columns == NULL) {
+        Py_DECREF(w);
+        return PyErr_NoMemory();
+    }
+    w->title = Py_NewRef(title);
+    w->generic = Py_NewRef(generic);
+    w->flags = flags;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Column *c = &w->columns[i];
+        PyObject *name, *fn, *extra;
+        if (!PyArg_ParseTuple(PyTuple_GET_ITEM(columns, i),
+                              "UiiOO;a column is (name, op, flags, fn, extra)", &name, &c->op,
+                              &c->flags, &fn, &extra)) {
+            Py_DECREF(w);
+            return NULL;
+        }
+        w->ncolumns = i + 1;
+        Py_INCREF(name);
+        PyUnicode_InternInPlace(&name);
+        c->name = name;
+        c->fn = Py_NewRef(fn);
+        c->extra = Py_NewRef(extra);
+        if (c->op < OP_STRING || c->op > OP_STRING_OR_INT) {
+            PyErr_Format(PyExc_ValueError, "%U: unknown operation %d", name, c->op);
+            Py_DECREF(w);
+            return NULL;
+        }
+        int typed = c->op == OP_ENUM || c->op == OP_CALL ||
+                    ((c->op == OP_RELATION || c->op == OP_OBJECT) && extra != Py_None);
+        if (typed && !PyType_Check(extra)) {
+            PyErr_Format(PyExc_TypeError, "%U: the class must be a type", name);
+            Py_DECREF(w);
+            return NULL;
+        }
+    }
+    return (PyObject *)w;
+}
+
+static PyObject *
+writer_resolve(Writer *w, PyObject *namespace)
+{
+    if (!PyDict_Check(namespace)) {
+        PyErr_SetString(PyExc_TypeError, "resolve() takes a dict");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < w->ncolumns; i++) {
+        Column *c = &w->columns[i];
+        if (PyUnicode_Check(c->fn)) {
+            PyObject *value = PyDict_GetItemWithError(namespace, c->fn);
+            if (value == NULL) {
+                if (!PyErr_Occurred()) PyErr_Format(PyExc_KeyError, "%U", c->fn);
+                return NULL;
+            }
+            Py_SETREF(c->fn, Py_NewRef(value));
+        }
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+writer_repr(Writer *w)
+{
+    return PyUnicode_FromFormat("<native writer %U>", w->title);
+}
+
+static PyMethodDef writer_methods[] = {
+    {"resolve", (PyCFunction)writer_resolve, METH_O,
+     "Replace the writers named by str by their values in the namespace."},
+    {NULL},
+};
+
+static PyTypeObject WriterType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "lms_schema._gen._native.Writer",
+    .tp_basicsize = sizeof(Writer),
+    .tp_dealloc = (destructor)writer_dealloc,
+    .tp_vectorcall_offset = offsetof(Writer, vectorcall),
+    .tp_call = PyVectorcall_Call,
+    .tp_repr = (reprfunc)writer_repr,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_doc = "Writer(columns, flags, title, generic): a generated unstructure function, in C.",
+    .tp_new = writer_new,
+    .tp_methods = writer_methods,
+};
+
 static PyObject *
 configure(PyObject *module, PyObject *args, PyObject *kwds)
 {
@@ -1167,7 +1481,7 @@ PyInit__native(void)
 {
     PyDateTime_IMPORT;
     if (PyDateTimeAPI == NULL) return NULL;
-    if (PyType_Ready(&BuilderType) < 0) return NULL;
+    if (PyType_Ready(&BuilderType) < 0 || PyType_Ready(&WriterType) < 0) return NULL;
     PyObject *m = PyModule_Create(&module_def);
     if (m == NULL) return NULL;
     g_str_new = PyObject_GetAttrString((PyObject *)&PyUnicode_Type, "__new__");
@@ -1185,7 +1499,10 @@ PyInit__native(void)
         return NULL;
     }
     Py_INCREF(&BuilderType);
+    Py_INCREF(&WriterType);
     if (PyModule_AddObject(m, "Builder", (PyObject *)&BuilderType) < 0 ||
+        PyModule_AddObject(m, "Writer", (PyObject *)&WriterType) < 0 ||
+        PyModule_AddIntConstant(m, "W_JSON", W_JSON) < 0 ||
         PyModule_AddIntConstant(m, "OP_STRING", OP_STRING) < 0 ||
         PyModule_AddIntConstant(m, "OP_INT64", OP_INT64) < 0 ||
         PyModule_AddIntConstant(m, "OP_UUID", OP_UUID) < 0 ||

@@ -687,9 +687,13 @@ format_datetime_fast = format_datetime
 class _UnstructureBuilder(_Builder):
     """``for_json=True`` leaves UUIDs and open-enum values to orjson (same text)."""
 
-    def __init__(self, for_json: bool) -> None:
+    def __init__(self, for_json: bool, native: bool | None = None) -> None:
         super().__init__("dump" if for_json else "unstructure")
         self.for_json = for_json
+        #: model functions become native writers (:mod:`lms_schema._gen.native`)
+        self.native = (
+            _native.AVAILABLE if native is None else native and _native.module() is not None
+        )
         self.namespace.update(
             ABSENT=ABSENT,
             _UUID=UUID,
@@ -721,6 +725,9 @@ class _UnstructureBuilder(_Builder):
                     "    }",
                 ]
             )
+        made = self.native_writer(cls, name)
+        if made is not None:
+            return made
         lines = [f"def {name}(o):", "    d = {}"]
         for field in fields_of(cls).fields:
             lines += [
@@ -730,6 +737,38 @@ class _UnstructureBuilder(_Builder):
             ]
         lines.append("    return d")
         return "\n".join(lines)
+
+    def native_writer(self, cls: Any, name: str) -> str | None:
+        """Make the function ``name`` of model ``cls`` a native writer (:mod:`.native`) when
+        the C module is there: its source is then a comment (None: generate the Python)."""
+        if not self.native:
+            return None
+        columns = []
+        for field in fields_of(cls).fields:
+            value = field.element if field.many else field
+            assert value is not None
+            kind, fn = value.kind, None
+            extra: Any = None
+            if kind is Kind.DATETIME:
+                extra = format_datetime_fast
+            elif kind is Kind.DURATION:
+                extra = Duration
+            elif kind is Kind.OPEN_ENUM:
+                extra = value.enum
+            elif kind is Kind.JSON_OBJECT:
+                extra = dict  # a dict is kept as it is; JSON_VALUE (None): the generic function
+            elif kind is Kind.RELATION or kind is Kind.OBJECT:
+                if value.target is not None and is_model(value.target):
+                    fn, extra = self.name_of(value.target), value.target
+                elif kind is Kind.OBJECT:  # not a model: the generic function
+                    kind = Kind.JSON_VALUE
+            flags = _native.flags(field, False)
+            columns.append((field.name, _native.operation(kind), flags, fn, extra))
+        title = f"{self.prefix} {cls.__name__}"
+        made = _native.writer(columns, self.for_json, title, unstructure_value)
+        self.namespace[name] = made
+        self.natives.append(made)
+        return f"# {name}: {made!r}"
 
     def value(self, var: str, field: FieldInfo) -> str:
         """An expression for the JSON-ready form of ``var``, a value of ``field``."""

@@ -32,7 +32,7 @@ from typing import Any, assert_never
 
 from .._models.fields import FieldInfo, Kind
 
-__all__ = ["AVAILABLE", "Row", "descriptor", "module", "operation"]
+__all__ = ["AVAILABLE", "Row", "builder", "descriptor", "module", "operation", "writer"]
 
 _native: Any
 try:
@@ -130,3 +130,13 @@ def builder(
             mode |= n.B_RECOVER
         return n.Builder(target, tuple(rows), mode, title, recovery)
     return n.Builder(target, tuple(rows), mode, title)
+
+
+def writer(
+    columns: list[tuple[str, int, int, Any, Any]], for_json: bool, title: str, generic: Any
+) -> Any:
+    """A native writer (an unstructure function) of the ``columns`` (name, operation, flags,
+    the model's writer, extra) of one model; ``for_json``: for orjson (dumps); ``generic``:
+    the function for a value that is not of its field's declared type."""
+    n = _native
+    return n.Writer(tuple(columns), n.W_JSON if for_json else 0, title, generic)
