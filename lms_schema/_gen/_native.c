@@ -86,6 +86,9 @@ typedef struct {
     /* B_RECOVER: recover(recovery, exc, d, out, w) -> out, missing_key(out, name) -> out,
      * unknown_keys(d, names, out) -> out, the field names, and what an invalid payload gives */
     PyObject *recover, *missing_key, *unknown_keys, *names, *invalid;
+    /* B_TYPED: a callable giving the mirror's values in the order of the fields as a tuple
+     * (msgspec.structs.astuple), or NULL: each is read as an attribute */
+    PyObject *values;
 } Builder;
 
 /* Set by configure(): the shared objects of the generated code. */
@@ -773,13 +776,25 @@ builder_call(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwn
     Py_ssize_t done = 0;
     Py_ssize_t present = n;
     PyObject *o = NULL;
+    PyObject *row = NULL; /* B_TYPED with values: the mirror's values */
     int recover = b->flags & B_RECOVER;
     PyObject *out = Py_None; /* B_RECOVER: the issues found (a list), or None */
     Py_INCREF(out);
+    if (typed && b->values != NULL) {
+        row = PyObject_CallOneArg(b->values, d);
+        if (row == NULL) goto fail;
+        if (!PyTuple_CheckExact(row) || PyTuple_GET_SIZE(row) != n) {
+            PyErr_SetString(PyExc_TypeError, "the mirror's values do not match its fields");
+            goto fail;
+        }
+    }
     for (; done < n; done++) {
         Field *f = &b->fields[done];
         PyObject *v;
-        if (typed) {
+        if (row != NULL) {
+            v = Py_NewRef(PyTuple_GET_ITEM(row, done));
+        }
+        else if (typed) {
             v = PyObject_GetAttr(d, f->name);
             if (v == NULL) goto fail;
         }
@@ -852,6 +867,7 @@ builder_call(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwn
     }
 fail:
     Py_DECREF(out);
+    Py_XDECREF(row);
     for (Py_ssize_t i = 0; i < done; i++) Py_DECREF(vals[i]);
     if (vals != values) PyMem_Free(vals);
     return o;
@@ -877,6 +893,7 @@ builder_dealloc(Builder *b)
     Py_XDECREF(b->unknown_keys);
     Py_XDECREF(b->names);
     Py_XDECREF(b->invalid);
+    Py_XDECREF(b->values);
     Py_XDECREF(b->target);
     Py_XDECREF(b->title);
     Py_XDECREF(b->fields_spec);
@@ -887,12 +904,20 @@ builder_dealloc(Builder *b)
 static PyObject *
 builder_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"target", "fields", "flags", "title", "recovery", NULL};
-    PyObject *target, *fields, *title, *recovery = NULL;
+    static char *kwlist[] = {"target", "fields", "flags", "title", "recovery", "values", NULL};
+    PyObject *target, *fields, *title, *recovery = NULL, *values = NULL;
     int flags;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!iU|O!", kwlist, &PyType_Type, &target,
-                                     &PyTuple_Type, &fields, &flags, &title, &PyTuple_Type,
-                                     &recovery)) {
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!iU|OO", kwlist, &PyType_Type, &target,
+                                     &PyTuple_Type, &fields, &flags, &title, &recovery,
+                                     &values)) {
+        return NULL;
+    }
+    if (recovery == Py_None) recovery = NULL;
+    if (values == Py_None) values = NULL;
+    if ((recovery != NULL && !PyTuple_Check(recovery)) ||
+        (values != NULL && (!PyCallable_Check(values) || !(flags & B_TYPED)))) {
+        PyErr_SetString(PyExc_TypeError,
+                        "recovery is a tuple; values a callable, for a mirror (B_TYPED)");
         return NULL;
     }
     if (((flags & (B_RECOVER | B_REPAIR)) != 0) != (recovery != NULL) ||
@@ -916,6 +941,7 @@ builder_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     b->target = (PyTypeObject *)Py_NewRef(target);
     b->title = Py_NewRef(title);
     b->fields_spec = Py_NewRef(fields);
+    b->values = Py_XNewRef(values);
     b->flags = flags;
     if ((flags & B_RECOVER) &&
         !PyArg_ParseTuple(recovery, "OOOOO;recovery is (recover, missing_key, unknown_keys, "
@@ -1080,8 +1106,8 @@ static PyTypeObject BuilderType = {
     .tp_call = PyVectorcall_Call,
     .tp_repr = (reprfunc)builder_repr,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL,
-    .tp_doc = "Builder(target, fields, flags, title, recovery=None): a generated model "
-              "function, in C.",
+    .tp_doc = "Builder(target, fields, flags, title, recovery=None, values=None): a generated "
+              "model function, in C.",
     .tp_new = builder_new,
     .tp_methods = builder_methods,
     .tp_getset = builder_getset,

@@ -317,13 +317,18 @@ class StructureBuilder(DepthBuilder):
             if row is None:
                 return None
             rows.append((*row, self.native_rescue(cls, field)))
-        recovery = self.native_recovery(cls)
+        recovery, values = self.native_recovery(cls), self.native_values(cls, names, typed)
         made = _native.builder(
-            cls, rows, typed, self.forbid, self.track, title, recovery, self.native_mode()
+            cls, rows, typed, self.forbid, self.track, title, recovery, self.native_mode(), values
         )
         self.namespace[name] = made
         self.natives.append(made)
         return f"# {name}: {made!r}"
+
+    def native_values(self, cls: Any, names: list[str], typed: bool) -> Any:
+        """For a mirror's builder (``typed``): what gives the mirror's values of the fields
+        ``names`` as a tuple (None: read them one by one; :mod:`.mirror`)."""
+        return None
 
     def native_mode(self) -> int:
         """Flags of the native builder beyond those of the builder's options (for

@@ -128,6 +128,14 @@ class _MirrorBuilder(StructureBuilder):
         lines += self.construct(target, names)
         return self.function(self.mirror_name(cls), self.parameters("s"), lines)
 
+    def native_values(self, cls: Any, names: list[str], typed: bool) -> Any:
+        if not typed:
+            return None
+        struct = self.struct(cls, self.depth)
+        if tuple(struct.__struct_fields__) != tuple(names):  # pragma: no cover - same order
+            return None
+        return self.msgspec.structs.astuple
+
     def struct(self, cls: Any, depth: int = 0) -> Any:
         """The msgspec Struct mirroring ``cls`` (a model or ``Page[model]``) at ``depth``
         nested expansions."""

@@ -116,20 +116,21 @@ def builder(
     title: str,
     recovery: tuple[Any, ...] | None = None,
     mode: int = 0,
+    values: Any = None,
 ) -> Any:
     """A native builder of ``target`` from its ``rows``; ``recovery``: (recover,
     missing_key, unknown_keys, field names, INVALID) for validate()'s top level, whose failing
     fields are explained (:mod:`lms_schema._gen.validator`) instead of declined, or
-    (new_fix,) for normalize()'s (``mode`` B_CANONICAL | B_REPAIR, :mod:`.canonical`)."""
+    (new_fix,) for normalize()'s (``mode`` B_CANONICAL | B_REPAIR, :mod:`.canonical`);
+    ``values``: for a mirror, a callable giving its values in the rows' order as a tuple
+    (``msgspec.structs.astuple``), read at once instead of attribute by attribute."""
     n = _native
     mode |= (
         (n.B_TYPED if typed else 0) | (n.B_FORBID if forbid else 0) | (n.B_TRACK if track else 0)
     )
-    if recovery is not None:
-        if not mode & n.B_REPAIR:
-            mode |= n.B_RECOVER
-        return n.Builder(target, tuple(rows), mode, title, recovery)
-    return n.Builder(target, tuple(rows), mode, title)
+    if recovery is not None and not mode & n.B_REPAIR:
+        mode |= n.B_RECOVER
+    return n.Builder(target, tuple(rows), mode, title, recovery, values)
 
 
 def writer(
