@@ -15,6 +15,10 @@ only ever *decline*; the errors, and everything it does not handle, come from on
 
 ``tests/test_fast_path.py`` checks that both paths agree on valid and invalid payloads.
 
+Where the C module ``_native`` is built, a model's function is a native builder instead of
+Python source (:mod:`lms_schema._gen.native`: the same statements as rows of a C
+interpreter, derived from the same field analysis); ``native=False`` generates the Python.
+
 The generated unstructure functions give exactly the output of the cattrs unstructure hooks
 (:func:`lms_schema._convert.converter.unstructure_value`), to which they fall back for any
 value that is not of its field's declared type.
