@@ -22,6 +22,7 @@ import attrs
 
 from ._api import check_class, structure_issues
 from ._convert.converter import structure_int, structure_str
+from ._gen import native
 from ._gen.canonical import Canonical, CanonicalFunction, canonicalizer
 from ._gen.declines import note_decline
 from ._lenient.fixes import Fix, new_fix
@@ -67,6 +68,7 @@ class Normalized(Generic[T]):
 
 
 _new = object.__new__
+native.configure_result(Normalized)  # what normalize()'s native builders return
 _set_value = Normalized.__dict__["value"].__set__
 _set_payload = Normalized.__dict__["payload"].__set__
 _set_fixes = Normalized.__dict__["fixes"].__set__
@@ -355,17 +357,21 @@ def _normalize_canonical(payload: Any, cls: Any, engine: _Engine) -> Normalized[
     if fast is None:
         return None
     function, readers, canonical = fast
+    got: Any
     try:
-        value, out, fixes = function(payload, readers)
+        got = function(payload, readers)
     except Exception:  # noqa: BLE001 - any doubt: the lenient walk decides
         fallback = canonical.fallback  # the native builder declined: the generated Python
         try:
             if fallback is None:
                 raise
-            value, out, fixes = fallback(payload, readers)
+            got = fallback(payload, readers)
         except Exception as exc:  # noqa: BLE001 - as above
             note_decline(cls, "normalize", exc)
             return None
+    if type(got) is Normalized:  # a native builder's, with at most one fix
+        return got
+    value, out, fixes = got
     if not fixes:
         return _new_normalized(value, out, ())
     if len(fixes) > 1:

@@ -41,8 +41,8 @@ from lms_schema._gen.fast import DUMP_OPTIONS, Declined, StructureBuilder, _Unst
 from lms_schema._gen.mirror import _MirrorBuilder
 from lms_schema._gen.validator import INVALID, ValidateBuilder
 from lms_schema._models.fields import item_of
-from lms_schema._normalize import _DEFAULT_ENGINE, lenient_normalize
-from lms_schema._values import match_uuid_text
+from lms_schema._normalize import _DEFAULT_ENGINE, Normalized, lenient_normalize
+from lms_schema._values import match_common_datetime, match_uuid_text
 from lms_schema._values.datetimes import format_datetime
 
 _NATIVE = native.module()
@@ -168,12 +168,13 @@ def test_models_get_native_builders_and_pages_python(cls: Any) -> None:
 
 
 def _python_datetime(text: str) -> Any:
-    """What the generated Python does with a date-time of the three shapes: fromisoformat
-    (None: it raises, a decline); "other": not one of the shapes."""
+    """What the generated Python does with a date-time of the common shapes (the three UTC
+    shapes of its shortcut, and what match_common_datetime matches): fromisoformat (None: it
+    raises, a decline); "other": not one of them (the general parser's)."""
     shaped = (len(text) == 20 and text[4::3] == "--T::Z") or (
         text[4:20:3] == "--T::." and text[-1] == "Z" and len(text) in (24, 27)
     )
-    if not shaped:
+    if not shaped and match_common_datetime(text) is None:
         return "other"
     try:
         return datetime.fromisoformat(text)
@@ -193,6 +194,9 @@ _DATETIME_BASES = [
     "2025-08-01T10:00:00Z",
     "2025-08-01T10:00:00.123Z",
     "2025-08-01T10:00:00.123456Z",
+    "2025-08-01T10:00:00+02:00",
+    "2025-08-01T10:00:00.123-05:30",
+    "2025-08-01T10:00:00.123456+23:59",
 ]
 
 
@@ -213,14 +217,22 @@ def test_datetime_shapes_every_character_everywhere(base: str) -> None:
             assert _native_datetime(text) == _python_datetime(text), text
 
 
-@given(st.datetimes(min_value=datetime(1, 1, 1)), st.sampled_from([0, 3, 6]))
-def test_datetime_values(when: datetime, digits: int) -> None:
+@given(
+    st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)),
+    st.sampled_from([0, 3, 6]),
+    st.just("Z")
+    | st.builds(
+        "{}{:02d}:{:02d}".format, st.sampled_from("+-"), st.integers(0, 23), st.integers(0, 59)
+    ),
+)
+def test_datetime_values(when: datetime, digits: int, offset: str) -> None:
     text = f"{when.year:04d}" + when.strftime("-%m-%dT%H:%M:%S")
     if digits:
         text += "." + f"{when.microsecond:06d}"[:digits]
-    got = _native_datetime(text + "Z")
-    assert got == _python_datetime(text + "Z")
-    assert got.tzinfo is datetime.fromisoformat(text + "Z").tzinfo
+    got = _native_datetime(text + offset)
+    expected = datetime.fromisoformat(text + offset)
+    assert got == _python_datetime(text + offset) == expected
+    assert (got.tzinfo, got.microsecond) == (expected.tzinfo, expected.microsecond)
 
 
 @pytest.mark.parametrize(
@@ -232,10 +244,17 @@ def test_datetime_values(when: datetime, digits: int) -> None:
         "2025-00-01T00:00:00Z", "2025-01-00T00:00:00Z", "2025-01-01T24:00:00Z",
         "2025-01-01T23:60:00Z", "2025-01-01T23:59:60Z", "2025-01-01T00:00:00.000Z",
         "2025-01-01T00:00:00.1234Z", "2025-01-01t00:00:00Z", "2025-01-01T00:00:00z",
+        "2025-01-01T00:00:00+00:00", "2025-01-01T00:00:00-00:00", "2025-01-01T00:00:00+24:00",
+        "2025-01-01T00:00:00+23:60", "2025-01-01T00:00:00+2:00", "2025-01-01T00:00:00+0200",
+        "2024-02-29T23:59:59.999999-23:59", "2023-02-29T00:00:00+01:00",
+        "0001-01-01T00:00:00+00:01", "9999-12-31T23:59:59-00:01",
     ],
 )  # fmt: skip
 def test_datetime_edges(text: str) -> None:
-    assert _native_datetime(text) == _python_datetime(text)
+    got, expected = _native_datetime(text), _python_datetime(text)
+    assert got == expected
+    if isinstance(got, datetime):
+        assert (got.tzinfo, got.utcoffset()) == (expected.tzinfo, expected.utcoffset())
 
 
 _IDS = ["3c90c3cc-0d44-4b50-8888-8dd25736052a", "3C90C3CC-0D44-4B50-8888-8DD25736052A"]
@@ -384,6 +403,17 @@ def _canonical_functions(cls: Any) -> tuple[Any, Any, Any]:
     return _CANONICAL[cls]
 
 
+def _parts(got: Any) -> tuple[Any, Any, list[Any]]:
+    """(value, copy, fixes) of what normalize()'s native builder returns: normalize()'s
+    result itself when it makes at most one fix, else that triple (fixes in field order)."""
+    if type(got) is Normalized:
+        assert got.errors == ()
+        return got.value, got.payload, list(got.fixes)
+    value, copy, fixes = got
+    assert len(fixes) > 1
+    return value, copy, fixes
+
+
 @given(st.sampled_from([Completion, User, Course, Content]).flatmap(lst.models))
 def test_canonical_payloads_stay_native(model: Any) -> None:
     """What unstructure() writes is canonical but for open-enum values that are lenient
@@ -395,7 +425,7 @@ def test_canonical_payloads_stay_native(model: Any) -> None:
     made, python, readers = _canonical_functions(cls)
     assert type(made) is _NATIVE.Builder and python is not None
     try:
-        value, copy, fixes = made(payload, readers)
+        value, copy, fixes = _parts(made(payload, readers))
     except Declined:
         with pytest.raises(Exception):  # noqa: B017 - any decline
             python(payload, readers)
@@ -417,7 +447,7 @@ def test_canonical_mode_agrees_with_the_lenient_walk(case: tuple[Any, Any]) -> N
         return  # a page's function is the generated Python (its items' are native)
     made, _, readers = _canonical_functions(cls)
     try:
-        value, copy, fixes = made(payload, readers)
+        value, copy, fixes = _parts(made(payload, readers))
     except Exception:  # noqa: BLE001 - declining is allowed
         return
     expected = lenient_normalize(payload, cls)

@@ -64,10 +64,8 @@ typedef struct {
     int op;
     int flags;
     PyObject *fn;     /* the callable of the operation (a str: a name to resolve) */
-    PyObject *extra1; /* OP_ENUM: the members by value; OP_RELATION: the UUID parser;
-                       * OP_DATETIME in B_CANONICAL: the writer of the canonical text */
-    PyObject *extra2; /* OP_ENUM: the enum class; a tracked list: the known locale codes;
-                       * OP_DATETIME in B_CANONICAL: the test of the common shapes */
+    PyObject *extra1; /* OP_ENUM: the members by value; OP_RELATION: the UUID parser */
+    PyObject *extra2; /* OP_ENUM: the enum class; a tracked list: the known locale codes */
     PyObject *descr;  /* the member descriptor of the slot in the model */
     PyObject *recovery; /* B_RECOVER: what the recover callable is given for this field */
     Py_ssize_t reader;  /* B_REPAIR: the index of the field's reader (-1: none) */
@@ -104,7 +102,10 @@ static PyObject *g_unknown_key = NULL;  /* "unknown key" */
 static PyObject *g_language = NULL;     /* "language" */
 static PyObject *g_empty = NULL;        /* () */
 static PyObject *g_not_canonical = NULL; /* what canonical_value returns for a repair */
-static PyObject *g_fromisoformat = NULL; /* datetime.fromisoformat */
+/* normalize()'s result class (Normalized) and the descriptors of its value, payload, fixes
+ * and errors slots: set by configure_result(); B_REPAIR builders then return it. */
+static PyTypeObject *g_result = NULL;
+static PyObject *g_result_slots[4] = {NULL, NULL, NULL, NULL};
 
 static int
 decline(Field *f, const char *why)
@@ -223,6 +224,49 @@ common_datetime(PyObject *text, PyObject **out)
     return *out == NULL ? -1 : 1;
 }
 
+/* YYYY-MM-DDThh:mm:ss[.fff|.ffffff]+hh:mm (or -hh:mm): exactly the texts with an offset
+ * that match_common_datetime matches (ASCII digits, the offset's hours 00-23 and minutes
+ * 00-59), read as datetime.fromisoformat reads them: the constructor checks the other ranges
+ * (ValueError), an offset of zero is datetime.UTC. 1: *out is set; 0: not that shape (the
+ * Python leaf decides); -1: an error. */
+static int
+offset_datetime(PyObject *text, PyObject **out)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (n != 25 && n != 29 && n != 32) return 0;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    static const char seps[] = "--T::";
+    static const Py_ssize_t at[] = {4, 7, 10, 13, 16};
+    for (int i = 0; i < 5; i++) {
+        if (PyUnicode_READ(kind, data, at[i]) != (Py_UCS4)seps[i]) return 0;
+    }
+    Py_UCS4 sign = PyUnicode_READ(kind, data, n - 6);
+    if ((sign != '+' && sign != '-') || PyUnicode_READ(kind, data, n - 3) != ':') return 0;
+    if (n != 25 && PyUnicode_READ(kind, data, 19) != '.') return 0;
+    int year, month, day, hour, minute, second, fraction = 0, zone_hours, zone_minutes;
+    if (digits(data, kind, 0, 4, &year) < 0 || digits(data, kind, 5, 2, &month) < 0 ||
+        digits(data, kind, 8, 2, &day) < 0 || digits(data, kind, 11, 2, &hour) < 0 ||
+        digits(data, kind, 14, 2, &minute) < 0 || digits(data, kind, 17, 2, &second) < 0 ||
+        (n != 25 && digits(data, kind, 20, (int)(n - 26), &fraction) < 0) ||
+        digits(data, kind, n - 5, 2, &zone_hours) < 0 ||
+        digits(data, kind, n - 2, 2, &zone_minutes) < 0 || zone_hours > 23 ||
+        zone_minutes > 59) {
+        return 0;
+    }
+    if (n == 29) fraction *= 1000;
+    int seconds = (zone_hours * 60 + zone_minutes) * 60;
+    PyObject *delta = PyDelta_FromDSU(0, sign == '-' ? -seconds : seconds, 0);
+    if (delta == NULL) return -1;
+    PyObject *zone = PyTimeZone_FromOffset(delta);
+    Py_DECREF(delta);
+    if (zone == NULL) return -1;
+    *out = PyDateTimeAPI->DateTime_FromDateAndTime(year, month, day, hour, minute, second,
+                                                   fraction, zone, PyDateTimeAPI->DateTimeType);
+    Py_DECREF(zone);
+    return *out == NULL ? -1 : 1;
+}
+
 static inline int
 in_int64(PyObject *v)
 {
@@ -269,6 +313,7 @@ check_value(Builder *b, Field *f, PyObject *v, PyObject *w)
         if (PyUnicode_CheckExact(v)) {
             PyObject *out = NULL;
             int found = common_datetime(v, &out);
+            if (found == 0) found = offset_datetime(v, &out);
             if (found != 0) return out;  /* the value, or NULL: a decline */
         }
         return call_nested(f, v, w);  /* the other shapes: the Python leaf */
@@ -450,32 +495,29 @@ canonical_value(Builder *b, Field *f, PyObject *v, PyObject *copy)
         if (!is_lower_id(v)) return g_not_canonical;
         return make_uuid(f, v);
     case OP_DATETIME: {
+        /* canonical: what format_datetime writes, Z for UTC, another offset as it is, a
+         * fraction without trailing zeros; the common shapes (match_common_datetime's) are
+         * read here, and the others (a space, no offset, ...) are for the reader */
         if (!PyUnicode_CheckExact(v)) return g_not_canonical;
         Py_ssize_t n = PyUnicode_GET_LENGTH(v);
-        /* a fraction ending in 0 is written without its trailing zeros */
-        if (n != 20 && n > 2 && PyUnicode_READ_CHAR(v, n - 2) == '0') return g_not_canonical;
         PyObject *out = NULL;
         int found = common_datetime(v, &out);
-        if (found == 1) return out;
-        if (found < 0) return clear_exception() < 0 ? NULL : g_not_canonical;
-        /* another common shape (an offset, ...): canonical when written as it is read; the
-         * rest (a space, no offset, ...) is for the reader */
-        PyObject *shaped = PyObject_CallOneArg(f->extra2, v);
-        if (shaped == NULL) return NULL;
-        Py_DECREF(shaped);
-        if (shaped == Py_None) return g_not_canonical;
-        PyObject *dt = PyObject_CallOneArg(g_fromisoformat, v);
-        if (dt == NULL) return clear_exception() < 0 ? NULL : g_not_canonical;
-        PyObject *text = PyObject_CallOneArg(f->extra1, dt);
-        if (text == NULL) {
-            Py_DECREF(dt);
-            return NULL;
+        Py_ssize_t last = n - 2; /* the fraction's last digit, if any */
+        if (found == 0) {
+            found = offset_datetime(v, &out);
+            last = n - 7;
+            if (found == 1 && PyDateTime_DATE_GET_TZINFO(out) == g_utc) { /* +00:00: Z */
+                Py_DECREF(out);
+                return g_not_canonical;
+            }
         }
-        int same = PyUnicode_Check(text) && PyUnicode_Compare(text, v) == 0;
-        Py_DECREF(text);
-        if (same) return dt;
-        Py_DECREF(dt);
-        return g_not_canonical;
+        if (found < 0) return clear_exception() < 0 ? NULL : g_not_canonical;
+        if (found == 0) return g_not_canonical;
+        if (n != 20 && n != 25 && PyUnicode_READ_CHAR(v, last) == '0') {
+            Py_DECREF(out);
+            return g_not_canonical;
+        }
+        return out;
     }
     case OP_CALL: { /* a duration: canonical when it is written as str() writes it */
         if (!PyUnicode_CheckExact(v)) return g_not_canonical;
@@ -732,7 +774,20 @@ canonical_call(Builder *b, PyObject *d, PyObject *readers)
             goto fail;
         }
     }
-    result = fixes != NULL ? PyTuple_Pack(3, o, copy, fixes) : PyTuple_Pack(2, o, copy);
+    if (fixes != NULL && g_result != NULL && PyList_GET_SIZE(fixes) <= 1) {
+        /* normalize()'s result itself (more fixes are first put in the payload's order) */
+        PyObject *tuple = PyList_AsTuple(fixes);
+        result = tuple == NULL ? NULL : g_result->tp_alloc(g_result, 0);
+        PyObject *parts[4] = {o, copy, tuple, g_empty};
+        for (int i = 0; result != NULL && i < 4; i++) {
+            PyObject *slot = g_result_slots[i];
+            if (Py_TYPE(slot)->tp_descr_set(slot, result, parts[i]) < 0) Py_CLEAR(result);
+        }
+        Py_XDECREF(tuple);
+    }
+    else {
+        result = fixes != NULL ? PyTuple_Pack(3, o, copy, fixes) : PyTuple_Pack(2, o, copy);
+    }
     Py_DECREF(o);
 fail:
     Py_XDECREF(copy);
@@ -1131,6 +1186,8 @@ typedef struct {
     PyObject *fn;    /* OP_RELATION / OP_OBJECT: the writer of the model (a str: a name) */
     PyObject *extra; /* OP_ENUM: the enum class; OP_RELATION / OP_OBJECT: the model class;
                       * OP_DATETIME: the Python writer; OP_CALL: the Duration class */
+    PyObject *descr; /* the member descriptor of the field's slot, or None */
+    PyObject *text;  /* OP_CALL: the member descriptor of the Duration's cached text, or None */
 } Column;
 
 typedef struct {
@@ -1138,34 +1195,42 @@ typedef struct {
     vectorcallfunc vectorcall;
     PyObject *title;
     PyObject *generic;
+    PyTypeObject *target; /* the model: its slots are read through their descriptors */
     int flags;
     Py_ssize_t ncolumns;
     Column *columns;
 } Writer;
 
+/* str(uuid): the 128-bit int of its ``int`` slot as 8-4-4-4-12 lower-case hex. */
 static PyObject *
 uuid_text(PyObject *u)
 {
     descrgetfunc get = Py_TYPE(g_set_int)->tp_descr_get;
     PyObject *number = get(g_set_int, u, (PyObject *)Py_TYPE(u));
     if (number == NULL) return NULL;
-    unsigned long long lo = PyLong_AsUnsignedLongLongMask(number);
-    PyObject *shift = PyLong_FromLong(64);
-    PyObject *high = shift == NULL ? NULL : PyNumber_Rshift(number, shift);
-    Py_XDECREF(shift);
+    unsigned char bytes[16];
+    if (!PyLong_CheckExact(number) || _PyLong_Sign(number) < 0 ||
+        _PyLong_NumBits(number) > 128) {
+        Py_DECREF(number);
+        return PyObject_Str(u); /* not what a UUID holds: its own str() */
+    }
+#if PY_VERSION_HEX >= 0x030D0000
+    Py_ssize_t got = PyLong_AsNativeBytes(number, bytes, 16,
+                                          Py_ASNATIVEBYTES_BIG_ENDIAN |
+                                              Py_ASNATIVEBYTES_UNSIGNED_BUFFER);
+    int failed = got < 0;
+#else
+    int failed = _PyLong_AsByteArray((PyLongObject *)number, bytes, 16, 0, 0) < 0;
+#endif
     Py_DECREF(number);
-    if (high == NULL) return NULL;
-    unsigned long long hi = PyLong_AsUnsignedLongLong(high);
-    Py_DECREF(high);
-    if (hi == (unsigned long long)-1 && PyErr_Occurred()) return NULL;
-    char out[37];
+    if (failed) return NULL;
+    char out[36];
     static const char digits[] = "0123456789abcdef";
     int j = 0;
-    for (int i = 0; i < 32; i++) {
-        if (i == 8 || i == 12 || i == 16 || i == 20) out[j++] = '-';
-        unsigned long long word = i < 16 ? hi : lo;
-        int shift_by = (15 - (i % 16)) * 4;
-        out[j++] = digits[(word >> shift_by) & 0xf];
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) out[j++] = '-';
+        out[j++] = digits[bytes[i] >> 4];
+        out[j++] = digits[bytes[i] & 0xf];
     }
     return PyUnicode_FromStringAndSize(out, 36);
 }
@@ -1225,7 +1290,15 @@ write_value(Writer *w, Column *c, PyObject *v)
         }
         break;
     case OP_CALL:
-        if (tp == (PyTypeObject *)c->extra) return PyObject_Str(v);
+        if (tp == (PyTypeObject *)c->extra) {
+            if (c->text != Py_None) { /* the canonical text the Duration keeps */
+                PyObject *text = Py_TYPE(c->text)->tp_descr_get(c->text, v, c->extra);
+                if (text != NULL && PyUnicode_CheckExact(text)) return text;
+                if (text == NULL) PyErr_Clear();
+                Py_XDECREF(text);
+            }
+            return PyObject_Str(v);
+        }
         break;
     case OP_ENUM:
         if (tp == (PyTypeObject *)c->extra) return json ? Py_NewRef(v) : PyObject_Str(v);
@@ -1261,9 +1334,16 @@ writer_call(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwna
     PyObject *o = args[0];
     PyObject *d = PyDict_New();
     if (d == NULL) return NULL;
+    int slots = Py_TYPE(o) == w->target;
     for (Py_ssize_t i = 0; i < w->ncolumns; i++) {
         Column *c = &w->columns[i];
-        PyObject *v = PyObject_GetAttr(o, c->name);
+        PyObject *v;
+        if (slots && c->descr != Py_None) {
+            v = Py_TYPE(c->descr)->tp_descr_get(c->descr, o, (PyObject *)w->target);
+        }
+        else {
+            v = PyObject_GetAttr(o, c->name);
+        }
         if (v == NULL) goto fail;
         if (v == g_absent) {
             Py_DECREF(v);
@@ -1316,8 +1396,11 @@ writer_dealloc(Writer *w)
         Py_XDECREF(w->columns[i].name);
         Py_XDECREF(w->columns[i].fn);
         Py_XDECREF(w->columns[i].extra);
+        Py_XDECREF(w->columns[i].descr);
+        Py_XDECREF(w->columns[i].text);
     }
     PyMem_Free(w->columns);
+    Py_XDECREF(w->target);
     Py_XDECREF(w->title);
     Py_XDECREF(w->generic);
     Py_TYPE(w)->tp_free((PyObject *)w);
@@ -1326,11 +1409,11 @@ writer_dealloc(Writer *w)
 static PyObject *
 writer_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
-    static char *kwlist[] = {"columns", "flags", "title", "generic", NULL};
-    PyObject *columns, *title, *generic;
+    static char *kwlist[] = {"target", "columns", "flags", "title", "generic", NULL};
+    PyObject *target, *columns, *title, *generic;
     int flags;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!iUO", kwlist, &PyTuple_Type, &columns,
-                                     &flags, &title, &generic)) {
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O!O!iUO", kwlist, &PyType_Type, &target,
+                                     &PyTuple_Type, &columns, &flags, &title, &generic)) {
         return NULL;
     }
     if (g_uuid_type == NULL) {
@@ -1348,13 +1431,15 @@ writer_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     }
     w->title = Py_NewRef(title);
     w->generic = Py_NewRef(generic);
+    w->target = (PyTypeObject *)Py_NewRef(target);
     w->flags = flags;
     for (Py_ssize_t i = 0; i < n; i++) {
         Column *c = &w->columns[i];
-        PyObject *name, *fn, *extra;
+        PyObject *name, *fn, *extra, *descr, *text;
         if (!PyArg_ParseTuple(PyTuple_GET_ITEM(columns, i),
-                              "UiiOO;a column is (name, op, flags, fn, extra)", &name, &c->op,
-                              &c->flags, &fn, &extra)) {
+                              "UiiOOOO;a column is (name, op, flags, fn, extra, descriptor, "
+                              "text descriptor)",
+                              &name, &c->op, &c->flags, &fn, &extra, &descr, &text)) {
             Py_DECREF(w);
             return NULL;
         }
@@ -1364,6 +1449,14 @@ writer_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
         c->name = name;
         c->fn = Py_NewRef(fn);
         c->extra = Py_NewRef(extra);
+        c->descr = Py_NewRef(descr);
+        c->text = Py_NewRef(text);
+        if ((descr != Py_None && Py_TYPE(descr)->tp_descr_get == NULL) ||
+            (text != Py_None && Py_TYPE(text)->tp_descr_get == NULL)) {
+            PyErr_Format(PyExc_TypeError, "%U: not a descriptor", name);
+            Py_DECREF(w);
+            return NULL;
+        }
         if (c->op < OP_STRING || c->op > OP_STRING_OR_INT) {
             PyErr_Format(PyExc_ValueError, "%U: unknown operation %d", name, c->op);
             Py_DECREF(w);
@@ -1422,7 +1515,8 @@ static PyTypeObject WriterType = {
     .tp_call = PyVectorcall_Call,
     .tp_repr = (reprfunc)writer_repr,
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_VECTORCALL,
-    .tp_doc = "Writer(columns, flags, title, generic): a generated unstructure function, in C.",
+    .tp_doc = "Writer(target, columns, flags, title, generic): a generated unstructure "
+              "function, in C.",
     .tp_new = writer_new,
     .tp_methods = writer_methods,
 };
@@ -1455,6 +1549,27 @@ configure(PyObject *module, PyObject *args, PyObject *kwds)
 }
 
 static PyObject *
+configure_result(PyObject *module, PyObject *type)
+{
+    static const char *names[4] = {"value", "payload", "fixes", "errors"};
+    if (!PyType_Check(type)) {
+        PyErr_SetString(PyExc_TypeError, "configure_result() takes a class");
+        return NULL;
+    }
+    PyObject *slots[4];
+    for (int i = 0; i < 4; i++) {
+        slots[i] = PyDict_GetItemString(((PyTypeObject *)type)->tp_dict, names[i]);
+        if (slots[i] == NULL || Py_TYPE(slots[i])->tp_descr_set == NULL) {
+            PyErr_Format(PyExc_TypeError, "%R has no %s slot", type, names[i]);
+            return NULL;
+        }
+    }
+    for (int i = 0; i < 4; i++) Py_XSETREF(g_result_slots[i], Py_NewRef(slots[i]));
+    Py_XSETREF(g_result, (PyTypeObject *)Py_NewRef(type));
+    Py_RETURN_NONE;
+}
+
+static PyObject *
 uuid_from_text(PyObject *module, PyObject *text)
 {
     static Field f = {0};
@@ -1479,6 +1594,7 @@ datetime_from_text(PyObject *module, PyObject *text)
     if (!PyUnicode_CheckExact(text)) Py_RETURN_NONE;
     PyObject *out = NULL;
     int found = common_datetime(text, &out);
+    if (found == 0) found = offset_datetime(text, &out);
     if (found < 0) return NULL;
     if (found == 0) Py_RETURN_NONE;
     return out;
@@ -1487,10 +1603,14 @@ datetime_from_text(PyObject *module, PyObject *text)
 static PyMethodDef module_methods[] = {
     {"configure", (PyCFunction)(void (*)(void))configure, METH_VARARGS | METH_KEYWORDS,
      "configure(declined, absent, uuid_type, uuid_safe, utc): the shared objects."},
+    {"configure_result", configure_result, METH_O,
+     "configure_result(Normalized): what normalize()'s native builders return (at most one "
+     "fix; (value, copy, fixes) otherwise)."},
     {"uuid_from_text", uuid_from_text, METH_O,
      "The UUID of 36-character 8-4-4-4-12 text (raises the decline otherwise)."},
     {"datetime_from_text", datetime_from_text, METH_O,
-     "The datetime of YYYY-MM-DDThh:mm:ss[.fff|.ffffff]Z text; None for other shapes."},
+     "The datetime of YYYY-MM-DDThh:mm:ss[.fff|.ffffff] text with Z or an offset; None for "
+     "other shapes."},
     {NULL},
 };
 
@@ -1515,11 +1635,6 @@ PyInit__native(void)
     g_language = PyUnicode_InternFromString("language");
     g_empty = PyTuple_New(0);
     g_not_canonical = PyUnicode_FromString("not canonical"); /* never a value: compared by identity */
-    g_fromisoformat = PyObject_GetAttrString((PyObject *)PyDateTimeAPI->DateTimeType, "fromisoformat");
-    if (g_fromisoformat == NULL) {
-        Py_DECREF(m);
-        return NULL;
-    }
     if (g_not_canonical == NULL || g_str_new == NULL || g_unknown_key == NULL || g_language == NULL || g_empty == NULL) {
         Py_DECREF(m);
         return NULL;

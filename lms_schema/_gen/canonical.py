@@ -46,7 +46,6 @@ import attrs
 from .._lenient.fixes import new_fix
 from .._lenient.readers import Reader
 from .._models.fields import FieldInfo, Kind, item_of
-from .._values import match_common_datetime as _common_datetime
 from .._values.datetimes import is_naive_text
 from .._values.issues import format_path
 from .._values.leaf import FieldError
@@ -101,16 +100,6 @@ class CanonicalBuilder(StructureBuilder):
     def native_rescue(self, cls: Any, field: FieldInfo) -> Any:
         index = self.readers.get(field.name) if self.depth == 0 else None
         return None if index is None else (index, format_path((field.name,)))
-
-    def native_row(
-        self, field: FieldInfo, typed: bool, slot: Any
-    ) -> tuple[str, str, int, int, Any, Any, Any, Any] | None:
-        row = super().native_row(field, typed, slot)
-        value = field.element if field.many else field
-        if row is None or value is None or value.kind is not Kind.DATETIME:
-            return row
-        name, where, op, flags, fn, _, _, slot = row  # the canonical text's writer, shapes
-        return (name, where, op, flags, fn, format_datetime_fast, _common_datetime, slot)
 
     def repairing(self) -> bool:
         """True while generating the checks of a field of the root model (not in a list)."""

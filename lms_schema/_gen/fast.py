@@ -774,7 +774,7 @@ class _UnstructureBuilder(_Builder):
             flags = _native.flags(field, False)
             columns.append((field.name, _native.operation(kind), flags, fn, extra))
         title = f"{self.prefix} {cls.__name__}"
-        made = _native.writer(columns, self.for_json, title, unstructure_value)
+        made = _native.writer(cls, columns, self.for_json, title, unstructure_value)
         self.namespace[name] = made
         self.natives.append(made)
         return f"# {name}: {made!r}"

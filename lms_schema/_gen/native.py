@@ -59,6 +59,13 @@ def configure(declined: type[Exception], absent: object) -> None:
         _native.configure(declined, absent, uuid.UUID, uuid.SafeUUID.unknown, UTC)
 
 
+def configure_result(result: type) -> None:
+    """Let normalize()'s native builders return its result class (``Normalized``: slots
+    ``value``, ``payload``, ``fixes``, ``errors``) when they make at most one fix."""
+    if _native is not None:
+        _native.configure_result(result)
+
+
 def operation(kind: Kind) -> int:
     """The operation of the C interpreter for one value of ``kind``."""
     n = _native
@@ -134,10 +141,20 @@ def builder(
 
 
 def writer(
-    columns: list[tuple[str, int, int, Any, Any]], for_json: bool, title: str, generic: Any
+    target: type,
+    columns: list[tuple[str, int, int, Any, Any]],
+    for_json: bool,
+    title: str,
+    generic: Any,
 ) -> Any:
     """A native writer (an unstructure function) of the ``columns`` (name, operation, flags,
-    the model's writer, extra) of one model; ``for_json``: for orjson (dumps); ``generic``:
-    the function for a value that is not of its field's declared type."""
+    the model's writer, extra) of model ``target``; ``for_json``: for orjson (dumps);
+    ``generic``: the function for a value that is not of its field's declared type. The
+    slots of an instance of ``target`` itself are read through their member descriptors, a
+    Duration's text through its cache slot."""
     n = _native
-    return n.Writer(tuple(columns), n.W_JSON if for_json else 0, title, generic)
+    full = []
+    for name, op, flags, fn, extra in columns:
+        text = descriptor(extra, "_text") if op == n.OP_CALL and isinstance(extra, type) else None
+        full.append((name, op, flags, fn, extra, descriptor(target, name), text))
+    return n.Writer(target, tuple(full), n.W_JSON if for_json else 0, title, generic)
