@@ -32,7 +32,17 @@ from hypothesis import given, note
 from hypothesis import strategies as st
 from test_fast_path import _BASE, _ODD_CHARACTERS, _cases, _mutated, _with_class
 
-from lms_schema import Completion, Content, Course, Page, PartialEnrollment, User
+from lms_schema import (
+    Completion,
+    Content,
+    Course,
+    Page,
+    PartialContent,
+    PartialCourse,
+    PartialEnrollment,
+    PartialUser,
+    User,
+)
 from lms_schema import strategies as lst
 from lms_schema._convert.converter import converter
 from lms_schema._gen import native
@@ -514,3 +524,39 @@ def test_utc_date_times_are_written_as_format_datetime_writes_them(year: int, mi
     assert made(model) == python(model)
     assert made(model)["modified_at"] == format_datetime(when)
     assert made(model)["id"] == "ffffffff-ffff-ffff-ffff-ffffffffffff"
+
+
+def test_deeply_nested_models_are_a_recursion_error() -> None:
+    """Models a program nests deeper than the interpreter's recursion limit: the native
+    writer raises RecursionError, as the generated Python does, instead of overflowing the
+    C stack."""
+    content = PartialContent(id=UUID(int=1))
+    for _ in range(sys.getrecursionlimit() + 100):
+        course = PartialCourse(id=UUID(int=2), contents=[content])
+        content = PartialContent(id=UUID(int=1), courses=[course])
+    for for_json in (False, True):
+        made, python = _writers(PartialContent, for_json)
+        with pytest.raises(RecursionError):
+            made(content)
+        with pytest.raises(RecursionError):
+            python(content)
+
+
+@pytest.mark.parametrize("micro", [190, 1, 100000, 123400])
+def test_canonical_date_times_of_other_shapes_in_expanded_objects_stay_native(micro: int) -> None:
+    """format_datetime writes 1 to 6 fraction digits; in an expanded object, where no reader
+    repairs, the native walk reads the shapes it has no shortcut for with the Python leaf
+    (regression: it declined them, where the generated Python did not)."""
+    when = datetime(2000, 1, 1, 0, 0, 0, micro, tzinfo=UTC)
+    model = Completion(
+        id=UUID(int=0),
+        remote_id=None,
+        modified_at=when,
+        custom_fields=None,
+        user=PartialUser(modified_at=when),
+    )
+    payload = converter.unstructure(model)
+    made, _, readers = _canonical_functions(Completion)
+    value, copy, fixes = _parts(made(payload, readers))
+    assert (value, fixes) == (model, [])
+    assert repr(copy) == repr(payload)

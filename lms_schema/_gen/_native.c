@@ -64,7 +64,8 @@ typedef struct {
     int op;
     int flags;
     PyObject *fn;     /* the callable of the operation (a str: a name to resolve) */
-    PyObject *extra1; /* OP_ENUM: the members by value; OP_RELATION: the UUID parser */
+    PyObject *extra1; /* OP_ENUM: the members by value; OP_RELATION: the UUID parser;
+                       * OP_DATETIME in B_CANONICAL: format_datetime */
     PyObject *extra2; /* OP_ENUM: the enum class; a tracked list: the known locale codes */
     PyObject *descr;  /* the member descriptor of the slot in the model */
     PyObject *recovery; /* B_RECOVER: what the recover callable is given for this field */
@@ -478,7 +479,7 @@ is_lower_id(PyObject *text)
  * ``copy``: the copy of the object holding the value, where expanded objects store their
  * copies (NULL inside a list). */
 static PyObject *
-canonical_value(Builder *b, Field *f, PyObject *v, PyObject *copy)
+canonical_value(Builder *b, Field *f, PyObject *v, PyObject *copy, int repairable)
 {
     switch (f->op) {
     case OP_STRING:
@@ -512,7 +513,19 @@ canonical_value(Builder *b, Field *f, PyObject *v, PyObject *copy)
             }
         }
         if (found < 0) return clear_exception() < 0 ? NULL : g_not_canonical;
-        if (found == 0) return g_not_canonical;
+        if (found == 0) {
+            /* another shape: the field's reader decides (repairable), else it is canonical
+             * when the Python leaf reads it and format_datetime writes the same text */
+            if (repairable) return g_not_canonical;
+            PyObject *dt = PyObject_CallOneArg(f->fn, v);
+            if (dt == NULL) return clear_exception() < 0 ? NULL : g_not_canonical;
+            PyObject *text = PyObject_CallOneArg(f->extra1, dt);
+            int same = text != NULL && PyUnicode_Check(text) && PyUnicode_Compare(text, v) == 0;
+            Py_XDECREF(text);
+            if (same) return dt;
+            Py_DECREF(dt);
+            return PyErr_Occurred() ? NULL : g_not_canonical;
+        }
         if (n != 20 && n != 25 && PyUnicode_READ_CHAR(v, last) == '0') {
             Py_DECREF(out);
             return g_not_canonical;
@@ -624,7 +637,7 @@ canonical_list(Builder *b, Field *f, PyObject *v, PyObject *copy)
             if (r != NULL) PyList_SET_ITEM(wire, i, item_copy);
         }
         else {
-            r = canonical_value(b, f, item, NULL);
+            r = canonical_value(b, f, item, NULL, 0);
             if (r == g_not_canonical) {
                 decline(f, "not canonical");
                 r = NULL;
@@ -755,7 +768,7 @@ canonical_call(Builder *b, PyObject *d, PyObject *readers)
             r = canonical_list(b, f, v, copy);
         }
         else {
-            r = canonical_value(b, f, v, copy);
+            r = canonical_value(b, f, v, copy, readers != NULL && f->reader >= 0);
             if (r == g_not_canonical) {
                 r = readers != NULL ? repair(b, f, v, readers, copy, fixes) : NULL;
                 if (readers == NULL) decline(f, "not canonical");
@@ -797,8 +810,21 @@ fail:
     return result;
 }
 
+static PyObject *builder_run(PyObject *self, PyObject *const *args, size_t nargsf,
+                             PyObject *kwnames);
+
+/* The call of a builder, counted as a recursion (nested builders call each other in C). */
 static PyObject *
 builder_call(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    if (Py_EnterRecursiveCall(" while building a model")) return NULL;
+    PyObject *result = builder_run(self, args, nargsf, kwnames);
+    Py_LeaveRecursiveCall();
+    return result;
+}
+
+static PyObject *
+builder_run(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
     Builder *b = (Builder *)self;
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
@@ -1332,8 +1358,14 @@ writer_call(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwna
         return NULL;
     }
     PyObject *o = args[0];
+    /* models nest as deep as a program builds them; C calling C is not counted by the
+     * interpreter: count it here (RecursionError, as the generated Python gives) */
+    if (Py_EnterRecursiveCall(" while writing a model")) return NULL;
     PyObject *d = PyDict_New();
-    if (d == NULL) return NULL;
+    if (d == NULL) {
+        Py_LeaveRecursiveCall();
+        return NULL;
+    }
     int slots = Py_TYPE(o) == w->target;
     for (Py_ssize_t i = 0; i < w->ncolumns; i++) {
         Column *c = &w->columns[i];
@@ -1383,8 +1415,10 @@ writer_call(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwna
         Py_DECREF(r);
         if (stored < 0) goto fail;
     }
+    Py_LeaveRecursiveCall();
     return d;
 fail:
+    Py_LeaveRecursiveCall();
     Py_DECREF(d);
     return NULL;
 }

@@ -101,6 +101,16 @@ class CanonicalBuilder(StructureBuilder):
         index = self.readers.get(field.name) if self.depth == 0 else None
         return None if index is None else (index, format_path((field.name,)))
 
+    def native_row(
+        self, field: FieldInfo, typed: bool, slot: Any
+    ) -> tuple[str, str, int, int, Any, Any, Any, Any] | None:
+        row = super().native_row(field, typed, slot)
+        value = field.element if field.many else field
+        if row is None or value is None or value.kind is not Kind.DATETIME:
+            return row
+        name, where, op, flags, fn, _, extra2, slot = row  # what writes the canonical text
+        return (name, where, op, flags, fn, format_datetime_fast, extra2, slot)
+
     def repairing(self) -> bool:
         """True while generating the checks of a field of the root model (not in a list)."""
         return self.depth == 0 and self.slot is not None and not self.plain
