@@ -68,7 +68,7 @@ class Normalized(Generic[T]):
 
 
 _new = object.__new__
-native.configure_result(Normalized)  # what normalize()'s native builders return
+native.configure_result(Normalized, Fix)  # what normalize()'s native builders return
 _set_value = Normalized.__dict__["value"].__set__
 _set_payload = Normalized.__dict__["payload"].__set__
 _set_fixes = Normalized.__dict__["fixes"].__set__
@@ -369,7 +369,7 @@ def _normalize_canonical(payload: Any, cls: Any, engine: _Engine) -> Normalized[
         except Exception as exc:  # noqa: BLE001 - as above
             note_decline(cls, "normalize", exc)
             return None
-    if type(got) is Normalized:  # a native builder's, with at most one fix
+    if type(got) is Normalized:  # a native builder's
         return got
     value, out, fixes = got
     if not fixes:

@@ -107,6 +107,20 @@ static PyObject *g_not_canonical = NULL; /* what canonical_value returns for a r
  * and errors slots: set by configure_result(); B_REPAIR builders then return it. */
 static PyTypeObject *g_result = NULL;
 static PyObject *g_result_slots[4] = {NULL, NULL, NULL, NULL};
+/* and its Fix class, with the descriptors of its path, rule, before and after slots */
+static PyTypeObject *g_fix = NULL;
+static PyObject *g_fix_slots[4] = {NULL, NULL, NULL, NULL};
+
+/* An instance of ``type`` with its four slots stored (NULL on an error). */
+static PyObject *
+new_with_slots(PyTypeObject *type, PyObject **slots, PyObject **values)
+{
+    PyObject *o = type->tp_alloc(type, 0);
+    for (int i = 0; o != NULL && i < 4; i++) {
+        if (Py_TYPE(slots[i])->tp_descr_set(slots[i], o, values[i]) < 0) Py_CLEAR(o);
+    }
+    return o;
+}
 
 static int
 decline(Field *f, const char *why)
@@ -681,7 +695,8 @@ repair(Builder *b, Field *f, PyObject *v, PyObject *readers, PyObject *copy, PyO
     PyObject *result = NULL;
     if (rule != Py_None) {
         PyObject *args[4] = {f->path, rule, v, wire};
-        PyObject *fix = PyObject_Vectorcall(b->recover, args, 4, NULL);
+        PyObject *fix = g_fix != NULL ? new_with_slots(g_fix, g_fix_slots, args)
+                                      : PyObject_Vectorcall(b->recover, args, 4, NULL);
         if (fix == NULL) goto done;
         int appended = PyList_Append(fixes, fix);
         Py_DECREF(fix);
@@ -720,6 +735,44 @@ fetch_exception(void)
 }
 
 
+/* Sort ``fixes`` (fix i made for field fixed[i]) by the place of their field's key in the
+ * payload ``d``, keeping the fields' order among equals (list.sort is stable too). */
+static int
+payload_order(Builder *b, PyObject *d, PyObject *fixes, const Py_ssize_t *fixed)
+{
+    Py_ssize_t nf = PyList_GET_SIZE(fixes);
+    Py_ssize_t rank[64];
+    for (Py_ssize_t j = 0; j < nf; j++) rank[j] = PY_SSIZE_T_MAX;
+    PyObject *key, *value;
+    Py_ssize_t pos = 0, index = 0;
+    while (PyDict_Next(d, &pos, &key, &value)) {
+        for (Py_ssize_t j = 0; j < nf; j++) {
+            PyObject *name = b->fields[fixed[j]].name;
+            if (rank[j] != PY_SSIZE_T_MAX) continue;
+            int same = key == name;
+            if (!same && PyUnicode_Check(key)) {
+                same = PyUnicode_Compare(key, name) == 0;
+                if (same == 0 && PyErr_Occurred()) return -1;
+            }
+            if (same) rank[j] = index;
+        }
+        index++;
+    }
+    for (Py_ssize_t i = 1; i < nf; i++) { /* insertion sort: a handful of fixes */
+        Py_ssize_t r = rank[i];
+        PyObject *item = PyList_GET_ITEM(fixes, i);
+        Py_ssize_t j = i - 1;
+        while (j >= 0 && rank[j] > r) {
+            rank[j + 1] = rank[j];
+            PyList_SET_ITEM(fixes, j + 1, PyList_GET_ITEM(fixes, j));
+            j--;
+        }
+        rank[j + 1] = r;
+        PyList_SET_ITEM(fixes, j + 1, item);
+    }
+    return 0;
+}
+
 /* normalize()'s generated function: (value, copy[, fixes]) of a payload that is canonical,
  * but for top-level values that their readers repair (B_REPAIR); declines otherwise. */
 static PyObject *
@@ -741,6 +794,7 @@ canonical_call(Builder *b, PyObject *d, PyObject *readers)
         if (vals == NULL) return PyErr_NoMemory();
     }
     Py_ssize_t done = 0;
+    Py_ssize_t fixed[64]; /* the field of each fix (in the order they were made) */
     PyObject *result = NULL;
     PyObject *fixes = NULL;
     PyObject *copy = PyDict_Copy(d); /* unknown keys stay, in their place */
@@ -770,8 +824,12 @@ canonical_call(Builder *b, PyObject *d, PyObject *readers)
         else {
             r = canonical_value(b, f, v, copy, readers != NULL && f->reader >= 0);
             if (r == g_not_canonical) {
+                Py_ssize_t before = readers != NULL ? PyList_GET_SIZE(fixes) : 0;
                 r = readers != NULL ? repair(b, f, v, readers, copy, fixes) : NULL;
                 if (readers == NULL) decline(f, "not canonical");
+                if (r != NULL && PyList_GET_SIZE(fixes) > before && before < 64) {
+                    fixed[before] = done;
+                }
             }
         }
         Py_DECREF(v);
@@ -787,15 +845,16 @@ canonical_call(Builder *b, PyObject *d, PyObject *readers)
             goto fail;
         }
     }
-    if (fixes != NULL && g_result != NULL && PyList_GET_SIZE(fixes) <= 1) {
-        /* normalize()'s result itself (more fixes are first put in the payload's order) */
-        PyObject *tuple = PyList_AsTuple(fixes);
-        result = tuple == NULL ? NULL : g_result->tp_alloc(g_result, 0);
-        PyObject *parts[4] = {o, copy, tuple, g_empty};
-        for (int i = 0; result != NULL && i < 4; i++) {
-            PyObject *slot = g_result_slots[i];
-            if (Py_TYPE(slot)->tp_descr_set(slot, result, parts[i]) < 0) Py_CLEAR(result);
+    if (fixes != NULL && g_result != NULL && PyList_GET_SIZE(fixes) <= 64) {
+        /* normalize()'s result itself, the fixes in the order of the payload's keys (the
+         * lenient walk's order; they were made in the fields' order) */
+        if (PyList_GET_SIZE(fixes) > 1 && payload_order(b, d, fixes, fixed) < 0) {
+            Py_DECREF(o);
+            goto fail;
         }
+        PyObject *tuple = PyList_AsTuple(fixes);
+        PyObject *parts[4] = {o, copy, tuple, g_empty};
+        result = tuple == NULL ? NULL : new_with_slots(g_result, g_result_slots, parts);
         Py_XDECREF(tuple);
     }
     else {
@@ -1582,24 +1641,40 @@ configure(PyObject *module, PyObject *args, PyObject *kwds)
     Py_RETURN_NONE;
 }
 
-static PyObject *
-configure_result(PyObject *module, PyObject *type)
+/* The descriptors of four slots of a class (0), or -1 with a TypeError. */
+static int
+four_slots(PyObject *type, const char **names, PyObject **slots)
 {
-    static const char *names[4] = {"value", "payload", "fixes", "errors"};
     if (!PyType_Check(type)) {
-        PyErr_SetString(PyExc_TypeError, "configure_result() takes a class");
-        return NULL;
+        PyErr_SetString(PyExc_TypeError, "configure_result() takes classes");
+        return -1;
     }
-    PyObject *slots[4];
     for (int i = 0; i < 4; i++) {
         slots[i] = PyDict_GetItemString(((PyTypeObject *)type)->tp_dict, names[i]);
         if (slots[i] == NULL || Py_TYPE(slots[i])->tp_descr_set == NULL) {
             PyErr_Format(PyExc_TypeError, "%R has no %s slot", type, names[i]);
-            return NULL;
+            return -1;
         }
     }
-    for (int i = 0; i < 4; i++) Py_XSETREF(g_result_slots[i], Py_NewRef(slots[i]));
-    Py_XSETREF(g_result, (PyTypeObject *)Py_NewRef(type));
+    return 0;
+}
+
+static PyObject *
+configure_result(PyObject *module, PyObject *args)
+{
+    static const char *result_names[4] = {"value", "payload", "fixes", "errors"};
+    static const char *fix_names[4] = {"path", "rule", "before", "after"};
+    PyObject *result, *fix, *slots[4], *fix_slots[4];
+    if (!PyArg_ParseTuple(args, "OO:configure_result", &result, &fix) ||
+        four_slots(result, result_names, slots) < 0 || four_slots(fix, fix_names, fix_slots) < 0) {
+        return NULL;
+    }
+    for (int i = 0; i < 4; i++) {
+        Py_XSETREF(g_result_slots[i], Py_NewRef(slots[i]));
+        Py_XSETREF(g_fix_slots[i], Py_NewRef(fix_slots[i]));
+    }
+    Py_XSETREF(g_result, (PyTypeObject *)Py_NewRef(result));
+    Py_XSETREF(g_fix, (PyTypeObject *)Py_NewRef(fix));
     Py_RETURN_NONE;
 }
 
@@ -1637,9 +1712,9 @@ datetime_from_text(PyObject *module, PyObject *text)
 static PyMethodDef module_methods[] = {
     {"configure", (PyCFunction)(void (*)(void))configure, METH_VARARGS | METH_KEYWORDS,
      "configure(declined, absent, uuid_type, uuid_safe, utc): the shared objects."},
-    {"configure_result", configure_result, METH_O,
-     "configure_result(Normalized): what normalize()'s native builders return (at most one "
-     "fix; (value, copy, fixes) otherwise)."},
+    {"configure_result", configure_result, METH_VARARGS,
+     "configure_result(Normalized, Fix): what normalize()'s native builders return and the "
+     "fixes they make ((value, copy, fixes) and new_fix's otherwise)."},
     {"uuid_from_text", uuid_from_text, METH_O,
      "The UUID of 36-character 8-4-4-4-12 text (raises the decline otherwise)."},
     {"datetime_from_text", datetime_from_text, METH_O,

@@ -59,11 +59,12 @@ def configure(declined: type[Exception], absent: object) -> None:
         _native.configure(declined, absent, uuid.UUID, uuid.SafeUUID.unknown, UTC)
 
 
-def configure_result(result: type) -> None:
+def configure_result(result: type, fix: type) -> None:
     """Let normalize()'s native builders return its result class (``Normalized``: slots
-    ``value``, ``payload``, ``fixes``, ``errors``) when they make at most one fix."""
+    ``value``, ``payload``, ``fixes``, ``errors``) and make its fixes (``Fix``: ``path``,
+    ``rule``, ``before``, ``after``) themselves, as ``new_fix`` makes them."""
     if _native is not None:
-        _native.configure_result(result)
+        _native.configure_result(result, fix)
 
 
 def operation(kind: Kind) -> int:
