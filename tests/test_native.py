@@ -50,12 +50,21 @@ from lms_schema._gen.canonical import CanonicalBuilder
 from lms_schema._gen.fast import DUMP_OPTIONS, Declined, StructureBuilder, _UnstructureBuilder
 from lms_schema._gen.mirror import _MirrorBuilder
 from lms_schema._gen.validator import INVALID, ValidateBuilder
-from lms_schema._models.fields import item_of
+from lms_schema._models.fields import Kind, item_of
 from lms_schema._normalize import _DEFAULT_ENGINE, Normalized, lenient_normalize
 from lms_schema._values import match_common_datetime, match_uuid_text
 from lms_schema._values.datetimes import format_datetime
 
 _NATIVE = native.module()
+
+
+def test_every_kind_has_an_operation() -> None:
+    """The table of operations covers the field analysis' kinds, each a constant of the C
+    module (a new kind without one would be a KeyError when its model is generated)."""
+    assert set(native.OPERATIONS) == set(Kind)
+    assert {native.operation(kind) for kind in Kind} == {
+        getattr(_NATIVE, name) for name in dir(_NATIVE) if name.startswith("OP_")
+    }
 
 
 def test_the_module_is_built() -> None:

@@ -78,7 +78,6 @@ typedef struct {
     vectorcallfunc vectorcall;
     PyTypeObject *target;
     PyObject *title;
-    PyObject *fields_spec; /* the tuple it was built from (kept for repr and resolve) */
     int flags;
     Py_ssize_t nfields;
     Field *fields;
@@ -735,6 +734,19 @@ fetch_exception(void)
 }
 
 
+/* The model instance of a builder: object.__new__, then each slot stored through its
+ * member descriptor (as attrs' __init__ does for a frozen slotted class); NULL on an error. */
+static PyObject *
+build_instance(Builder *b, PyObject **vals)
+{
+    PyObject *o = b->target->tp_alloc(b->target, 0);
+    for (Py_ssize_t i = 0; o != NULL && i < b->nfields; i++) {
+        PyObject *descr = b->fields[i].descr;
+        if (Py_TYPE(descr)->tp_descr_set(descr, o, vals[i]) < 0) Py_CLEAR(o);
+    }
+    return o;
+}
+
 /* Sort ``fixes`` (fix i made for field fixed[i]) by the place of their field's key in the
  * payload ``d``, keeping the fields' order among equals (list.sort is stable too). */
 static int
@@ -836,15 +848,8 @@ canonical_call(Builder *b, PyObject *d, PyObject *readers)
         if (r == NULL) goto fail;
         vals[done] = r;
     }
-    PyObject *o = b->target->tp_alloc(b->target, 0);
+    PyObject *o = build_instance(b, vals);
     if (o == NULL) goto fail;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *descr = b->fields[i].descr;
-        if (Py_TYPE(descr)->tp_descr_set(descr, o, vals[i]) < 0) {
-            Py_DECREF(o);
-            goto fail;
-        }
-    }
     if (fixes != NULL && g_result != NULL && PyList_GET_SIZE(fixes) <= 64) {
         /* normalize()'s result itself, the fixes in the order of the payload's keys (the
          * lenient walk's order; they were made in the fields' order) */
@@ -996,15 +1001,7 @@ builder_run(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwna
         if (PyList_Append(w, out) == 0) o = Py_NewRef(b->invalid);
         goto fail;
     }
-    o = b->target->tp_alloc(b->target, 0);
-    if (o == NULL) goto fail;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *descr = b->fields[i].descr;
-        if (Py_TYPE(descr)->tp_descr_set(descr, o, vals[i]) < 0) {
-            Py_CLEAR(o);
-            goto fail;
-        }
-    }
+    o = build_instance(b, vals);
 fail:
     Py_DECREF(out);
     Py_XDECREF(row);
@@ -1036,7 +1033,6 @@ builder_dealloc(Builder *b)
     Py_XDECREF(b->values);
     Py_XDECREF(b->target);
     Py_XDECREF(b->title);
-    Py_XDECREF(b->fields_spec);
     PyTypeObject *tp = Py_TYPE(b);
     tp->tp_free((PyObject *)b);
 }
@@ -1080,7 +1076,6 @@ builder_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     }
     b->target = (PyTypeObject *)Py_NewRef(target);
     b->title = Py_NewRef(title);
-    b->fields_spec = Py_NewRef(fields);
     b->values = Py_XNewRef(values);
     b->flags = flags;
     if ((flags & B_RECOVER) &&
@@ -1158,25 +1153,30 @@ builder_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
     return (PyObject *)b;
 }
 
-/* Replace the callables given by name (functions generated after this builder) by their
- * values in ``namespace``. */
-static PyObject *
-builder_resolve(Builder *b, PyObject *namespace)
+/* Replace a callable given by name (a function generated after the builder or writer that
+ * calls it) by its value in ``namespace``: 0, or -1 with an error. */
+static int
+resolve_name(PyObject **fn, PyObject *namespace)
 {
     if (!PyDict_Check(namespace)) {
         PyErr_SetString(PyExc_TypeError, "resolve() takes a dict");
-        return NULL;
+        return -1;
     }
+    if (!PyUnicode_Check(*fn)) return 0;
+    PyObject *value = PyDict_GetItemWithError(namespace, *fn);
+    if (value == NULL) {
+        if (!PyErr_Occurred()) PyErr_Format(PyExc_KeyError, "%U", *fn);
+        return -1;
+    }
+    Py_SETREF(*fn, Py_NewRef(value));
+    return 0;
+}
+
+static PyObject *
+builder_resolve(Builder *b, PyObject *namespace)
+{
     for (Py_ssize_t i = 0; i < b->nfields; i++) {
-        Field *f = &b->fields[i];
-        if (PyUnicode_Check(f->fn)) {
-            PyObject *value = PyDict_GetItemWithError(namespace, f->fn);
-            if (value == NULL) {
-                if (!PyErr_Occurred()) PyErr_Format(PyExc_KeyError, "%U", f->fn);
-                return NULL;
-            }
-            Py_SETREF(f->fn, Py_NewRef(value));
-        }
+        if (resolve_name(&b->fields[i].fn, namespace) < 0) return NULL;
     }
     Py_RETURN_NONE;
 }
@@ -1569,20 +1569,8 @@ writer_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 static PyObject *
 writer_resolve(Writer *w, PyObject *namespace)
 {
-    if (!PyDict_Check(namespace)) {
-        PyErr_SetString(PyExc_TypeError, "resolve() takes a dict");
-        return NULL;
-    }
     for (Py_ssize_t i = 0; i < w->ncolumns; i++) {
-        Column *c = &w->columns[i];
-        if (PyUnicode_Check(c->fn)) {
-            PyObject *value = PyDict_GetItemWithError(namespace, c->fn);
-            if (value == NULL) {
-                if (!PyErr_Occurred()) PyErr_Format(PyExc_KeyError, "%U", c->fn);
-                return NULL;
-            }
-            Py_SETREF(c->fn, Py_NewRef(value));
-        }
+        if (resolve_name(&w->columns[i].fn, namespace) < 0) return NULL;
     }
     Py_RETURN_NONE;
 }

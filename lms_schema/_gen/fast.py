@@ -244,8 +244,7 @@ class StructureBuilder(DepthBuilder):
             _json_value=check_json_value,
             _str_new=str.__new__,
             _new=_new,
-            _datetime_rest=_datetime_rest,
-            _datetime_rest_tracked=_datetime_rest_tracked,
+            _datetime_tracked=_datetime_tracked,
         )
         if track_warnings:
             self.namespace.update(_naive=is_naive_text, _locales=LOCALES)
@@ -361,7 +360,7 @@ class StructureBuilder(DepthBuilder):
         extra2: Any = None
         tracks = False
         if kind is Kind.DATETIME:
-            fn = "_datetime_rest_tracked" if self.track else "_datetime_rest"
+            fn = "_datetime_tracked" if self.track else "_datetime"  # the other shapes
             tracks = self.track
         elif kind is Kind.DURATION:
             fn = "_duration"
@@ -639,19 +638,13 @@ def _builder_class(cls: type) -> type | None:
     return builder
 
 
-def _datetime_rest(v: Any) -> datetime:
-    """A date-time of any shape but the commonest (those the native builders read
-    themselves): the generated Python's ``elif``/``else`` branches."""
-    if type(v) is str and _common_datetime(v) is not None:
-        return datetime.fromisoformat(v)
-    return parse_datetime(v)
-
-
-def _datetime_rest_tracked(v: Any, w: list[Any]) -> datetime:
-    """:func:`_datetime_rest`, flagging a date-time without an offset as validate() does."""
+def _datetime_tracked(v: Any, w: list[Any]) -> datetime:
+    """A date-time of a shape the native builders do not read themselves (they read every
+    shape ``match_common_datetime`` matches, as the generated Python's ``fromisoformat``
+    branches do): the general parser, flagging one without an offset as validate() does."""
     if type(v) is str and v[-1:] not in ("Z", "z") and is_naive_text(v):
         w.append("naive date-time")
-    return _datetime_rest(v)
+    return parse_datetime(v)
 
 
 _native.configure(Declined, ABSENT)

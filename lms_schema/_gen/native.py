@@ -28,11 +28,20 @@ import os
 import types
 import uuid
 from datetime import UTC
-from typing import Any, assert_never
+from typing import Any
 
 from .._models.fields import FieldInfo, Kind
 
-__all__ = ["AVAILABLE", "Row", "builder", "descriptor", "module", "operation", "writer"]
+__all__ = [
+    "AVAILABLE",
+    "OPERATIONS",
+    "Row",
+    "builder",
+    "descriptor",
+    "module",
+    "operation",
+    "writer",
+]
 
 _native: Any
 try:
@@ -67,30 +76,25 @@ def configure_result(result: type, fix: type) -> None:
         _native.configure_result(result, fix)
 
 
+#: The operation of the C interpreter (its constant's name) for one value of each kind.
+OPERATIONS: dict[Kind, str] = {
+    Kind.STRING: "OP_STRING",
+    Kind.INT64: "OP_INT64",
+    Kind.UUID: "OP_UUID",
+    Kind.DATETIME: "OP_DATETIME",
+    Kind.DURATION: "OP_CALL",  # value = the leaf parser(value)
+    Kind.OPEN_ENUM: "OP_ENUM",
+    Kind.JSON_OBJECT: "OP_CHECK",  # checked, kept as it is
+    Kind.JSON_VALUE: "OP_CHECK",
+    Kind.RELATION: "OP_RELATION",
+    Kind.OBJECT: "OP_OBJECT",
+    Kind.STRING_OR_INT: "OP_STRING_OR_INT",
+}
+
+
 def operation(kind: Kind) -> int:
     """The operation of the C interpreter for one value of ``kind``."""
-    n = _native
-    if kind is Kind.STRING:
-        return int(n.OP_STRING)
-    if kind is Kind.INT64:
-        return int(n.OP_INT64)
-    if kind is Kind.UUID:
-        return int(n.OP_UUID)
-    if kind is Kind.DATETIME:
-        return int(n.OP_DATETIME)
-    if kind is Kind.DURATION:
-        return int(n.OP_CALL)
-    if kind is Kind.OPEN_ENUM:
-        return int(n.OP_ENUM)
-    if kind is Kind.JSON_OBJECT or kind is Kind.JSON_VALUE:
-        return int(n.OP_CHECK)
-    if kind is Kind.RELATION:
-        return int(n.OP_RELATION)
-    if kind is Kind.OBJECT:
-        return int(n.OP_OBJECT)
-    if kind is Kind.STRING_OR_INT:
-        return int(n.OP_STRING_OR_INT)
-    assert_never(kind)
+    return int(getattr(_native, OPERATIONS[kind]))
 
 
 def descriptor(cls: type, name: str) -> Any:
