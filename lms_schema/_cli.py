@@ -407,12 +407,12 @@ def _validate(args: argparse.Namespace) -> int:
                 summary.files += 1
                 pending = 0
                 for _, outcome in iter_unit(item, config):
-                    summary.add(outcome.status, outcome.issues, outcome.reason)
+                    summary.add(outcome.status, outcome.issues, outcome.reason, outcome.records)
                     for issue in outcome.issues:
                         printer.issue(issue)
                     if bar is not None:
-                        pending += 1
-                        if pending == 1000:
+                        pending += outcome.records
+                        if pending >= 1000:
                             bar.update(pending)
                             pending = 0
                 if bar is not None:

@@ -189,32 +189,60 @@ def _fast_warnings(
     return warnings
 
 
-def warns_about(cls: Any, value: Any) -> bool:
-    """Whether :func:`validate` has warnings for a ``cls`` payload that a generated checker
-    took as ``value`` without flagging anything (the completion checks: an interval, a
-    duration, a score)."""
-    return bool(_fast_warnings(None, cls, value, [], False))
+def quiet_warnings(cls: Any) -> Callable[[Any], list[Issue]]:
+    """The warnings :func:`validate` has for a payload of the model ``cls`` that a generated
+    checker took as a value without flagging anything (the completion checks: an interval,
+    a duration, a score), as a function of that value (one call per payload: the command
+    line's lane)."""
+    if cls is Completion:  # the common case: the checker's values are Completions
+        return _completion_warnings
+    return lambda value: _fast_warnings(None, cls, value, [], False)
 
 
-def quiet_checker(cls: Any, forbid_unknown_keys: bool) -> Callable[[Any], bool] | None:
-    """A predicate that is True for a decoded payload :func:`validate` would find nothing
-    to say about (no error, no warning), and False for every other payload, without
-    explaining anything (False may also mean "not sure": ask :func:`validate`). None when
-    ``cls`` has no generated checker. For callers that check many payloads and only need the
-    details of the few that have something (the command line)."""
+#: The attributes :func:`_completion_warnings` reads (score, start, end, duration), the
+#: Duration class and the slots :func:`~lms_schema._values.durations.ends_after` reads
+#: (months, microseconds): for the command line's C lane (``_capture/_lane.c``), which tells
+#: the commonest completions free of those warnings without calling them.
+COMPLETION_INTERVAL = (
+    "score",
+    "started_at",
+    "completed_at",
+    "time_duration",
+    Duration,
+    "_months",
+    "_us",
+)
+
+
+def quiet_interval(cls: Any) -> tuple[Any, ...] | None:
+    """:data:`COMPLETION_INTERVAL` when :func:`quiet_warnings` of ``cls`` is
+    :func:`_completion_warnings` (None: only the function tells)."""
+    return COMPLETION_INTERVAL if cls is Completion else None
+
+
+def quiet_checker(
+    cls: Any, forbid_unknown_keys: bool
+) -> Callable[[Any], list[Issue] | None] | None:
+    """A function telling the warnings of a decoded payload :func:`validate` would find no
+    error in, and that holds nothing the checker flags (unknown keys, naive date-times), so
+    that those warnings are all it says (empty: nothing to say); None for every other
+    payload, without explaining anything (None may also mean "not sure": ask
+    :func:`validate`). None when ``cls`` has no generated checker. For callers that check
+    many payloads and only need the details of the few that have something (the command
+    line)."""
     fast = _checker(cls, forbid_unknown_keys)
     if fast is None:
         return None
 
-    def quiet(payload: Any) -> bool:
+    def quiet(payload: Any) -> list[Issue] | None:
         found: list[Any] = []
         try:
             value = fast(payload, found)
         except Exception:  # noqa: BLE001 - a decline: validate() decides and explains
-            return False
-        if value is INVALID or found:  # errors, or something to warn about
-            return False
-        return not _fast_warnings(payload, cls, value, found, forbid_unknown_keys)
+            return None
+        if value is INVALID or found:  # errors, or something flagged
+            return None
+        return _fast_warnings(payload, cls, value, found, forbid_unknown_keys)
 
     return quiet
 
@@ -469,7 +497,7 @@ def _model_targets(field: FieldInfo) -> tuple[type, ...]:
     return ()
 
 
-def _completion_warnings(c: PartialCompletion, path: tuple[PathPart, ...]) -> list[Issue]:
+def _completion_warnings(c: PartialCompletion, path: tuple[PathPart, ...] = ()) -> list[Issue]:
     found: list[Issue] = []
     started, completed = c.started_at, c.completed_at
     if isinstance(c.score, int) and c.score < 0:

@@ -36,7 +36,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ._capture.checks import check_record, quiet_lines
-from ._capture.readers import Missing, Quiet, ReadOptions, Record, Unit, value_records
+from ._capture.readers import Lane, Missing, ReadOptions, Record, Unit, value_records
 from ._capture.repair import Repair, repair_record, repair_unit
 from ._capture.report import Summary, exit_status
 from ._capture.run import (
@@ -145,7 +145,7 @@ def _bag_records(
     records: Iterable[Any],
     partition: int,
     options: ReadOptions | None = None,
-    quiet: Quiet | None = None,
+    quiet: Lane | None = None,
 ) -> Iterable[Record]:
     display = _bag_display(partition)
     for number, value in enumerate(records, start=1):
@@ -160,7 +160,7 @@ def _bag_result(records: Iterable[Any], partition: int, config: RunConfig) -> Un
     quiet = quiet_lines(config.model, config.check, config.read)  # JSON text with nothing to say
     for record in _bag_records(records, partition, config.read, quiet):
         outcome = check_record(record, config.model, config.check)
-        summary.add(outcome.status, outcome.issues, outcome.reason)
+        summary.add(outcome.status, outcome.issues, outcome.reason, outcome.records)
         issues.extend(outcome.issues)
     return UnitResult(issues, summary)
 

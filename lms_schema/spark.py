@@ -42,7 +42,7 @@ from typing import Any
 import attrs
 
 from ._capture.checks import CheckOptions, check_record, quiet_lines
-from ._capture.readers import Missing, Quiet, ReadOptions, Record, Unit, plan, value_records
+from ._capture.readers import Lane, Missing, ReadOptions, Record, Unit, plan, value_records
 from ._capture.repair import repair_record
 from ._capture.report import Summary, exit_status
 from ._capture.run import RunConfig, count_lines, lake_config, missing_issue, process_unit
@@ -142,7 +142,7 @@ def _display(file: str | None) -> str:
 
 
 def _records(
-    rows: Iterable[dict[str, Any]], options: ReadOptions, quiet: Quiet | None = None
+    rows: Iterable[dict[str, Any]], options: ReadOptions, quiet: Lane | None = None
 ) -> Iterator[Record]:
     for row in rows:
         if row["value"] is not None:
@@ -319,7 +319,7 @@ def _summary_batches(
         for record in _records(batch.to_pylist(), read, quiet):
             files.add(record.file)
             outcome = check_record(record, model, options)
-            total.add(outcome.status, outcome.issues, outcome.reason)
+            total.add(outcome.status, outcome.issues, outcome.reason, outcome.records)
     yield pa.RecordBatch.from_pylist([{"summary": _as_text(total, files)}], schema=_SUMMARY_ARROW)
 
 

@@ -1,9 +1,12 @@
 """The command line's quick lane for JSON Lines (``quiet_lines``): a line it takes is counted
-as a record with nothing to say, without building a record or any issue; every other line is
-read and checked as before. The lane must change nothing: the same issues in the same order
-and the same summary, with it and without it, on every kind of line; and it must really take
-the valid lines, or it saves nothing. Both of its forms are tested: msgspec's (the mirror
-Structs, when msgspec is installed) and orjson's (without msgspec, and for lines with escapes).
+as a record with nothing to say, without building a record or any issue (runs of such lines
+are one record), or, when all its record has to say are the model's own warnings (a
+completion ending before it starts), as a record with those issues; every other line is read
+and checked as before. The lane must change nothing: the same issues in the same order and
+the same summary, with it and without it, on every kind of line; and it must really take the
+valid lines, or it saves nothing. Each of its forms is tested: msgspec's (the mirror Structs,
+when msgspec is installed) with its loop in C (``_lane``, where built) and in Python, and
+orjson's (without msgspec, and for lines with escapes).
 """
 
 from __future__ import annotations
@@ -19,12 +22,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_custom_model import MyCompletion
+from test_lane import _interval_payloads
 
 from lms_schema import ABSENT, Absent, Completion, PartialCompletion, User
 from lms_schema import strategies as lst
 from lms_schema._capture import checks, run
 from lms_schema._capture.checks import CheckOptions, check_record, quiet_lines
-from lms_schema._capture.readers import ReadOptions, Unit, line_records, value_records
+from lms_schema._capture.readers import ReadOptions, Record, Unit, line_records, value_records
 from lms_schema._models.models import MODELS
 from lms_schema._values.jsonvalue import encode, may_hold_wide_integer
 
@@ -69,8 +73,12 @@ SPECIAL = [
 ]
 
 
-#: The lanes: none (every line read and checked in full), orjson's, msgspec's.
-LANES = ["none", "orjson", "msgspec"]
+#: The warnings of a completion's own values (not of its text): the lane knows them.
+_INTERVAL = {"negative_score", "completed_before_started", "duration_exceeds_interval"}
+
+#: The lanes: none (every line read and checked in full), orjson's, msgspec's with its loop
+#: in Python, and with its loop in C (the default; in Python too where it is not built).
+LANES = ["none", "orjson", "msgspec", "native"]
 
 
 def _lane(name: str) -> Any:
@@ -81,11 +89,13 @@ def _lane(name: str) -> Any:
     return mock.patch.object(
         run,
         "quiet_lines",
-        lambda *args: original(*args, use_msgspec=name == "msgspec"),
+        lambda *args: original(
+            *args, use_msgspec=name in ("msgspec", "native"), native=name == "native"
+        ),
     )
 
 
-def _process(path: Path, model: Any, strict: bool, repeats: bool, lane: str = "msgspec") -> Any:
+def _process(path: Path, model: Any, strict: bool, repeats: bool, lane: str = "native") -> Any:
     config = run.RunConfig(model, ReadOptions(duplicate_keys=repeats), CheckOptions(strict))
     with _lane(lane):
         result = run.process_unit(Unit(str(path), "jsonl"), config)
@@ -96,8 +106,8 @@ def _both(tmp: Path, lines: list[bytes], model: Any, strict: bool, repeats: bool
     path = tmp / "lines.jsonl"
     path.write_bytes(b"\n".join(lines) + b"\n")
     full = _process(path, model, strict, repeats, "none")
-    assert _process(path, model, strict, repeats, "orjson") == full
-    assert _process(path, model, strict, repeats, "msgspec") == full
+    for lane in LANES[1:]:
+        assert _process(path, model, strict, repeats, lane) == full, lane
 
 
 #: (line, path, code) of every issue of SPECIAL, read with duplicate keys as warnings.
@@ -145,6 +155,7 @@ def _lines(draw: st.DrawFn, model: Any) -> list[bytes]:
         lst.invalid_payloads(model).map(lambda pair: text(pair[0])),
         lst.messy_payloads(model).map(text),
         st.sampled_from(SPECIAL),
+        *([_interval_payloads().map(text)] if issubclass(model, PartialCompletion) else []),
     )
     return draw(st.lists(one, min_size=1, max_size=6))
 
@@ -170,8 +181,12 @@ def test_the_lane_takes_what_has_nothing_to_say(
     """A valid line the full check finds nothing to say about is taken by the lane (else
     the lane saves nothing; a run of 19 digits, which may be a wide integer, is the one
     thing the orjson lane leaves to the full reader), and a line it takes has nothing to
-    say."""
-    line = orjson.dumps(data.draw(lst.payloads(model))) + b"\n"
+    say; a line whose only issues are the model's warnings is known with exactly those
+    issues. The loop in C takes the same lines as the Python (but those with an escape)."""
+    payloads = lst.payloads(model)
+    if issubclass(model, PartialCompletion):
+        payloads = payloads | _interval_payloads()
+    line = orjson.dumps(data.draw(payloads)) + b"\n"
     quiet = quiet_lines(
         model, CheckOptions(strict), ReadOptions(duplicate_keys=True), use_msgspec=lane == "msgspec"
     )
@@ -182,12 +197,21 @@ def test_the_lane_takes_what_has_nothing_to_say(
         for record in line_records("f", 1, line, options)
         for issue in check_record(record, model, CheckOptions(strict)).issues
     ]
+    known = quiet.known(line)
+    if known is not None:
+        record = Record("f", 1, (), "known", known[0], known[1])
+        assert check_record(record, model, CheckOptions(strict)).issues == issues
     if issues:
         assert quiet(line) is False
+        codes = {issue["code"] for issue in issues}
+        if lane == "msgspec" and b"\\" not in line and codes <= _INTERVAL and model is Completion:
+            assert known is not None  # the model's warnings: known, not read again
     elif lane == "msgspec" and b"\\" not in line:
         assert quiet(line) is True
     else:
         assert quiet(line) is not may_hold_wide_integer(line)
+    if lane == "msgspec":
+        assert quiet.run([line], 0) == (1 if quiet(line) and b"\\" not in line else 0)
 
 
 def test_a_user_without_problems_is_quiet() -> None:

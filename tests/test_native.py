@@ -570,3 +570,82 @@ def test_canonical_date_times_of_other_shapes_in_expanded_objects_stay_native(mi
     value, copy, fixes = _parts(made(payload, readers))
     assert (value, fixes) == (model, [])
     assert repr(copy) == repr(payload)
+
+
+class _Dict(dict[str, Any]):
+    pass
+
+
+class _Str(str):
+    pass
+
+
+def _nested(levels: int, inner: Any, key: str = "a") -> Any:
+    for _ in range(levels):
+        inner = {key: inner} if key else [inner]
+    return inner
+
+
+#: Verbatim JSON objects at the edges of the quick scan made in C (``check_json`` in
+#: ``_native.c``), which accepts what it shows to be JSON and hands the rest to the Python.
+_VERBATIM = [
+    {},
+    {"n": 2**63 - 1, "m": -(2**63), "u": 2**64 - 1},
+    {"n": 2**64},
+    {"n": -(2**63) - 1},
+    {"f": 1.5, "z": -0.0, "e": 1e308},
+    {"f": float("inf")},
+    {"f": float("nan")},
+    {"f": -float("inf")},
+    {1: "a non-str key"},
+    {_Str("k"): "a str subclass key"},
+    {"t": (1, 2)},
+    {"s": {1}},
+    {"b": True, "c": False, "n": None, "s": "text"},
+    {"sub": _Dict(a=1)},
+    _Dict(a=1),
+    {"enum": Kind.UUID},
+    {"big": [2**64]},
+    _nested(6, 1),
+    _nested(7, 1),
+    _nested(8, 1),
+    _nested(199, 1),
+    _nested(200, 1),
+    _nested(201, 1),
+    {"l": _nested(7, 1, "")},
+    {"l": _nested(8, [float("nan")], "")},
+    {"l": [1, "a", None, True, 1.0, {"x": [2**64 - 1]}]},
+]
+
+
+@pytest.mark.parametrize("forbid", [False, True])
+@pytest.mark.parametrize("value", _VERBATIM, ids=range(len(_VERBATIM)))
+def test_verbatim_objects_as_the_python_checks_them(value: Any, forbid: bool) -> None:
+    """``custom_fields`` and ``raw_data`` holding them: the same outcome in every family
+    (the values that are no JSON are refused by both, the deep ones past the limit too)."""
+    for key in ("custom_fields", "raw_data"):
+        payload = {**_BASE, key: value}
+        for family in _FAMILIES:
+            if family.startswith("bytes"):
+                try:
+                    orjson.dumps(payload)
+                except TypeError:  # not JSON: no bytes to read
+                    continue
+            python = _outcome(_function(Completion, forbid, family, False), payload)
+            made = _outcome(_function(Completion, forbid, family, True), payload)
+            assert made == python, (key, family)
+
+
+@pytest.mark.parametrize("value", _VERBATIM, ids=range(len(_VERBATIM)))
+def test_verbatim_objects_in_the_canonical_walk(value: Any) -> None:
+    made, python, readers = _canonical_functions(Completion)
+    payload = {**converter.unstructure(converter.structure(_BASE, Completion)), "raw_data": value}
+
+    def outcome(function: Any) -> Any:
+        try:
+            got = function(payload, readers)
+        except Exception as exc:  # noqa: BLE001 - any failure is declining
+            return type(exc).__name__
+        return got.value if type(got) is Normalized else got[0]
+
+    assert outcome(made) == outcome(python)

@@ -12,7 +12,7 @@ The ``lms-schema`` command is a thin layer over three modules, which a distribut
         model = checks.model_from_path(unit.path)                 # or checks.resolve_model(...)
         for record in readers.read_unit(unit, options):           # records with positions
             outcome = checks.check_record(record, model, checks.CheckOptions())
-            summary.add(outcome.status, outcome.issues, outcome.reason)  # issue dicts
+            summary.add(outcome.status, outcome.issues, outcome.reason, outcome.records)
 
     result = run.process_unit(unit, run.RunConfig())  # the same for a whole unit, picklable
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import importlib
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -27,17 +28,19 @@ import orjson
 
 from .._exchange import PREFIX, url_path, validate_exchange
 from .._gen.mirror import mirror_checker
+from .._gen.native import compiled
 from .._models.models import MODELS, Page
 from .._request.har import HarExchange
-from .._validate import quiet_checker, validate, warns_about
+from .._validate import quiet_checker, quiet_interval, quiet_warnings, validate
 from .._values.absent import ABSENT
 from .._values.issues import Issue, format_path
 from .._values.jsonvalue import duplicate_keys, encode, may_hold_wide_integer
 from .._values.leaf import FieldError
-from .readers import Quiet, ReadOptions, Record
+from .readers import Known, ReadOptions, Record
 
 __all__ = [
     "CheckOptions",
+    "LineLane",
     "Outcome",
     "check_record",
     "issue_dict",
@@ -55,6 +58,8 @@ _NAMES["categories"] = _NAMES["category"]
 del _model
 _WORD = re.compile(r"[a-z]+")
 _loads = orjson.loads
+#: The lane's loop in C (None: built without a C compiler, or turned off).
+_lane = compiled(f"{__package__}._lane")
 
 
 def model_names() -> tuple[str, ...]:
@@ -125,17 +130,22 @@ class Outcome:
     """What became of a record: ``checked`` (counted; ``issues`` its problems),
     ``skipped`` (a HAR entry that is not checked, for ``reason``), ``envelope`` (a page's
     envelope: its errors fail the run, but it is no record) or ``notice`` (a problem of the
-    file, not a record)."""
+    file, not a record). ``records``: how many records it stands for (a run of quiet lines:
+    more than one, all checked, with nothing to say)."""
 
     status: Literal["checked", "skipped", "notice", "envelope"]
     issues: list[dict[str, Any]] = attrs.field(factory=list)
     reason: str | None = None
+    records: int = 1
 
 
 def issue_dict(record: Record, issue: Issue, path: str | None = None) -> dict[str, Any]:
     """The stable JSON object of one problem of ``record``."""
     payload = record.payload
-    ident = payload.get("id") if type(payload) is dict else None
+    if record.kind == "known":  # the lane kept the record's id, not its payload
+        ident = payload
+    else:
+        ident = payload.get("id") if type(payload) is dict else None
     return {
         "type": "issue",
         "file": record.file,
@@ -166,7 +176,9 @@ def check_record(record: Record, model: type | None, options: CheckOptions) -> O
     model (None for HTTP archives, whose URLs tell it)."""
     kind = record.kind
     if kind == "quiet":
-        return QUIET_OUTCOME
+        return QUIET_OUTCOME if record.payload == 1 else Outcome("checked", records=record.payload)
+    if kind == "known":
+        return Outcome("checked", [issue_dict(record, issue) for issue in record.extra])
     if kind == "notice":
         return Outcome("notice", [issue_dict(record, record.payload)])
     if kind == "exchange":
@@ -199,54 +211,98 @@ def check_record(record: Record, model: type | None, options: CheckOptions) -> O
     return Outcome("envelope" if kind == "envelope" else "checked", issues)
 
 
+class LineLane:
+    """The lane of one model's JSON Lines lines (a :class:`~lms_schema._capture.readers.Lane`;
+    see :func:`quiet_lines`): ``known(line)`` tells what one line's checks would say, when it
+    can; ``run(lines, start)`` skips the lines with nothing to say (in C when the package was
+    built with it); ``lane(line)`` is True for a line with nothing to say."""
+
+    __slots__ = ("known", "run")
+
+    def __init__(
+        self,
+        known: Callable[[bytes], Known | None],
+        run: Callable[[list[bytes], int], int] | None = None,
+    ) -> None:
+        self.known = known
+        self.run = self._run if run is None else run
+
+    def _run(self, lines: list[bytes], start: int) -> int:
+        known = self.known
+        for index in range(start, len(lines)):
+            found = known(lines[index])
+            if found is None or found[1]:
+                return index
+        return len(lines)
+
+    def __call__(self, line: bytes) -> bool:
+        found = self.known(line)
+        return found is not None and not found[1]
+
+
+def _ident(value: Any) -> str | None:
+    return value if type(value) is str else None
+
+
 def quiet_lines(
-    model: type, options: CheckOptions, read: ReadOptions, *, use_msgspec: bool = True
-) -> Quiet | None:
-    """The :data:`~lms_schema._capture.readers.Quiet` predicate of JSON Lines lines holding
-    ``model`` records: True when :func:`check_record` would find nothing to say about the
-    line's record, decided in one pass without building issues (the common case of a capture
-    is a valid record; every other line is read and checked as usual, and explained). None
-    when the model has no generated checker.
+    model: type,
+    options: CheckOptions,
+    read: ReadOptions,
+    *,
+    use_msgspec: bool = True,
+    native: bool = True,
+) -> LineLane | None:
+    """The lane of JSON Lines lines holding ``model`` records: what :func:`check_record`
+    would say about a line's record, decided in one pass without building issues when there
+    is nothing to say (the common case of a capture is a valid record), or only the model's
+    warnings (a completion ending before it starts); every other line is read and checked as
+    usual, and explained. None when the model has no generated checker.
 
     With msgspec installed (the ``fast`` extra) a line is decoded straight into the model's
     mirror Structs (:func:`~lms_schema._gen.mirror.mirror_checker`): no dict in between, and
     integers stay exact, so no search for wide ones. Lines with a backslash, and anything
     msgspec refuses, take the orjson lane; whatever that is not sure of, the full check.
-    ``use_msgspec=False``: the orjson lane alone (as without msgspec).
+    ``use_msgspec=False``: the orjson lane alone (as without msgspec). With the compiled
+    module ``_lane`` (and ``native``), runs of lines are skipped by one loop in C calling the
+    same decoder, encoder, checker and warnings.
     """
     quiet = quiet_checker(model, options.strict)
     if quiet is None:
         return None
     repeats = read.duplicate_keys
 
-    def orjson_lane(line: bytes) -> bool:
+    def orjson_known(line: bytes) -> Known | None:
         try:
             document = _loads(line)
         except ValueError:  # not JSON, or a lone surrogate the full reader handles
-            return False
+            return None
         if type(document) is not dict or _is_page(document):
-            return False  # not one record, or (like) a page
+            return None  # not one record, or (like) a page
         if may_hold_wide_integer(line):  # read again exactly by the full reader
-            return False
+            return None
         if repeats and duplicate_keys(line, document):
-            return False
-        return quiet(document)
+            return None
+        warnings = quiet(document)
+        if warnings is None:
+            return None
+        return _ident(document.get("id")), tuple(warnings)
 
     # A record of a model with an ``items`` field could be read as a page (see _is_page):
     # the orjson lane leaves those to the full reader.
     may_be_page = "items" in _fields(model)
     mirror = mirror_checker(model, options.strict) if use_msgspec and not may_be_page else None
     if mirror is None:
-        return orjson_lane
-    decode, check, encode = mirror
+        return LineLane(orjson_known)
+    decode, check, encode = mirror.decode, mirror.check, mirror.encode
+    warnings_of = quiet_warnings(model)
 
-    def mirror_lane(line: bytes) -> bool:
+    def mirror_known(line: bytes) -> Known | None:
         if b"\\" in line:  # an escape: the colon count below cannot tell repeated keys
-            return orjson_lane(line)
+            return orjson_known(line)
         try:
             document = decode(line)
         except Exception:  # noqa: BLE001 - msgspec refuses it (unknown keys, ...): ask orjson
-            return orjson_lane(line)
+            return orjson_known(line)
         if repeats:
             # Text that is the mirror's own encoding (compact, keys in field order: what most
             # writers of these records give) holds every key once. Otherwise: without
@@ -258,15 +314,29 @@ def quiet_lines(
             if not (line.startswith(again) and (not rest or rest.isspace())) and (
                 line.count(b":") != again.count(b":")
             ):
-                return False
+                return None
         found: list[str] = []
         try:
             value = check(document, found)
         except Exception:  # noqa: BLE001 - an error, or a decline: the full check explains
-            return False
-        return not found and not warns_about(model, value)
+            return None
+        if found:
+            return None
+        return _ident(getattr(document, "id", None)), tuple(warnings_of(value))
 
-    return mirror_lane
+    run = None
+    if native and _lane is not None:
+        lane = _lane.Lane(
+            mirror.unguarded,
+            decode,
+            mirror.max_depth,
+            encode if repeats else None,
+            check,
+            warnings_of,
+            quiet_interval(model),
+        )
+        run = lane.run
+    return LineLane(mirror_known, run)
 
 
 def _errors_first(issue: dict[str, Any]) -> int:

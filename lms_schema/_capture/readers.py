@@ -31,7 +31,7 @@ import zlib
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any, Literal, cast
+from typing import IO, Any, Literal, Protocol, cast
 
 import attrs
 import ijson  # type: ignore[import-untyped]
@@ -44,10 +44,11 @@ from .._values.leaf import FieldError
 
 __all__ = [
     "FORMATS",
+    "Known",
+    "Lane",
     "Missing",
     "QUIET",
     "Plan",
-    "Quiet",
     "ReadOptions",
     "Record",
     "Unit",
@@ -123,7 +124,9 @@ class Plan:
     total_bytes: int
 
 
-RecordKind = Literal["record", "element", "item", "envelope", "exchange", "notice", "quiet"]
+RecordKind = Literal[
+    "record", "element", "item", "envelope", "exchange", "notice", "quiet", "known"
+]
 
 
 @attrs.frozen
@@ -140,6 +143,11 @@ class Record:
     document or a JSON Lines line), ``line`` the JSON Lines line (None elsewhere).
     ``extra`` holds issues the reader found (repeated ids across a page's items; the
     envelope's ``page_size`` against the number of items).
+
+    Two kinds come from a :class:`Lane` only: ``quiet`` (lines with nothing to say:
+    ``payload`` is how many; no file or line is kept) and ``known`` (a JSON Lines line whose
+    issues the lane told: ``payload`` is the record's ``id`` when it is a string, else None,
+    and ``extra`` its issues).
     """
 
     file: str
@@ -150,14 +158,32 @@ class Record:
     extra: tuple[Issue, ...] = ()
 
 
-#: A predicate on one JSON Lines line (bytes, with its newline): True only when the line is
-#: one record that its checks would find nothing to say about (no error, no warning, nothing
-#: the reader would add), so that no :class:`Record` needs to be built for it. False means
-#: "read it as usual" (it has something to say, or the predicate is not sure).
-Quiet = Callable[[bytes], bool]
-#: What :func:`read_unit` yields for a line its ``quiet`` predicate took: a record with
-#: nothing to say (kind ``quiet``; its file, line and payload are not kept).
-QUIET = Record("", None, (), "quiet", None)
+#: What a :class:`Lane` knows of a line: the record's ``id`` (when a string) and every issue
+#: its checks would give (warnings only; none: nothing to say).
+Known = tuple[str | None, tuple[Issue, ...]]
+
+
+class Lane(Protocol):
+    """A quick lane for the JSON Lines lines of one model: a line it takes needs no
+    :class:`Record` of its own (no decoded dict, no issue objects) because its checks would
+    find nothing to say about it, or only what the lane already knows. Lines are bytes, each
+    with its newline (the last may lack it)."""
+
+    def run(self, lines: list[bytes], start: int) -> int:
+        """The index of the first of ``lines[start:]`` that has something to say or that the
+        lane is not sure of (``len(lines)``: none)."""
+        ...
+
+    def known(self, line: bytes) -> Known | None:
+        """What the checks of one line's record would say, when the lane can tell; None:
+        read and check it as usual."""
+        ...
+
+
+#: What :func:`read_unit` yields for a line its lane took: a record with nothing to say
+#: (kind ``quiet``; its file, line and payload are not kept). Runs of such lines are one
+#: record whose payload is how many.
+QUIET = Record("", None, (), "quiet", 1)
 
 
 def format_of(path: str) -> Format | None:
@@ -354,13 +380,15 @@ def _unreadable(unit: Unit, message: str) -> Record:
 # -- reading -----------------------------------------------------------------------------------
 
 
-def read_unit(unit: Unit, options: ReadOptions, quiet: Quiet | None = None) -> Iterator[Record]:
+def read_unit(unit: Unit, options: ReadOptions, lane: Lane | None = None) -> Iterator[Record]:
     """The records of ``unit`` in file order (notices about the file first). Never raises
     for bad input: a file that cannot be read or decompressed is one ``unreadable`` notice
     (an error), bytes that are not JSON an ``invalid_json`` record.
 
-    ``quiet`` (see :data:`Quiet`): a JSON Lines line it takes is the :data:`QUIET` record
-    instead of its own."""
+    ``lane`` (see :class:`Lane`): JSON Lines lines it takes are ``quiet`` records (one per
+    run of lines) or ``known`` ones instead of their own. Standard input is handed to it a
+    line at a time (so that a slow writer's records are reported as they come), files in
+    blocks of lines."""
     import sys
 
     notices: list[Issue] = []
@@ -375,7 +403,7 @@ def read_unit(unit: Unit, options: ReadOptions, quiet: Quiet | None = None) -> I
         return
     try:
         if unit.start or unit.end is not None:
-            yield from _jsonl_range(raw, unit, options, quiet)
+            yield from _jsonl_range(raw, unit, options, lane)
             return
         try:
             stream = _decoded(raw, unit, notices)
@@ -387,7 +415,7 @@ def read_unit(unit: Unit, options: ReadOptions, quiet: Quiet | None = None) -> I
             for issue in notices:
                 yield Record(unit.display, None, (), "notice", issue)
             if fmt == "jsonl":
-                yield from _jsonl(stream, unit.display, options, quiet)
+                yield from _jsonl(stream, unit.display, options, lane, unit.path == "-")
             elif fmt == "har":
                 yield from _har(stream.read(), unit.display, options)
             else:
@@ -453,14 +481,52 @@ def _truncated(exc: FieldError, data: bytes) -> FieldError:
     return exc
 
 
+#: How many bytes of lines a lane is handed at a time (about a hundred records).
+_BLOCK = 1 << 16
+
+
 def _jsonl(
-    stream: IO[bytes], display: str, options: ReadOptions, quiet: Quiet | None
+    stream: IO[bytes], display: str, options: ReadOptions, lane: Lane | None, interactive: bool
 ) -> Iterator[Record]:
-    for number, line in enumerate(stream, start=1):
-        if quiet is not None and quiet(line):
+    number = 0
+    blocks: Iterator[list[bytes]]
+    if interactive:
+        blocks = ([line] for line in stream)
+    else:
+        blocks = iter(lambda: stream.readlines(_BLOCK), [])
+    for lines in blocks:
+        yield from _lines_records(display, number, lines, options, lane)
+        number += len(lines)
+
+
+def _lines_records(
+    display: str, number: int, lines: list[bytes], options: ReadOptions, lane: Lane | None
+) -> Iterator[Record]:
+    """The records of consecutive JSON Lines ``lines``, the first of them line
+    ``number + 1``: through ``lane`` when there is one."""
+    if lane is None:
+        for line in lines:
+            number += 1
+            if not line.isspace():
+                yield from line_records(display, number, line, options)
+        return
+    start, end = 0, len(lines)
+    while start < end:
+        stop = lane.run(lines, start)
+        if stop > start:
+            yield QUIET if stop == start + 1 else Record("", None, (), "quiet", stop - start)
+        if stop >= end:
+            return
+        line = lines[stop]
+        known = lane.known(line)
+        if known is None:
+            if not line.isspace():
+                yield from line_records(display, number + stop + 1, line, options)
+        elif known[1]:
+            yield Record(display, number + stop + 1, (), "known", known[0], known[1])
+        else:
             yield QUIET
-        elif not line.isspace():
-            yield from line_records(display, number, line, options)
+        start = stop + 1
 
 
 def line_records(
@@ -566,29 +632,34 @@ def value_records(
     number: int | None,
     value: Any,
     options: ReadOptions | None = None,
-    quiet: Quiet | None = None,
+    lane: Lane | None = None,
 ) -> Iterator[Record]:
     """A record that arrives as a value (a Dask bag's element, a Spark column's cell): JSON
     text (str or bytes) is read as a JSON Lines line (a blank one is no record; with
     ``options.duplicate_keys`` its repeated keys are warnings), anything else as a decoded
-    document (whose repeated keys, if it had any, are gone already). JSON text that ``quiet``
-    takes is one record of kind ``quiet`` (nothing to say)."""
+    document (whose repeated keys, if it had any, are gone already). JSON text that ``lane``
+    takes is one record of kind ``quiet`` or ``known`` at its place."""
     if isinstance(value, str):
         value = value.encode("utf-8", "surrogatepass")
     if isinstance(value, bytes | bytearray):
         if not value or value.isspace():
             return
         line = bytes(value) if value.endswith(b"\n") else bytes(value) + b"\n"
-        if quiet is not None and quiet(line):
-            yield Record(display, number, (), "quiet", None)
-            return
+        if lane is not None:
+            known = (None, ()) if lane.run([line], 0) else lane.known(line)
+            if known is not None:
+                if known[1]:
+                    yield Record(display, number, (), "known", known[0], known[1])
+                else:
+                    yield Record(display, number, (), "quiet", 1)
+                return
         yield from line_records(display, number, line, options)  # messages as in a file
     else:
         yield from document_records(display, number, value)
 
 
 def _jsonl_range(
-    raw: IO[bytes], unit: Unit, options: ReadOptions, quiet: Quiet | None
+    raw: IO[bytes], unit: Unit, options: ReadOptions, lane: Lane | None
 ) -> Iterator[Record]:
     """The lines of ``[unit.start, unit.end)`` (line numbers counted from the chunk's first
     line; the caller adds the lines of the chunks before). A line-count record ends it."""
@@ -596,15 +667,20 @@ def _jsonl_range(
     left = (unit.end or 0) - unit.start
     number = 0
     while left > 0:
-        line = raw.readline()
-        if not line:
+        lines = raw.readlines(min(left, _BLOCK))
+        if not lines:
             break
-        left -= len(line)
-        number += 1
-        if quiet is not None and quiet(line):
-            yield QUIET
-        elif not line.isspace():
-            yield from line_records(unit.display, number, line, options)
+        size = sum(map(len, lines))
+        if size >= left:  # the range ends within these lines: keep those it holds
+            kept = 0
+            while left > 0 and kept < len(lines):
+                left -= len(lines[kept])
+                kept += 1
+            del lines[kept:]
+        else:
+            left -= size
+        yield from _lines_records(unit.display, number, lines, options, lane)
+        number += len(lines)
 
 
 def _json(stream: IO[bytes], display: str, options: ReadOptions) -> Iterator[Record]:

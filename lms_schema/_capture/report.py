@@ -90,8 +90,15 @@ class Summary:
         """Paths or files that could not be read, and files whose model is unknown."""
         return self.unreadable + self.unknown_model
 
-    def add(self, status: str, issues: Iterable[dict[str, Any]], reason: str | None = None) -> None:
-        """Count one outcome of :func:`~lms_schema._capture.checks.check_record`."""
+    def add(
+        self,
+        status: str,
+        issues: Iterable[dict[str, Any]],
+        reason: str | None = None,
+        records: int = 1,
+    ) -> None:
+        """Count one outcome of :func:`~lms_schema._capture.checks.check_record` (standing
+        for ``records`` records: a run of quiet lines)."""
         if status == "skipped":
             _count(self.har_skipped, reason or "other")
             return
@@ -113,7 +120,7 @@ class Summary:
         if status == "envelope":
             self.invalid_envelopes += bad
             return
-        self.records += 1
+        self.records += records
         self.invalid += bad
         self.with_warnings += warned
 

@@ -83,8 +83,8 @@ def iter_unit(unit: Unit, config: RunConfig) -> Iterator[tuple[Record, Outcome]]
     """The outcome of every record of ``unit``, in file order. A file whose model cannot be
     told (and that is no HTTP archive) gives one ``unknown_model`` error and no records."""
     model = unit_model(unit, config)
-    quiet = quiet_lines(model, config.check, config.read) if model is not None else None
-    for record in read_unit(unit, config.read, quiet):
+    lane = quiet_lines(model, config.check, config.read) if model is not None else None
+    for record in read_unit(unit, config.read, lane):
         if record is QUIET:  # a JSON Lines line with nothing to say
             yield record, QUIET_OUTCOME
             continue
@@ -134,7 +134,7 @@ def process_unit(unit: Unit, config: RunConfig) -> UnitResult:
     summary = Summary(files=1 if unit.chunk == 0 else 0)
     issues: list[dict[str, Any]] = []
     for _, outcome in iter_unit(unit, config):
-        summary.add(outcome.status, outcome.issues, outcome.reason)
+        summary.add(outcome.status, outcome.issues, outcome.reason, outcome.records)
         issues.extend(outcome.issues)
     lines = count_lines(unit) if unit.end is not None else 0
     return UnitResult(issues, summary, lines)

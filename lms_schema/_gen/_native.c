@@ -18,6 +18,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
 #include <datetime.h>
 #include <structmember.h>
 
@@ -293,6 +294,75 @@ in_int64(PyObject *v)
     return overflow == 0;
 }
 
+/* The quick scan of a verbatim JSON object (raw_data, custom_fields), as
+ * lms_schema._values.jsonvalue._scan_dict makes it: string keys; strings, null, booleans,
+ * integers of 64 bits (signed or not), finite floats, and arrays and objects of those at most
+ * JSON_SCAN_LEVELS levels further down. 1: shown to be JSON; 0: not shown (the row's Python
+ * function decides, and explains). It accepts nothing deeper than that function's limit. */
+#define JSON_SCAN_LEVELS 6
+
+static int json_dict_shown(PyObject *d, int levels);
+static int json_list_shown(PyObject *l, int levels);
+
+static int
+json_item_shown(PyObject *item, int levels)
+{
+    if (PyUnicode_CheckExact(item) || item == Py_None || PyBool_Check(item)) return 1;
+    if (PyLong_CheckExact(item)) {
+        int overflow;
+        long long x = PyLong_AsLongLongAndOverflow(item, &overflow);
+        if (x == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            return 0;
+        }
+        if (overflow == 0) return 1;
+        if (overflow < 0) return 0;
+        unsigned long long u = PyLong_AsUnsignedLongLong(item);
+        if (u == (unsigned long long)-1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            return 0;
+        }
+        return 1;
+    }
+    if (PyDict_CheckExact(item)) return levels > 0 && json_dict_shown(item, levels - 1);
+    if (PyList_CheckExact(item)) return levels > 0 && json_list_shown(item, levels - 1);
+    if (PyFloat_CheckExact(item)) return isfinite(PyFloat_AS_DOUBLE(item));
+    return 0;
+}
+
+static int
+json_dict_shown(PyObject *d, int levels)
+{
+    Py_ssize_t pos = 0;
+    PyObject *key, *item;
+    while (PyDict_Next(d, &pos, &key, &item)) {
+        if (!PyUnicode_CheckExact(key) || !json_item_shown(item, levels)) return 0;
+    }
+    return 1;
+}
+
+static int
+json_list_shown(PyObject *l, int levels)
+{
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(l); i++) {
+        if (!json_item_shown(PyList_GET_ITEM(l, i), levels)) return 0;
+    }
+    return 1;
+}
+
+/* A verbatim JSON value, kept as it is (a new reference to ``v``), or NULL: a dict the
+ * quick scan shows to be JSON needs no call; anything else is checked (and explained) by the
+ * row's function (check_json_object, check_json_value). */
+static PyObject *
+check_json(Field *f, PyObject *v)
+{
+    if (PyDict_CheckExact(v) && json_dict_shown(v, JSON_SCAN_LEVELS)) return Py_NewRef(v);
+    PyObject *r = PyObject_CallOneArg(f->fn, v);
+    if (r == NULL) return NULL;
+    Py_DECREF(r);
+    return Py_NewRef(v);
+}
+
 static PyObject *
 call_nested(Field *f, PyObject *v, PyObject *w)
 {
@@ -351,12 +421,8 @@ check_value(Builder *b, Field *f, PyObject *v, PyObject *w)
         PyObject *args[2] = {f->extra2, v};
         return PyObject_Vectorcall(g_str_new, args, 2, NULL);
     }
-    case OP_CHECK: {
-        PyObject *r = PyObject_CallOneArg(f->fn, v);
-        if (r == NULL) return NULL;
-        Py_DECREF(r);
-        return Py_NewRef(v);
-    }
+    case OP_CHECK:
+        return check_json(f, v);
     case OP_RELATION:
         if (PyUnicode_CheckExact(v)) return PyObject_CallOneArg(f->extra1, v);
         if (!typed && !PyDict_CheckExact(v)) {
@@ -566,12 +632,8 @@ canonical_value(Builder *b, Field *f, PyObject *v, PyObject *copy, int repairabl
         if (member == NULL) return PyErr_Occurred() ? NULL : g_not_canonical;
         return Py_NewRef(member);
     }
-    case OP_CHECK: {
-        PyObject *r = PyObject_CallOneArg(f->fn, v);
-        if (r == NULL) return NULL;
-        Py_DECREF(r);
-        return Py_NewRef(v);
-    }
+    case OP_CHECK:
+        return check_json(f, v);
     case OP_RELATION:
         if (PyUnicode_CheckExact(v)) {
             PyObject *u = PyObject_CallOneArg(f->extra1, v);
@@ -591,12 +653,7 @@ canonical_value(Builder *b, Field *f, PyObject *v, PyObject *copy, int repairabl
             decline(f, "neither a UUID string nor an object");
             return NULL;
         }
-        if (f->flags & F_VERBATIM) {
-            PyObject *r = PyObject_CallOneArg(f->fn, v);
-            if (r == NULL) return NULL;
-            Py_DECREF(r);
-            return Py_NewRef(v);
-        }
+        if (f->flags & F_VERBATIM) return check_json(f, v);
         if (copy == NULL) {
             decline(f, "an expanded object in a list");
             return NULL;
@@ -607,12 +664,7 @@ canonical_value(Builder *b, Field *f, PyObject *v, PyObject *copy, int repairabl
             decline(f, "not an object");
             return NULL;
         }
-        if (f->flags & F_VERBATIM) {
-            PyObject *r = PyObject_CallOneArg(f->fn, v);
-            if (r == NULL) return NULL;
-            Py_DECREF(r);
-            return Py_NewRef(v);
-        }
+        if (f->flags & F_VERBATIM) return check_json(f, v);
         return nested_canonical(f, v, copy, NULL);
     }
     PyErr_SetString(PyExc_SystemError, "lms_schema._gen._native: unknown operation");

@@ -209,6 +209,11 @@ class MirrorCheck(typing.NamedTuple):
     check: Callable[[Any, list[str]], Any]
     #: mirror -> compact JSON of the keys and values it holds (absent keys left out).
     encode: Callable[[Any], bytes]
+    #: ``decode`` without its depth test: the same while ``sys.getrecursionlimit()`` is at
+    #: most ``max_depth`` (msgspec then stops before orjson would).
+    unguarded: Callable[[Any], Any]
+    #: The deepest nesting orjson reads.
+    max_depth: int
 
 
 _MIRROR_CHECKERS: dict[tuple[Any, bool], MirrorCheck | None] = {}
@@ -234,10 +239,9 @@ def mirror_checker(cls: Any, forbid_unknown_keys: bool = False) -> MirrorCheck |
     if msgspec is not None and supported(cls) and FAST_MAX_DEPTH >= 1:
         builder = _MirrorBuilder(forbid_unknown_keys, msgspec, track_warnings=True)
         check = typing.cast(Callable[[Any, list[str]], Any], builder.build_mirror(cls))
+        decode = msgspec.json.Decoder(builder.struct(cls)).decode
         parts = MirrorCheck(
-            _guarded(msgspec.json.Decoder(builder.struct(cls)).decode),
-            check,
-            msgspec.json.Encoder().encode,
+            _guarded(decode), check, msgspec.json.Encoder().encode, decode, _ORJSON_MAX_DEPTH
         )
     _MIRROR_CHECKERS[key] = parts
     return parts

@@ -37,6 +37,7 @@ __all__ = [
     "OPERATIONS",
     "Row",
     "builder",
+    "compiled",
     "descriptor",
     "module",
     "operation",
@@ -60,6 +61,18 @@ Row = tuple[str, str, int, int, Any, Any, Any, Any, Any]
 def module() -> Any:
     """The compiled module (None when it is not built)."""
     return _native
+
+
+def compiled(name: str) -> Any:
+    """Another compiled module of the package (``lms_schema._capture._lane``), when it is
+    built and the environment does not turn native code off (as :data:`AVAILABLE`); else
+    None (its callers keep their Python)."""
+    if os.environ.get("LMS_SCHEMA_PURE_PYTHON"):
+        return None
+    try:
+        return importlib.import_module(name)
+    except ImportError:  # pragma: no cover - built without a C compiler
+        return None
 
 
 def configure(declined: type[Exception], absent: object) -> None:
