@@ -137,6 +137,12 @@ def _validate_fast(payload: dict[Any, Any], cls: Any, forbid_unknown_keys: bool)
         return _explain_report(payload, cls, forbid_unknown_keys)
     if value is INVALID:  # the errors, found in the same walk (after the flags)
         errors = found.pop()
+        if not found and type(cls) is type:  # nothing flagged, a model (no page): no warnings
+            report = _new(Report)
+            _set_errors(report, tuple(errors))
+            _set_warnings(report, ())
+            _set_value(report, None)
+            return report
         return _invalid_report(payload, cls, forbid_unknown_keys, errors, found)
     warnings = tuple(_fast_warnings(payload, cls, value, found, forbid_unknown_keys))
     # Report((), warnings, value) without attrs' __init__ (0.39 us): the slots stored directly
@@ -272,7 +278,12 @@ def _invalid_report(
     warnings = list(_raw_warnings(payload, cls, forbid_unknown_keys)) if flagged else []
     if type(cls) is not type and is_page(cls):
         warnings.extend(page_warnings(payload))
-    return Report(tuple(errors), tuple(warnings))
+    # Report(tuple(errors), tuple(warnings)) without attrs' __init__, as _validate_fast's
+    report = _new(Report)
+    _set_errors(report, tuple(errors))
+    _set_warnings(report, tuple(warnings))
+    _set_value(report, None)
+    return report
 
 
 #: The generated validate functions by (class, forbid_unknown_keys), looked up without a

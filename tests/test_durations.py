@@ -11,7 +11,7 @@ from fractions import Fraction
 
 import isodate
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from lms_schema._values.durations import (
@@ -766,3 +766,23 @@ def test_any_text_parses_or_raises_duration_error(text: str) -> None:
         # isodate rounds through float: only a value within a second of timedelta.max may overflow
         assert duration.microseconds > MAX_MICROSECONDS - US
     assert P(str(duration)) == duration
+
+
+@given(st.text(alphabet="PTYMWDHS0123456789.,-x ", max_size=14).map(lambda s: "P" + s))
+@example("PT1H")
+@example("P" + "9" * 31 + "D")
+@example("P2000000000D")
+@example("PT")
+@example("P1.5DT1H")
+@example("P1,5Y2M")
+def test_a_sign_before_a_duration_is_negative_exactly_when_the_rest_is_one(rest: str) -> None:
+    """``_diagnose`` reads the text after ``-`` by the grammar's pattern first (the common
+    case: no walk for a reason); the walk decides the rest, as it decided all before."""
+    from lms_schema._values.durations import _OUT_OF_RANGE, MAX_TEXT_LENGTH, _diagnose, _reason
+
+    reason = _reason(rest)
+    negative = reason is None or reason[0] == _OUT_OF_RANGE
+    text = "-" + rest
+    if len(text) > MAX_TEXT_LENGTH:
+        return
+    assert (_diagnose(text).code == "negative_duration") is negative

@@ -670,7 +670,11 @@ def _diagnose(text: str) -> DurationError:
             f"{MAX_TEXT_LENGTH} are accepted)",
         )
     if text[:2] == "-P":
-        rest = _reason(text[1:])
+        unsigned = text[1:]
+        if _match(unsigned) is not None and _fraction_ok(unsigned):
+            rest = None  # a duration after the sign, in range or not (the common case)
+        else:
+            rest = _reason(unsigned)
         if rest is None or rest[0] == _OUT_OF_RANGE:
             return DurationError(
                 _NEGATIVE,
