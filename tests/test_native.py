@@ -42,11 +42,13 @@ from lms_schema import (
     PartialEnrollment,
     PartialUser,
     User,
+    validate,
 )
 from lms_schema import strategies as lst
 from lms_schema._convert.converter import converter
 from lms_schema._gen import native
 from lms_schema._gen.canonical import CanonicalBuilder
+from lms_schema._gen.declines import record_declines
 from lms_schema._gen.fast import DUMP_OPTIONS, Declined, StructureBuilder, _UnstructureBuilder
 from lms_schema._gen.mirror import _MirrorBuilder
 from lms_schema._gen.validator import INVALID, ValidateBuilder
@@ -649,3 +651,47 @@ def test_verbatim_objects_in_the_canonical_walk(value: Any) -> None:
         return got.value if type(got) is Normalized else got[0]
 
     assert outcome(made) == outcome(python)
+
+
+#: Values of every kind for each leaf field of a completion: JSON types a field rejects,
+#: Python types no JSON decoder makes, and malformed text (ids, date-times, durations).
+_ODD_LEAF_VALUES = [
+    True,
+    1.5,
+    7,
+    2**64,
+    -(2**63) - 1,
+    "text",
+    "",
+    [],
+    {},
+    (1, 2),
+    {1},
+    b"bytes",
+    UUID(int=5),
+    datetime(2020, 1, 1),
+    "3c90c3cc0d444b5088888dd25736052a",
+    "2016-12-31T23:59:60Z",
+    "0000-00-00T00:00:00Z",
+    "2025-08-01T10:00:00+0100",
+    "-PT1H",
+    "pt1h",
+]
+
+
+@pytest.mark.parametrize("name", [f.name for f in attrs.fields(Completion)])
+def test_quick_recoveries_give_what_recover_gives(name: str) -> None:
+    """``validate()``'s top level makes a leaf field's commonest issues in C without calling
+    ``_recover`` (``quick_recovery``), except while declines are recorded, when it calls it:
+    the same report both ways, and the generated Python's."""
+    python = _function(Completion, False, "validate", False)
+    for value in _ODD_LEAF_VALUES:
+        payload = {**_BASE, name: value}
+        quick = validate(payload, Completion)
+        with record_declines() as declines:
+            recovered = validate(payload, Completion)
+        assert (quick.errors, quick.warnings) == (recovered.errors, recovered.warnings), value
+        assert bool(declines) == bool(recovered.errors), value  # _recover notes its decline
+        expected = _outcome(python, payload)
+        if type(expected) is list:  # invalid: the flags, then the issues
+            assert list(quick.errors) == expected[-1], value

@@ -71,7 +71,11 @@ typedef struct {
     PyObject *descr;  /* the member descriptor of the slot in the model */
     PyObject *recovery; /* B_RECOVER: what the recover callable is given for this field */
     Py_ssize_t reader;  /* B_REPAIR: the index of the field's reader (-1: none) */
-    PyObject *path;     /* B_REPAIR: the path of the field's fixes ("$.score") */
+    PyObject *path;     /* B_REPAIR: the path of the field's fixes ("$.score"); B_RECOVER: of
+                         * its issues, when it has a quick recovery (see quick_recovery) */
+    PyObject *wrong;    /* B_RECOVER: the field's wrong_type Issue by JSON type, or NULL */
+    int worded;         /* B_RECOVER: a wrong_type error of its leaf is worded again */
+    PyObject *inner;    /* B_RECOVER: its element hook, (value, None) -> value or raises */
 } Field;
 
 typedef struct {
@@ -110,6 +114,16 @@ static PyObject *g_result_slots[4] = {NULL, NULL, NULL, NULL};
 /* and its Fix class, with the descriptors of its path, rule, before and after slots */
 static PyTypeObject *g_fix = NULL;
 static PyObject *g_fix_slots[4] = {NULL, NULL, NULL, NULL};
+
+/* Set by configure_issues(): the Issue class and the descriptors of its path, code, message
+ * and severity slots; the leaf parsers' exception types (FieldError, DurationError); the
+ * object whose ``declines`` attribute is a list while declines are recorded; "error". */
+static PyTypeObject *g_issue = NULL;
+static PyObject *g_issue_slots[4] = {NULL, NULL, NULL, NULL};
+static PyObject *g_leaf_errors = NULL;
+static PyObject *g_decline_state = NULL;
+static PyObject *g_error = NULL;
+static PyObject *g_wrong_type = NULL;
 
 /* An instance of ``type`` with its four slots stored (NULL on an error). */
 static PyObject *
@@ -785,6 +799,75 @@ fetch_exception(void)
 #endif
 }
 
+/* Whether ``exc`` is exactly one of the leaf parsers' exception types. */
+static int
+is_leaf_error(PyObject *exc)
+{
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(g_leaf_errors); i++) {
+        if ((PyObject *)Py_TYPE(exc) == PyTuple_GET_ITEM(g_leaf_errors, i)) return 1;
+    }
+    return 0;
+}
+
+/* validate()'s top level, a leaf field whose check raised ``exc`` on ``v`` (the payload's
+ * value): the issue lms_schema._gen.validator._recover gives, made here in its two commonest
+ * cases, without the call: a value of a JSON type the field's element hook always rejects
+ * (the Issue prepared for that type: _Field.quick), and a leaf parser's own error (its code
+ * and message, but for a wrong_type error a nullable field words again): the one the check
+ * raised, or, when it declined, the one its element hook raises (as _explain runs it). A new
+ * reference, or NULL without an error: call _recover (also while declines are recorded, which
+ * it does). */
+static PyObject *
+quick_recovery(Field *f, PyObject *exc, PyObject *v)
+{
+    if (f->wrong == NULL || g_issue == NULL) return NULL;
+    PyObject *recording = PyObject_GetAttrString(g_decline_state, "declines");
+    if (recording == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    Py_DECREF(recording);
+    if (recording != Py_None) return NULL;
+    PyObject *issue = PyDict_GetItemWithError(f->wrong, (PyObject *)Py_TYPE(v));
+    if (issue != NULL) return Py_NewRef(issue);
+    if (PyErr_Occurred()) {
+        PyErr_Clear();
+        return NULL;
+    }
+    PyObject *error = NULL; /* a leaf parser's error of the value */
+    if (is_leaf_error(exc)) {
+        error = Py_NewRef(exc);
+    }
+    else { /* a decline of the check: the element hook tells (as _explain runs it) */
+        PyObject *args[2] = {v, Py_None};
+        PyObject *ok = PyObject_Vectorcall(f->inner, args, 2, NULL);
+        if (ok != NULL) {
+            Py_DECREF(ok);
+            return NULL;
+        }
+        if (!PyErr_ExceptionMatches(PyExc_Exception)) return NULL; /* _recover re-raises it */
+        error = fetch_exception();
+        if (!is_leaf_error(error)) {
+            Py_DECREF(error);
+            return NULL;
+        }
+    }
+    PyObject *code = PyObject_GetAttrString(error, "code");
+    PyObject *message = code == NULL ? NULL : PyObject_GetAttrString(error, "message");
+    PyObject *made = NULL;
+    if (message != NULL && PyUnicode_CheckExact(code) && PyUnicode_CheckExact(message) &&
+        !(f->worded && PyUnicode_Compare(code, g_wrong_type) == 0)) {
+        PyObject *values[4] = {f->path, code, message, g_error};
+        made = new_with_slots(g_issue, g_issue_slots, values);
+    }
+    if (made == NULL) PyErr_Clear();
+    Py_XDECREF(code);
+    Py_XDECREF(message);
+    Py_DECREF(error);
+    return made;
+}
+
+
 
 /* The model instance of a builder: object.__new__, then each slot stored through its
  * member descriptor (as attrs' __init__ does for a frozen slotted class); NULL on an error. */
@@ -1025,6 +1108,24 @@ builder_run(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwna
             if (!recover || !PyErr_ExceptionMatches(PyExc_Exception)) goto fail;
             /* as the generated Python's ``except Exception as e: out = _recover(...)`` */
             PyObject *exc = fetch_exception();
+            PyObject *issue = quick_recovery(f, exc, v);
+            if (issue != NULL) {
+                if (out == Py_None) {
+                    PyObject *issues = PyList_New(0);
+                    if (issues == NULL) {
+                        Py_DECREF(issue);
+                        Py_DECREF(exc);
+                        goto fail;
+                    }
+                    Py_SETREF(out, issues);
+                }
+                int appended = PyList_Append(out, issue);
+                Py_DECREF(issue);
+                Py_DECREF(exc);
+                if (appended < 0) goto fail;
+                vals[done] = Py_NewRef(Py_None);
+                continue;
+            }
             PyObject *args[5] = {f->recovery, exc, d, out, w};
             PyObject *issues = PyObject_Vectorcall(b->recover, args, 5, NULL);
             Py_DECREF(exc);
@@ -1075,6 +1176,8 @@ builder_dealloc(Builder *b)
         Py_XDECREF(f->descr);
         Py_XDECREF(f->recovery);
         Py_XDECREF(f->path);
+        Py_XDECREF(f->wrong);
+        Py_XDECREF(f->inner);
     }
     PyMem_Free(b->fields);
     Py_XDECREF(b->recover);
@@ -1180,6 +1283,26 @@ builder_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
                 return NULL;
             }
             f->path = Py_NewRef(path);
+        }
+        if ((flags & B_RECOVER) && rescue != Py_None) {
+            PyObject *quick = PyObject_GetAttrString(rescue, "quick");
+            if (quick == NULL) PyErr_Clear();
+            if (quick != NULL && quick != Py_None) {
+                PyObject *path, *wrong, *inner;
+                int worded;
+                if (!PyArg_ParseTuple(quick,
+                                      "UO!pO;a quick recovery is (path, dict, worded, hook)",
+                                      &path, &PyDict_Type, &wrong, &worded, &inner)) {
+                    Py_DECREF(quick);
+                    Py_DECREF(b);
+                    return NULL;
+                }
+                f->path = Py_NewRef(path);
+                f->wrong = Py_NewRef(wrong);
+                f->worded = worded;
+                f->inner = Py_NewRef(inner);
+            }
+            Py_XDECREF(quick);
         }
         if (Py_TYPE(descr)->tp_descr_set == NULL) {
             PyErr_Format(PyExc_TypeError, "%U: not a settable descriptor: %R", where, descr);
@@ -1719,6 +1842,35 @@ configure_result(PyObject *module, PyObject *args)
 }
 
 static PyObject *
+configure_issues(PyObject *module, PyObject *args)
+{
+    (void)module;
+    static const char *names[4] = {"path", "code", "message", "severity"};
+    PyObject *issue, *leaf_errors, *state, *slots[4];
+    if (!PyArg_ParseTuple(args, "OO!O:configure_issues", &issue, &PyTuple_Type, &leaf_errors,
+                          &state) ||
+        four_slots(issue, names, slots) < 0) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(leaf_errors); i++) {
+        if (!PyType_Check(PyTuple_GET_ITEM(leaf_errors, i))) {
+            PyErr_SetString(PyExc_TypeError, "configure_issues(): leaf errors are classes");
+            return NULL;
+        }
+    }
+    if (g_error == NULL) {
+        g_error = PyUnicode_InternFromString("error");
+        g_wrong_type = PyUnicode_InternFromString("wrong_type");
+        if (g_error == NULL || g_wrong_type == NULL) return NULL;
+    }
+    for (int i = 0; i < 4; i++) Py_XSETREF(g_issue_slots[i], Py_NewRef(slots[i]));
+    Py_XSETREF(g_issue, (PyTypeObject *)Py_NewRef(issue));
+    Py_XSETREF(g_leaf_errors, Py_NewRef(leaf_errors));
+    Py_XSETREF(g_decline_state, Py_NewRef(state));
+    Py_RETURN_NONE;
+}
+
+static PyObject *
 uuid_from_text(PyObject *module, PyObject *text)
 {
     static Field f = {0};
@@ -1752,6 +1904,10 @@ datetime_from_text(PyObject *module, PyObject *text)
 static PyMethodDef module_methods[] = {
     {"configure", (PyCFunction)(void (*)(void))configure, METH_VARARGS | METH_KEYWORDS,
      "configure(declined, absent, uuid_type, uuid_safe, utc): the shared objects."},
+    {"configure_issues", configure_issues, METH_VARARGS,
+     "configure_issues(Issue, leaf_errors, state): what validate()'s quick recovery makes its "
+     "issues with, the leaf parsers' exception types, and the object whose ``declines`` is a "
+     "list while declines are recorded"},
     {"configure_result", configure_result, METH_VARARGS,
      "configure_result(Normalized, Fix): what normalize()'s native builders return and the "
      "fixes they make ((value, copy, fixes) and new_fix's otherwise)."},

@@ -36,8 +36,11 @@ from typing import Any
 
 import attrs
 
+from .._convert.converter import wrong_type_message
 from .._models.fields import FieldInfo, Kind, fields_of
-from .._values.issues import Issue, PathPart
+from .._values.issues import Issue, PathPart, format_path
+from . import native as _native
+from .declines import _state as _declines_state
 from .declines import note_decline
 from .explain import (
     _LEAF_ERRORS,
@@ -57,6 +60,9 @@ __all__ = ["INVALID", "VALIDATORS", "ValidateBuilder", "validator"]
 #: list of issues, to its list of flags).
 INVALID: Any = object()
 
+if _native.module() is not None:  # the quick recoveries of the native builders (_Field.quick)
+    _native.module().configure_issues(Issue, _LEAF_ERRORS, _declines_state)
+
 
 @attrs.frozen
 class _Field:
@@ -69,6 +75,30 @@ class _Field:
     explain: Callable[[Any, tuple[PathPart, ...], list[Issue], list[str]], Any] | None
     #: :func:`~lms_schema._gen.explain.leaf_parts` of a leaf field
     leaf: tuple[Any, Any, str | None, frozenset[type] | None] | None
+    #: for the native builders, which make a leaf field's commonest issues without calling
+    #: :func:`_recover` (``quick_recovery`` in ``_native.c``): (its path, its ``wrong_type``
+    #: issue for each JSON type its element hook rejects, whether its hook words a leaf's
+    #: ``wrong_type`` error again, its element hook); None for the other fields
+    quick: tuple[str, dict[type, Issue], bool, Any] | None = attrs.field(init=False)
+
+    @quick.default
+    def _quick(self) -> tuple[str, dict[type, Issue], bool, Any] | None:
+        """What :func:`_recover` gives a leaf field's value of a JSON type its element hook
+        rejects (the same issue whatever the check raised), made once per type."""
+        if self.leaf is None:
+            return None
+        path = format_path((self.name,))
+        inner, _, expected, rejected = self.leaf
+        wrong: dict[type, Issue] = {}
+        if expected is not None and rejected is not None:
+            for tp in rejected:
+                message = wrong_type_message(expected, _SAMPLES[tp])
+                wrong[tp] = Issue(path, "wrong_type", message)
+        return path, wrong, expected is not None, inner
+
+
+#: A value of each JSON type (what a ``wrong_type`` message names is its type).
+_SAMPLES: dict[type, Any] = {str: "", int: 0, float: 0.0, bool: False, list: [], dict: {}}
 
 
 def _recover(
