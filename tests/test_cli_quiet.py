@@ -182,7 +182,8 @@ def test_the_lane_takes_what_has_nothing_to_say(
     the lane saves nothing; a run of 19 digits, which may be a wide integer, is the one
     thing the orjson lane leaves to the full reader), and a line it takes has nothing to
     say; a line whose only issues are the model's warnings is known with exactly those
-    issues. The loop in C takes the same lines as the Python (but those with an escape)."""
+    issues. The loop in C takes the same lines as the Python (but those with an escape; with
+    the C modules turned off, the loop is the Python's)."""
     payloads = lst.payloads(model)
     if issubclass(model, PartialCompletion):
         payloads = payloads | _interval_payloads()
@@ -210,8 +211,9 @@ def test_the_lane_takes_what_has_nothing_to_say(
         assert quiet(line) is True
     else:
         assert quiet(line) is not may_hold_wide_integer(line)
-    if lane == "msgspec":
-        assert quiet.run([line], 0) == (1 if quiet(line) and b"\\" not in line else 0)
+    if lane == "msgspec":  # the loop in C leaves a line with an escape to the Python
+        takes = quiet(line) and (b"\\" not in line or checks._lane is None)
+        assert quiet.run([line], 0) == (1 if takes else 0)
 
 
 def test_a_user_without_problems_is_quiet() -> None:
