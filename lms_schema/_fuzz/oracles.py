@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any, NoReturn, TypeVar
 
 from .._api import dumps, loads, structure, structure_issues, unstructure
-from .._capture.checks import CheckOptions, quiet_lines
+from .._capture.checks import CheckOptions, LineLane, quiet_lines
 from .._capture.readers import ReadOptions
 from .._exchange import validate_exchange
 from .._lenient.policy import NormalizationPolicy
@@ -165,6 +165,19 @@ def check_text(data: bytes | bytearray | memoryview | str, cls: Any) -> None:
                     "a line the command line's quiet lane takes has nothing to say",
                     report,
                 )
+            if call("the command line's lane loop", lane.run, [data], 0):
+                expect(
+                    not report.errors and not report.warnings,
+                    "a line the command line's lane loop takes has nothing to say",
+                    report,
+                )
+            known = call("the command line's known lines", lane.known, data)
+            if known is not None:
+                expect(
+                    not report.errors and tuple(report.warnings) == known[1],
+                    "a line the command line's lane knows has the issues it knows",
+                    (report, known),
+                )
     repeated = [i for i in report.warnings if i.code == "duplicate_key"]
     reference = _reference_duplicates(data)
     if reference is not None:
@@ -176,7 +189,7 @@ def check_text(data: bytes | bytearray | memoryview | str, cls: Any) -> None:
 
 
 @functools.cache
-def _quiet_lanes(cls: Any) -> tuple[Callable[[bytes], bool], ...]:
+def _quiet_lanes(cls: Any) -> tuple[LineLane, ...]:
     """The command line's quiet lanes for JSON Lines of ``cls`` (msgspec's and orjson's),
     repeated keys on: what they take, ``validate()`` must find nothing to say about."""
     lanes = []
