@@ -138,6 +138,7 @@ def _validate_fast(payload: dict[Any, Any], cls: Any, forbid_unknown_keys: bool)
     if value is INVALID:  # the errors, found in the same walk (after the flags)
         errors = found.pop()
         if not found and type(cls) is type:  # nothing flagged, a model (no page): no warnings
+            # _invalid_report's result, without its call (2-3 % of an invalid record)
             report = _new(Report)
             _set_errors(report, tuple(errors))
             _set_warnings(report, ())

@@ -50,8 +50,10 @@ try:
 except ImportError:  # pragma: no cover - built without a C compiler
     _native = None
 
+#: The environment turns native code off (``LMS_SCHEMA_PURE_PYTHON=1``).
+_TURNED_OFF = bool(os.environ.get("LMS_SCHEMA_PURE_PYTHON"))
 #: The native builders are used (the module is built and not turned off by the environment).
-AVAILABLE: bool = _native is not None and not os.environ.get("LMS_SCHEMA_PURE_PYTHON")
+AVAILABLE: bool = _native is not None and not _TURNED_OFF
 
 #: (key, where, operation, flags, callable, extra1, extra2, slot descriptor, recovery): one
 #: field (recovery: what validate()'s top level explains a failure of the field with).
@@ -67,7 +69,7 @@ def compiled(name: str) -> Any:
     """Another compiled module of the package (``lms_schema._capture._lane``), when it is
     built and the environment does not turn native code off (as :data:`AVAILABLE`); else
     None (its callers keep their Python)."""
-    if os.environ.get("LMS_SCHEMA_PURE_PYTHON"):
+    if _TURNED_OFF:
         return None
     try:
         return importlib.import_module(name)
